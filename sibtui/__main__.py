@@ -1,0 +1,7 @@
+"""`python -m sibtui` runs the command line."""
+
+import sys
+
+from sibtui.cli import main
+
+sys.exit(main())

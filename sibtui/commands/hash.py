@@ -1,0 +1,33 @@
+"""`sibtui hash`: declared versus computed epilogue hash; exit 1 on any mismatch."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sibtui.errors import SibError
+from sibtui.ingest.hashcheck import check_hash
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+
+
+def run_hash(files: list[Path]) -> int:
+    problems = 0
+    for path in files:
+        try:
+            check = check_hash(path)
+        except SibError as error:
+            print(f"sibtui: error: {error}", file=sys.stderr)
+            problems += 1
+            continue
+        if check.ok:
+            print(f"OK        {path}  {check.kind.value}  {check.declared.strip()}  ({check.matched_encoding})")
+        else:
+            problems += 1
+            print(f"MISMATCH  {path}  {check.kind.value}")
+            print(f"          declared  {check.declared or '(missing)'}")
+            print(f"          computed  {check.computed_latin1}  (ISO-8859-1)")
+            if check.computed_utf8 != check.computed_latin1:
+                print(f"          computed  {check.computed_utf8}  (UTF-8)")
+    return EXIT_PROBLEM if problems else EXIT_OK

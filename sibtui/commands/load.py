@@ -1,0 +1,55 @@
+"""`sibtui load`: load files, one summary line per file, a progress bar on a terminal."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sibtui.commands.progress import LoadProgressBar
+from sibtui.db.workspace import Workspace, default_workspace_path
+from sibtui.ingest.loader import LoadOutcome, load_files
+from sibtui.output import format_count
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+
+
+def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
+    workspace_path = db or default_workspace_path()
+    show_progress = not quiet and sys.stderr.isatty()
+    loaded = skipped = failed = 0
+    with Workspace(workspace_path) as workspace, LoadProgressBar(enabled=show_progress) as bar:
+        for outcome in load_files(workspace, files, progress=bar.update):
+            bar.finish_file()
+            print_outcome(outcome)
+            if outcome.report is not None:
+                loaded += 1
+            elif outcome.duplicate:
+                skipped += 1
+            else:
+                failed += 1
+    print(
+        f"{loaded} loaded, {skipped} already in the workspace, {failed} failed — workspace {workspace_path}",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEM if failed else EXIT_OK
+
+
+def print_outcome(outcome: LoadOutcome) -> None:
+    report = outcome.report
+    if report is None:
+        label = "skipped" if outcome.duplicate else "error"
+        stream = sys.stdout if outcome.duplicate else sys.stderr
+        print(f"{label:8}{outcome.error}", file=stream)
+        return
+    hash_state = "hash ok" if report.hash_ok else "HASH MISMATCH"
+    print(
+        f"loaded  {report.path.name}  {report.kind.value}  file {report.file_id}  "
+        f"{format_count(report.record_count)} records  {hash_state}  ({report.seconds:.2f} s)"
+    )
+    for table, count in sorted(report.row_counts.items()):
+        print(f"        {table}: {format_count(count)} rows")
+    for warning in report.warnings:
+        where = f"line {warning.line}: " if warning.line else ""
+        element = f"<{warning.element}> " if warning.element else ""
+        print(f"        warning: {where}{element}{warning.message}")

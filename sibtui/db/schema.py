@@ -1,0 +1,187 @@
+"""DDL of the workspace, generated from the catalogue.
+
+Raw tables hold the files' text as written and are written only by the loader. The
+catalogue itself is also published as tables (`catalog_fields`, `catalog_domain_values`,
+`catalog_paths`, `movement_types`) so analysts can join labels and codes in plain SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import duckdb
+import pyarrow as pa
+
+from sibtui.catalog import shapes
+from sibtui.catalog.domains import ALL_DOMAINS
+from sibtui.catalog.fields import ALL_FIELDS
+from sibtui.catalog.kinds import Movement
+from sibtui.catalog.shapes import Node
+from sibtui.catalog.tables import FILES_COLUMNS, LOAD_WARNINGS_COLUMNS, RECORD_TABLES, Table
+
+SCHEMA_VERSION = 1
+
+_KEY_TYPES = {"file_id": "BIGINT", "record_no": "BIGINT", "line": "BIGINT", "error_no": "BIGINT", "block_no": "BIGINT"}
+
+
+def quote(identifier: str) -> str:
+    """Quote an identifier; catalogue names are camelCase and must keep their spelling."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def create_table_sql(table: Table) -> str:
+    columns = [f"{quote(name)} {_KEY_TYPES.get(name, 'VARCHAR')}" for name in table.columns]
+    return f"CREATE TABLE IF NOT EXISTS {quote(table.name)} ({', '.join(columns)})"
+
+
+def _files_sql() -> str:
+    columns = ", ".join(f"{quote(name)} {sql_type}" for name, sql_type in FILES_COLUMNS)
+    return f"CREATE TABLE IF NOT EXISTS files ({columns})"
+
+
+def _load_warnings_sql() -> str:
+    types = {"file_id": "BIGINT", "line": "BIGINT"}
+    columns = ", ".join(f"{quote(name)} {types.get(name, 'VARCHAR')}" for name in LOAD_WARNINGS_COLUMNS)
+    return f"CREATE TABLE IF NOT EXISTS load_warnings ({columns})"
+
+
+RPX_REJECTION_LINKS_SQL = """
+CREATE OR REPLACE VIEW rpx_rejection_links AS
+WITH answered AS (
+    SELECT result.file_id AS rpx_file_id,
+           result.nomeArquivo AS sbx_name,
+           sbx.file_id AS sbx_file_id
+    FROM rpx_results AS result
+    LEFT JOIN files AS sbx
+           ON sbx.kind = 'SBX' AND upper(sbx.name) = upper(trim(result.nomeArquivo))
+)
+SELECT rejection.file_id AS rpx_file_id,
+       rejection.record_no AS rpx_record_no,
+       rejection.error_no,
+       rejection.line AS rpx_line,
+       rejection.codigoTipoMovimento,
+       kind.movement,
+       rejection.cco,
+       rejection.codigoBeneficiario,
+       rejection.codigoCampo,
+       rejection.descricaoCampo,
+       rejection.valorCampo,
+       rejection.codigoErro,
+       rejection.mensagemErro,
+       answered.sbx_name,
+       answered.sbx_file_id,
+       movement.record_no AS sbx_record_no,
+       movement.line AS sbx_line
+FROM rpx_rejections AS rejection
+JOIN answered ON answered.rpx_file_id = rejection.file_id
+LEFT JOIN movement_types AS kind
+       ON kind.code = TRY_CAST(trim(rejection.codigoTipoMovimento) AS INTEGER)
+LEFT JOIN sbx_movements AS movement
+       ON movement.file_id = answered.sbx_file_id
+      AND movement.movement = kind.movement
+      AND CASE WHEN kind.code = 1 THEN movement.codigoBeneficiario = rejection.codigoBeneficiario
+               ELSE movement.cco = rejection.cco END
+"""
+
+
+def catalog_paths() -> Iterator[tuple[str, str, str, str, bool]]:
+    """(table, record element, XML path, column, required) for every stored leaf and attribute."""
+    records = [
+        *(("sbx_movements", shape) for shape in shapes.MOVEMENT_SHAPES.values()),
+        ("cnx_beneficiaries", shapes.CNX_BENEFICIARIO),
+        ("rpx_rejections", shapes.RPX_REJEITADO),
+        ("rpx_inclusions", shapes.RPX_INCLUIDO),
+    ]
+    for table, shape in records:
+        for attribute in shape.attributes:
+            yield table, shape.tag, f"{shape.tag}/@{attribute.name}", attribute.field.name, attribute.required
+        yield from _leaf_paths(table, shape.tag, shape, shape.tag)
+
+
+def _leaf_paths(table: str, record: str, node: Node, prefix: str) -> Iterator[tuple[str, str, str, str, bool]]:
+    for child in node.children:
+        path = f"{prefix}/{child.tag}"
+        if child.is_leaf:
+            yield table, record, path, child.column_name, child.required
+        else:
+            yield from _leaf_paths(table, record, child, path)
+
+
+def catalog_tables() -> dict[str, pa.Table]:
+    """The catalogue as Arrow tables, ready to be published in the workspace."""
+    fields = [
+        (f.name, f.label, f.domain.name, f.size, f.domain.pattern, f.rpx_field_id, f.editable, f.personal, f.help)
+        for f in ALL_FIELDS
+    ]
+    values = [(domain.name, code, label) for domain in ALL_DOMAINS for code, label in domain.values.items()]
+    movements = [(m.code, m.value, m.label) for m in Movement] + [(6, "semMovimentacao", "Sem movimentação")]
+    return {
+        "catalog_fields": _arrow(
+            fields, ("name", "label", "domain", "size", "pattern", "rpx_field_id", "editable", "personal", "help")
+        ),
+        "catalog_domain_values": _arrow(values, ("domain", "code", "label")),
+        "catalog_paths": _arrow(list(catalog_paths()), ("table_name", "record", "xml_path", "column_name", "required")),
+        "movement_types": _arrow(movements, ("code", "movement", "label")),
+    }
+
+
+def _arrow(rows: list[tuple], names: tuple[str, ...]) -> pa.Table:
+    columns = list(zip(*rows)) if rows else [[] for _ in names]
+    return pa.table({name: list(column) for name, column in zip(names, columns)})
+
+
+def _catalog_fingerprint(published: dict[str, pa.Table]) -> str:
+    digest = hashlib.sha256()
+    for name, table in published.items():
+        digest.update(name.encode())
+        digest.update(repr(table.to_pylist()).encode())
+    return digest.hexdigest()
+
+
+def _publish_catalog(connection: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the catalogue tables only when the catalogue changed (opening stays cheap)."""
+    published = catalog_tables()
+    fingerprint = _catalog_fingerprint(published)
+    row = connection.execute("SELECT value FROM meta WHERE key = 'catalog_fingerprint'").fetchall()
+    row = row[0] if row else None
+    if row and row[0] == fingerprint:
+        return
+    for name, table in published.items():
+        connection.register("__catalog", table)
+        connection.execute(f"CREATE OR REPLACE TABLE {quote(name)} AS SELECT * FROM __catalog")
+        connection.unregister("__catalog")
+    connection.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('catalog_fingerprint', ?)", [fingerprint]
+    )
+
+
+def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing and refresh the catalogue tables, in one transaction."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        connection.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        connection.execute(_files_sql())
+        connection.execute(_load_warnings_sql())
+        for table in RECORD_TABLES:
+            connection.execute(create_table_sql(table))
+        _publish_catalog(connection)
+        connection.execute(RPX_REJECTION_LINKS_SQL)
+        connection.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
+        )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def stored_schema_version(connection: duckdb.DuckDBPyConnection) -> int | None:
+    exists = connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchall()
+    if not exists[0][0]:
+        return None
+    rows = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    row = rows[0] if rows else None
+    return int(row[0]) if row else None

@@ -1,0 +1,105 @@
+"""The workspace: one DuckDB file holding every loaded SIB file and the analyst's work.
+
+One `Workspace` owns the connection; every thread that touches the database takes its own
+`cursor()` (DuckDB connections are not shared across threads). DuckDB's file lock already
+keeps a second process from writing; we turn its message into one an analyst understands.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+
+from sibtui.db.schema import SCHEMA_VERSION, ensure_schema, stored_schema_version
+from sibtui.errors import WorkspaceError
+
+DEFAULT_MEMORY_LIMIT = "1GB"  # perf-notes §4: without a limit DuckDB grew to 6 GB on a 10M ingest
+WORKSPACE_ENV = "SIBTUI_DB"
+_LOCK_PID = re.compile(r"PID (\d+)")
+
+
+def default_workspace_path() -> Path:
+    """`$SIBTUI_DB`, else the XDG data directory (`~/.local/share/sibtui/workspace.duckdb`)."""
+    configured = os.environ.get(WORKSPACE_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("sibtui") / "workspace.duckdb"
+
+
+class Workspace:
+    """An open workspace file; use as a context manager."""
+
+    def __init__(self, path: Path | str, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT):
+        self.path = Path(path).expanduser()
+        self.read_only = read_only
+        self.connection = self._connect(memory_limit)
+        try:
+            self._prepare()
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def _connect(self, memory_limit: str) -> duckdb.DuckDBPyConnection:
+        if self.read_only and not self.path.exists():
+            raise WorkspaceError(f"{self.path}: workspace does not exist (load files into it first)")
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        created = not self.path.exists()
+        try:
+            connection = duckdb.connect(str(self.path), read_only=self.read_only, config={"memory_limit": memory_limit})
+        except duckdb.IOException as error:
+            raise WorkspaceError(_explain_io_error(self.path, error)) from None
+        except duckdb.Error as error:
+            raise WorkspaceError(f"{self.path}: cannot open workspace: {error}") from None
+        if created and self.path.exists():
+            os.chmod(self.path, 0o600)  # it holds CPFs and names (LGPD): owner only
+        return connection
+
+    def _prepare(self) -> None:
+        version = stored_schema_version(self.connection)
+        if version is not None and version > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"{self.path}: workspace was written by a newer sibtui (schema {version}); upgrade sibtui"
+            )
+        if self.read_only:
+            if version is None:
+                raise WorkspaceError(f"{self.path}: not a sibtui workspace")
+            return
+        ensure_schema(self.connection)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection for the calling thread; close it when done."""
+        return self.connection.cursor()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _explain_io_error(path: Path, error: duckdb.IOException) -> str:
+    message = str(error)
+    if "lock" in message.lower():
+        pid = _LOCK_PID.search(message)
+        holder = f" (process {pid.group(1)})" if pid else ""
+        return f"{path}: workspace is in use by another sibtui{holder}; close it or use another --db"
+    return f"{path}: cannot open workspace: {message.splitlines()[0]}"
+
+
+def fetch_first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | tuple = ()) -> tuple | None:
+    """First row of a query, with the result read to its end.
+
+    DuckDB 2 keeps a result open until a fetch returns nothing; an open result blocks
+    `register()` and other work on that connection, so never leave one behind.
+    """
+    rows = cursor.execute(sql, list(parameters)).fetchall()
+    return rows[0] if rows else None

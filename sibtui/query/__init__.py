@@ -1,0 +1,1 @@
+"""Reading the workspace: paging windows, records, errors by code, ad hoc SQL, export."""

@@ -1,0 +1,79 @@
+"""Shared fixtures: the reference material in ../shared/spec, fresh workspaces, file builders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sibtui.db.workspace import Workspace
+
+REPO = Path(__file__).resolve().parent.parent
+SPEC_DIR = REPO.parent / "shared" / "spec"
+SAMPLE_DIR = REPO / "sample_files"
+ANS_EXAMPLE = SPEC_DIR / "ans-exemplo.sbx"
+ANS_EXAMPLE_HASH = "8ADF49BC99D6F95642EC093B2E958D5B"
+REAL_SBX_DIR = SPEC_DIR / "real-sbx"
+XSD_DIR = SPEC_DIR / "ans-xsd"
+
+
+def spec_file(path: Path) -> Path:
+    """A file of ../shared/spec, or a skip with the reason when the folder is not there."""
+    if not path.exists():
+        pytest.skip(f"reference material {path} is not available (tests read it from ../shared/spec)")
+    return path
+
+
+_EXAMPLE_HEADING = re.compile(r"^### 8\.\d (SBX|RPX|CNX) — `([^`]+)`", re.MULTILINE)
+
+
+def fact_sheet_examples() -> dict[str, tuple[str, str]]:
+    """The illustrative files of sib-format.md §8: {kind: (file name, XML text)}.
+
+    They were written and hashed independently of sibtui, so they are a second hash
+    vector (for RPX and CNX too) beside the ANS example.
+    """
+    text = spec_file(SPEC_DIR / "sib-format.md").read_text(encoding="utf-8")
+    examples = {}
+    for match in _EXAMPLE_HEADING.finditer(text):
+        start = text.index("```xml\n", match.end()) + len("```xml\n")
+        end = text.index("```", start)
+        examples[match.group(1)] = (match.group(2), text[start:end])
+    return examples
+
+
+@pytest.fixture
+def fact_sheet_files(tmp_path: Path) -> dict[str, Path]:
+    """The §8 examples written as ISO-8859-1 files under their own names."""
+    folder = tmp_path / "fact-sheet"
+    folder.mkdir()
+    files = {}
+    for kind, (name, xml) in fact_sheet_examples().items():
+        path = folder / name
+        path.write_bytes(xml.encode("latin-1"))
+        files[kind] = path
+    return files
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    with Workspace(tmp_path / "workspace.duckdb") as opened:
+        yield opened
+
+
+def query(workspace: Workspace, sql: str, parameters: list | tuple = ()) -> list[tuple]:
+    cursor = workspace.cursor()
+    try:
+        return cursor.execute(sql, list(parameters)).fetchall()
+    finally:
+        cursor.close()
+
+
+def table_snapshot(workspace: Workspace) -> dict[str, list[tuple]]:
+    """Every row of every data table, to prove a failed load changed nothing."""
+    from sibtui.catalog.tables import RECORD_TABLES
+
+    names = ["files", "load_warnings", *(table.name for table in RECORD_TABLES)]
+    return {name: query(workspace, f"SELECT * FROM {name} ORDER BY ALL") for name in names}
