@@ -22,7 +22,7 @@ from lxml import etree
 
 from sibtui.catalog import shapes, tables
 from sibtui.catalog.document import PLACEMENTS, ROOT_TAG, Placement, Role
-from sibtui.catalog.kinds import FileKind, Movement
+from sibtui.catalog.kinds import FileKind
 from sibtui.catalog.shapes import Node
 from sibtui.catalog.tables import Table
 from sibtui.errors import InputError, LoadCancelled

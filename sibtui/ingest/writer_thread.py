@@ -87,7 +87,7 @@ class TransactionWriter:
             except queue.Full:
                 if not self._thread.is_alive():
                     self._raise_if_failed()
-                    raise WorkspaceError(f"{self._label}: database writer stopped unexpectedly")
+                    raise WorkspaceError(f"{self._label}: database writer stopped unexpectedly") from None
 
     def _raise_if_failed(self) -> None:
         error = self._error
