@@ -1,24 +1,25 @@
 """sibtui's command line: headless commands for scripts and cron, and the console launcher.
 
 The CLI only parses arguments, calls the core and prints; it never parses XML or builds SQL
-of its own. Errors become one line on stderr (`sibtui: error: FILE:LINE: <element> reason`)
-and an exit code: 0 success, 1 something to look at (a bad file, a hash mismatch), 2 usage.
+of its own. Each command is declared once in `COMMANDS` (its arguments here, its work in
+`sibtui.commands.<module>.run`, imported only when that command runs, so `sibtui --help` and
+the console start without loading what they do not use). Errors become one line on stderr
+(`sibtui: error: FILE:LINE: <element> reason`) and an exit code: 0 success, 1 something to
+look at (a bad file, a hash mismatch, an error-severity finding), 2 usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sibtui import __version__
+from sibtui.commands import EXIT_INTERRUPTED, EXIT_PROBLEM
 from sibtui.errors import SibError
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 
 EXAMPLES = """\
 examples:
@@ -33,12 +34,55 @@ The workspace defaults to $SIBTUI_DB, else ~/.local/share/sibtui/workspace.duckd
 """
 
 
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
+def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", type=Path, help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
 
 
-def _add_format_option(parser: argparse.ArgumentParser) -> None:
+def add_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name, one-line help, its arguments, and the module that runs it."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    module: str  # sibtui.commands.<module> has `run(options: argparse.Namespace) -> int`
+
+    def run(self, options: argparse.Namespace) -> int:
+        return importlib.import_module(f"sibtui.commands.{self.module}").run(options)
+
+
+def _load_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_option(parser)
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files, or folders holding them")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _query_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_option(parser)
+    add_format_option(parser)
+    parser.add_argument("sql", metavar="SQL", help="the query; '-' reads it from standard input")
+
+
+def _hash_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+
+def _open_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_option(parser)
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("load", "load SBX/RPX/CNX files into a workspace", _load_arguments, "load"),
+    Command("query", "run SQL over the workspace", _query_arguments, "query"),
+    Command("hash", "compare a file's declared epilogue hash with the computed one", _hash_arguments, "hash"),
+    Command("open", "open the console (the default command)", _open_arguments, "open"),
+)
+COMMANDS_BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,30 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"sibtui {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    load = commands.add_parser("load", help="load SBX/RPX/CNX files into a workspace", epilog=EXAMPLES,
-                               formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_db_option(load)
-    load.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files, or folders holding them")
-    load.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    query = commands.add_parser("query", help="run SQL over the workspace", epilog=EXAMPLES,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_db_option(query)
-    _add_format_option(query)
-    query.add_argument("sql", metavar="SQL", help="the query; '-' reads it from standard input")
-
-    hash_command = commands.add_parser("hash", help="compare a file's declared epilogue hash with the computed one")
-    hash_command.add_argument("files", nargs="+", type=Path, metavar="FILE")
-
-    opener = commands.add_parser("open", help="open the console (the default command)")
-    _add_db_option(opener)
-    opener.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        sub = subparsers.add_parser(
+            command.name, help=command.help, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        command.add_arguments(sub)
     return parser
 
 
-COMMANDS = ("load", "query", "hash", "open")
 _OPTIONS_WITH_VALUE = {"--db", "--format"}
 _TOP_LEVEL_FLAGS = {"-h", "--help", "--version"}
 
@@ -88,58 +117,23 @@ def _normalise(argv: list[str]) -> list[str]:
             leading.append(rest.pop(0))
     if rest and rest[0] in _TOP_LEVEL_FLAGS:
         return argv
-    if rest and rest[0] in COMMANDS:
+    if rest and rest[0] in COMMANDS_BY_NAME:
         return [rest[0], *leading, *rest[1:]]
     return ["open", *leading, *rest]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    options = parser.parse_args(_normalise(arguments))
-    handler: Callable[[argparse.Namespace], int] = _HANDLERS[options.command]
+    options = build_parser().parse_args(_normalise(arguments))
     try:
-        return handler(options)
+        return COMMANDS_BY_NAME[options.command].run(options)
     except SibError as error:
-        _error(str(error))
+        print_error(str(error))
         return EXIT_PROBLEM
     except KeyboardInterrupt:
-        _error("interrupted; nothing of the file being loaded was kept")
+        print_error("interrupted; nothing half-done was kept")
         return EXIT_INTERRUPTED
 
 
-def _error(message: str) -> None:
+def print_error(message: str) -> None:
     print(f"sibtui: error: {message}", file=sys.stderr)
-
-
-def _run_load(options: argparse.Namespace) -> int:
-    from sibtui.commands.load import run_load
-
-    return run_load(options.db, options.files, quiet=options.quiet)
-
-
-def _run_query(options: argparse.Namespace) -> int:
-    from sibtui.commands.query import run_query_command
-
-    sql = sys.stdin.read() if options.sql == "-" else options.sql
-    return run_query_command(options.db, sql, options.format)
-
-
-def _run_hash(options: argparse.Namespace) -> int:
-    from sibtui.commands.hash import run_hash
-
-    return run_hash(options.files)
-
-
-def _run_open(options: argparse.Namespace) -> int:
-    from sibtui.commands.open import run_open
-
-    return run_open(options.db, options.files)
-
-
-_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "load": _run_load,
-    "query": _run_query,
-    "hash": _run_hash,
-    "open": _run_open,
-}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
+from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.errors import SibError
 from sibtui.ingest.hashcheck import check_hash
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
+
+def run(options: argparse.Namespace) -> int:
+    return run_hash(options.files)
 
 
 def run_hash(files: list[Path]) -> int:

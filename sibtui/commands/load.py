@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
+from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.commands.progress import LoadProgressBar
 from sibtui.db.workspace import Workspace, default_workspace_path
 from sibtui.ingest.loader import LoadOutcome, load_files
 from sibtui.output import format_count
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
+
+def run(options: argparse.Namespace) -> int:
+    return run_load(options.db, options.files, quiet=options.quiet)
 
 
 def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:

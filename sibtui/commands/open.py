@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
+from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.commands.load import print_outcome
 from sibtui.db.workspace import Workspace, default_workspace_path
 from sibtui.ingest.loader import load_files
 from sibtui.output import write_rows
 from sibtui.query.summary import files_summary
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
+
+def run(options: argparse.Namespace) -> int:
+    return run_open(options.db, options.files)
 
 
 def run_open(db: Path | None, files: list[Path]) -> int:
