@@ -1,0 +1,1 @@
+"""Validation: check digits, field rules and business rules over the workspace -> findings."""
