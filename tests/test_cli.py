@@ -12,7 +12,6 @@ from pathlib import Path
 
 from conftest import ANS_EXAMPLE, ANS_EXAMPLE_HASH, REAL_SBX_DIR, spec_file
 from sibfiles import INCLUSAO, sbx, write
-
 from sibtui import __version__
 from sibtui.cli import main
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+
 from conftest import ANS_EXAMPLE, ANS_EXAMPLE_HASH, REAL_SBX_DIR, spec_file
 from sibfiles import CANCELAMENTO, DECLARATION, INCLUSAO, ROOT_OPEN, header, reference_hash, sbx, write
-
 from sibtui.hashing import EpilogueHash, is_blank
 from sibtui.ingest.hashcheck import check_hash
 

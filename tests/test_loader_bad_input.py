@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import ANS_EXAMPLE, spec_file, table_snapshot
 from sibfiles import BENEFICIARIO, CANCELAMENTO, DECLARATION, INCLUSAO, ROOT_OPEN, cnx, header, sbx, write
-
 from sibtui.errors import InputError
 from sibtui.ingest.loader import load_file
 

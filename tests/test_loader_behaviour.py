@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
+
 from conftest import ANS_EXAMPLE, query, spec_file, table_snapshot
 from sibfiles import BENEFICIARIO, CANCELAMENTO, DECLARATION, INCLUSAO, cnx, document, header, sbx, write
-
 from sibtui.errors import DuplicateFileError, LoadCancelled
 from sibtui.ingest import parser as parser_module
 from sibtui.ingest.loader import load_file, load_files

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import ANS_EXAMPLE, ANS_EXAMPLE_HASH, REAL_SBX_DIR, query, spec_file
-
 from sibtui.catalog.tables import SBX_MOVEMENTS
 from sibtui.ingest.loader import load_file
 

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, SAMPLE_DIR, XSD_DIR, query, spec_file
 from lxml import etree
 
+from conftest import REPO, SAMPLE_DIR, XSD_DIR, query, spec_file
 from sibtui.ingest.loader import load_files
 
 SAMPLES = sorted(p for p in SAMPLE_DIR.iterdir() if p.suffix.upper() in {".SBX", ".RPX", ".CNX"})

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import XSD_DIR, spec_file
 from lxml import etree
-from sibfiles import reference_hash
 
+from conftest import XSD_DIR, spec_file
+from sibfiles import reference_hash
 from sibtui.catalog import shapes
 from sibtui.catalog.kinds import Movement
 from sibtui.ingest.hashcheck import check_hash

@@ -135,3 +135,22 @@ FILES_COLUMNS: tuple[tuple[str, str], ...] = (
 FILES_COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in FILES_COLUMNS)
 
 LOAD_WARNINGS_COLUMNS: tuple[str, ...] = ("file_id", "line", "element", "message")
+
+# Findings of the local pre-critique (`sibtui check`): regenerated as a whole on demand.
+# `record_no` is NULL for a file-level finding; `source_table` says which table the record
+# is in (`sbx_movements`, `cnx_beneficiaries`, or `files` for file-level findings).
+FINDINGS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("file_id", "BIGINT"),
+    ("record_no", "BIGINT"),
+    ("source_table", "VARCHAR"),
+    ("field", "VARCHAR"),
+    ("rule", "VARCHAR"),
+    ("severity", "VARCHAR"),  # 'error' | 'warning'
+    ("message", "VARCHAR"),  # Portuguese, for the analyst
+    ("value", "VARCHAR"),  # the value at fault, as stored
+)
+
+# Record tables as the analyst sees them after edits: `<table>_current` has the same
+# columns, with the edit journal applied (until edits exist, the raw rows themselves).
+CURRENT_VIEW_SUFFIX = "_current"
+EDITABLE_TABLES: tuple[str, ...] = ("sbx_movements", "cnx_beneficiaries")

@@ -15,10 +15,19 @@ import pyarrow as pa
 
 from sibtui.catalog import shapes
 from sibtui.catalog.domains import ALL_DOMAINS
+from sibtui.catalog.error_codes import FILE_REJECTION_FIXES, KNOWN_CODES
 from sibtui.catalog.fields import ALL_FIELDS
 from sibtui.catalog.kinds import Movement
 from sibtui.catalog.shapes import Node
-from sibtui.catalog.tables import FILES_COLUMNS, LOAD_WARNINGS_COLUMNS, RECORD_TABLES, Table
+from sibtui.catalog.tables import (
+    CURRENT_VIEW_SUFFIX,
+    EDITABLE_TABLES,
+    FILES_COLUMNS,
+    FINDINGS_COLUMNS,
+    LOAD_WARNINGS_COLUMNS,
+    RECORD_TABLES,
+    Table,
+)
 
 SCHEMA_VERSION = 1
 
@@ -38,6 +47,16 @@ def create_table_sql(table: Table) -> str:
 def _files_sql() -> str:
     columns = ", ".join(f"{quote(name)} {sql_type}" for name, sql_type in FILES_COLUMNS)
     return f"CREATE TABLE IF NOT EXISTS files ({columns})"
+
+
+def _findings_sql() -> str:
+    columns = ", ".join(f"{quote(name)} {sql_type}" for name, sql_type in FINDINGS_COLUMNS)
+    return f"CREATE TABLE IF NOT EXISTS findings ({columns})"
+
+
+def current_view_sql(table: str) -> str:
+    """`<table>_current` before any journal exists: the loaded rows as they are."""
+    return f"CREATE VIEW IF NOT EXISTS {quote(table + CURRENT_VIEW_SUFFIX)} AS SELECT * FROM {quote(table)}"
 
 
 def _load_warnings_sql() -> str:
@@ -116,6 +135,9 @@ def catalog_tables() -> dict[str, pa.Table]:
     ]
     values = [(domain.name, code, label) for domain in ALL_DOMAINS for code, label in domain.values.items()]
     movements = [(m.code, m.value, m.label) for m in Movement] + [(6, "semMovimentacao", "Sem movimentação")]
+    error_codes = [
+        (e.code, e.field_id, e.field_name, e.cause, e.fix, e.operations, e.confidence) for e in KNOWN_CODES.values()
+    ]
     return {
         "catalog_fields": _arrow(
             fields, ("name", "label", "domain", "size", "pattern", "rpx_field_id", "editable", "personal", "help")
@@ -123,6 +145,10 @@ def catalog_tables() -> dict[str, pa.Table]:
         "catalog_domain_values": _arrow(values, ("domain", "code", "label")),
         "catalog_paths": _arrow(list(catalog_paths()), ("table_name", "record", "xml_path", "column_name", "required")),
         "movement_types": _arrow(movements, ("code", "movement", "label")),
+        "catalog_error_codes": _arrow(
+            error_codes, ("codigoErro", "field_id", "field_name", "cause", "fix", "operations", "confidence")
+        ),
+        "catalog_file_rejections": _arrow(sorted(FILE_REJECTION_FIXES.items()), ("codigoMotivoRejeicao", "fix")),
     }
 
 
@@ -165,6 +191,9 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(_load_warnings_sql())
         for table in RECORD_TABLES:
             connection.execute(create_table_sql(table))
+        connection.execute(_findings_sql())
+        for table in EDITABLE_TABLES:
+            connection.execute(current_view_sql(table))
         _publish_catalog(connection)
         connection.execute(RPX_REJECTION_LINKS_SQL)
         connection.execute(
