@@ -371,7 +371,6 @@ def apply_month(before: list[Person], moves: list[Move], ccos: dict[str, str]) -
                     person.mae = value
                 elif column != "cco":
                     person.endereco[column] = value
-            person.endereco["tipoEndereco"] = "2"
         elif move.movement is Movement.MUDANCA_CONTRATUAL:
             person.plano = move.values["numeroPlanoANS"]
             person.contratacao = move.values["dataContratacao"]

@@ -28,15 +28,15 @@ from sibtui.catalog.tables import (
     RECORD_TABLES,
     Table,
 )
+from sibtui.compare.changes import changes_between_sql, changes_view_sql
+from sibtui.compare.snapshots import SNAPSHOTS_VIEW_SQL
+from sibtui.db.identifiers import quote  # noqa: F401 (re-exported: callers import it from here)
 
 SCHEMA_VERSION = 1
 
 _KEY_TYPES = {"file_id": "BIGINT", "record_no": "BIGINT", "line": "BIGINT", "error_no": "BIGINT", "block_no": "BIGINT"}
 
 
-def quote(identifier: str) -> str:
-    """Quote an identifier; catalogue names are camelCase and must keep their spelling."""
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def create_table_sql(table: Table) -> str:
@@ -182,6 +182,11 @@ def _publish_catalog(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _create_compare_views(connection: duckdb.DuckDBPyConnection) -> None:
+    for statement in (SNAPSHOTS_VIEW_SQL, changes_view_sql(), changes_between_sql()):
+        connection.execute(statement)
+
+
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing and refresh the catalogue tables, in one transaction."""
     connection.execute("BEGIN TRANSACTION")
@@ -196,6 +201,7 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
             connection.execute(current_view_sql(table))
         _publish_catalog(connection)
         connection.execute(RPX_REJECTION_LINKS_SQL)
+        _create_compare_views(connection)
         connection.execute(
             "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
         )
