@@ -1,0 +1,1 @@
+"""Comparing CNX conferences: what ANS changed between two snapshots of one operator."""
