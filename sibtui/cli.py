@@ -71,6 +71,17 @@ def _hash_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
 
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    from sibtui.compare.changes import CHANGE_KINDS  # catalogue-only import, no database
+
+    add_db_option(parser)
+    add_format_option(parser)
+    parser.add_argument("--from", dest="from_file", type=int, metavar="FILE_ID", help="older CNX (default: the one before the newest)")
+    parser.add_argument("--to", dest="to_file", type=int, metavar="FILE_ID", help="newer CNX (default: the newest)")
+    parser.add_argument("--list", choices=(*CHANGE_KINDS, "all"), metavar="KIND",
+                        help=f"print the rows of one kind of change ({', '.join(CHANGE_KINDS)}, or all)")
+
+
 def _open_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
@@ -80,6 +91,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("load", "load SBX/RPX/CNX files into a workspace", _load_arguments, "load"),
     Command("query", "run SQL over the workspace", _query_arguments, "query"),
     Command("hash", "compare a file's declared epilogue hash with the computed one", _hash_arguments, "hash"),
+    Command("diff", "compare two CNX conferences: what ANS changed", _diff_arguments, "diff"),
     Command("open", "open the console (the default command)", _open_arguments, "open"),
 )
 COMMANDS_BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
