@@ -1,8 +1,7 @@
 """CNX conferences as dated snapshots of one operator, and the choice of two to compare.
 
 ANS sends a CNX on request; several of one registro ANS live side by side in a workspace,
-ordered by the header's `dataHoraRegistroTransacao` or, when that does not parse, by the
-date in the file name (`ArqConf` + registro + 2 digits + `AAAAMMDD`, `sib-format.md` §3.1).
+ordered by when ANS made them (`sibtui.db.moments`: header date, else the name's date).
 """
 
 from __future__ import annotations
@@ -14,22 +13,13 @@ import duckdb
 
 from sibtui.errors import SibError
 
-# taken_at: header date-time (seconds precision, timezone and fraction dropped), else the
-# name's AAAAMMDD at midnight. snapshot_no counts 1, 2, ... per registro ANS, oldest first.
-SNAPSHOTS_VIEW_SQL = r"""
+# snapshot_no counts 1, 2, ... per registro ANS, oldest first (dates from file_moments).
+SNAPSHOTS_VIEW_SQL = """
 CREATE OR REPLACE VIEW cnx_snapshots AS
-WITH dated AS (
-    SELECT file_id, name, registroANS, record_count, dataHoraRegistroTransacao,
-           coalesce(
-               TRY_STRPTIME(left(trim(dataHoraRegistroTransacao), 19), '%Y-%m-%dT%H:%M:%S'),
-               TRY_STRPTIME(regexp_extract(name, '^ArqConf[0-9]{8}([0-9]{8})', 1), '%Y%m%d')
-           ) AS taken_at
-    FROM files
-    WHERE kind = 'CNX'
-)
-SELECT file_id, name, registroANS, record_count, taken_at,
-       row_number() OVER (PARTITION BY registroANS ORDER BY taken_at NULLS FIRST, file_id) AS snapshot_no
-FROM dated
+SELECT f.file_id, f.name, f.registroANS, f.record_count, m.moment AS taken_at,
+       row_number() OVER (PARTITION BY f.registroANS ORDER BY m.moment NULLS FIRST, f.file_id) AS snapshot_no
+FROM files f JOIN file_moments m ON m.file_id = f.file_id
+WHERE f.kind = 'CNX'
 """
 
 

@@ -30,7 +30,9 @@ from sibtui.catalog.tables import (
 )
 from sibtui.compare.changes import changes_between_sql, changes_view_sql
 from sibtui.compare.snapshots import SNAPSHOTS_VIEW_SQL
+from sibtui.cycle.pairing import VIEWS as CYCLE_VIEWS
 from sibtui.db.identifiers import quote  # noqa: F401 (re-exported: callers import it from here)
+from sibtui.db.moments import FILE_MOMENTS_SQL
 
 SCHEMA_VERSION = 1
 
@@ -182,8 +184,8 @@ def _publish_catalog(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _create_compare_views(connection: duckdb.DuckDBPyConnection) -> None:
-    for statement in (SNAPSHOTS_VIEW_SQL, changes_view_sql(), changes_between_sql()):
+def _create_derived_views(connection: duckdb.DuckDBPyConnection) -> None:
+    for statement in (FILE_MOMENTS_SQL, SNAPSHOTS_VIEW_SQL, changes_view_sql(), changes_between_sql(), *CYCLE_VIEWS):
         connection.execute(statement)
 
 
@@ -201,7 +203,7 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
             connection.execute(current_view_sql(table))
         _publish_catalog(connection)
         connection.execute(RPX_REJECTION_LINKS_SQL)
-        _create_compare_views(connection)
+        _create_derived_views(connection)
         connection.execute(
             "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
         )

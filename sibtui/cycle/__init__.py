@@ -1,0 +1,1 @@
+"""The monthly SIB cycle: which SBX went, what ANS answered, what is still to fix."""
