@@ -82,6 +82,21 @@ def _diff_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"print the rows of one kind of change ({', '.join(CHANGE_KINDS)}, or all)")
 
 
+def _status_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_option(parser)
+    add_format_option(parser)
+    parser.add_argument("--today", type=_iso_date, metavar="AAAA-MM-DD", help="count deadlines from this day (default: today)")
+
+
+def _iso_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (AAAA-MM-DD): {text!r}") from None
+
+
 def _open_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
@@ -92,6 +107,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("query", "run SQL over the workspace", _query_arguments, "query"),
     Command("hash", "compare a file's declared epilogue hash with the computed one", _hash_arguments, "hash"),
     Command("diff", "compare two CNX conferences: what ANS changed", _diff_arguments, "diff"),
+    Command("status", "the monthly cycle: each SBX, its RPX, what is still to fix and the deadline",
+            _status_arguments, "status"),
     Command("open", "open the console (the default command)", _open_arguments, "open"),
 )
 COMMANDS_BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}

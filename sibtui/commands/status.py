@@ -1,0 +1,58 @@
+"""`sibtui status`: the monthly cycle table, for cron and e-mail; always exit 0."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from sibtui.commands import EXIT_OK
+from sibtui.cycle.status import CycleRow, cycle_rows, next_deadline
+from sibtui.db.workspace import Workspace, default_workspace_path
+from sibtui.output import write_rows
+
+COLUMNS = (
+    "sbx", "registro_ans", "competencia", "enviado_em", "rpx", "protocolo", "situacao", "motivo_rejeicao",
+    "movimentos", "rejeitados", "percentual_acerto", "pendentes", "prazo", "dias_restantes", "alertas",
+)
+
+
+def run(options: argparse.Namespace) -> int:
+    today = options.today or date.today()
+    with Workspace(options.db or default_workspace_path(), read_only=True) as workspace:
+        cursor = workspace.cursor()
+        try:
+            rows = [_values(row, today) for row in cycle_rows(cursor, today)]
+        finally:
+            cursor.close()
+    write_rows(COLUMNS, rows, options.format, sys.stdout)
+    if options.format == "table":
+        print(f"próximo prazo de envio: {next_deadline(today):%d/%m/%Y}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _values(row: CycleRow, today: date) -> tuple:
+    total = row.totals.get("total")
+    competencia = row.competencia
+    situation = row.outcome + (f" ({row.rejection_code})" if row.rejection_code else "")
+    return (
+        row.sbx_name,
+        row.registro_ans,
+        str(competencia) if competencia else None,
+        row.sent_at.isoformat(sep=" ") if row.sent_at else None,
+        row.rpx_name,
+        row.protocolo,
+        situation,
+        row.rejection_reason,
+        row.movement_count,
+        total.rejeitados if total else None,
+        total.percentual_acerto if total else None,
+        row.pending_records,
+        _iso(row.deadline(today)),
+        row.days_left(today),
+        "; ".join(row.alerts(today)),
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
