@@ -51,7 +51,7 @@ class Workspace:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         created = not self.path.exists()
         try:
-            connection = duckdb.connect(str(self.path), read_only=self.read_only, config={"memory_limit": memory_limit})
+            connection = duckdb.connect(str(self.path), read_only=self.read_only, config=_config(memory_limit))
         except duckdb.IOException as error:
             raise WorkspaceError(_explain_io_error(self.path, error)) from None
         except duckdb.Error as error:
@@ -84,6 +84,12 @@ class Workspace:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _config(memory_limit: str) -> dict[str, str | bool]:
+    """No SQL reads or writes files (`read_csv('/etc/passwd')`, `COPY`, `ATTACH`, extensions):
+    sibtui reads SIB files with its own parser and writes exports and SBX files itself."""
+    return {"memory_limit": memory_limit, "enable_external_access": False}
 
 
 def _explain_io_error(path: Path, error: duckdb.IOException) -> str:
