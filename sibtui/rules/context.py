@@ -1,0 +1,121 @@
+"""What record rules compare against: for every SBX, the CNX that tells ANS's state, and more.
+
+Built once per check as TEMP tables on the checking cursor, so each rule is a plain join:
+
+- `__sbx_files`: per SBX, the *reference* CNX (the newest of the same registro ANS made
+  before the SBX; when none predates it, the newest, with `ref_predates` false so that
+  active/inactive checks are skipped) and the *newest* CNX (ANS's current knowledge, with
+  `newest_after` true when it was made after the SBX and so reflects it).
+- `__known_ccos`: CCOs ANS knew when each SBX was made: the reference CNX's, plus the
+  inclusions an earlier RPX of the same operator returned (active, then).
+- `__moves`: the current SBX movements with those facts joined, and the effective birth,
+  contract and cancellation dates (the movement's own value, else the reference CNX's).
+- `__newest_cnx`: the newest CNX per registro ANS (CNX-side checks look only at it).
+Dates come from `file_moments` (header date, else the name's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pyarrow as pa
+
+from sibtui.catalog.municipalities import load_municipalities
+from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, integer_value, parsed_date
+
+SBX_FILES_SQL = """
+CREATE OR REPLACE TEMP TABLE __sbx_files AS
+WITH sbx AS (SELECT file_id, registroANS, moment FROM file_moments WHERE kind = 'SBX'),
+cnx AS (SELECT file_id, registroANS, moment FROM file_moments WHERE kind = 'CNX'),
+pairs AS (
+    SELECT s.file_id AS sbx_file_id, c.file_id AS cnx_file_id,
+           coalesce(c.moment < s.moment, false) AS predates,
+           coalesce(c.moment > s.moment, false) AS after,
+           row_number() OVER (PARTITION BY s.file_id ORDER BY coalesce(c.moment < s.moment, false) DESC,
+                              c.moment DESC NULLS LAST, c.file_id DESC) AS ref_rank,
+           row_number() OVER (PARTITION BY s.file_id ORDER BY c.moment DESC NULLS LAST, c.file_id DESC) AS newest_rank
+    FROM sbx s JOIN cnx c ON c.registroANS = s.registroANS
+)
+SELECT s.file_id, s.registroANS, s.moment,
+       ref.cnx_file_id AS ref_cnx, coalesce(ref.predates, false) AS ref_predates,
+       newest.cnx_file_id AS newest_cnx, coalesce(newest.after, false) AS newest_after
+FROM sbx s
+LEFT JOIN pairs ref ON ref.sbx_file_id = s.file_id AND ref.ref_rank = 1
+LEFT JOIN pairs newest ON newest.sbx_file_id = s.file_id AND newest.newest_rank = 1
+"""
+
+NEWEST_CNX_SQL = """
+CREATE OR REPLACE TEMP TABLE __newest_cnx AS
+SELECT file_id, registroANS, moment FROM (
+    SELECT file_id, registroANS, moment,
+           row_number() OVER (PARTITION BY registroANS ORDER BY moment DESC NULLS LAST, file_id DESC) AS rank
+    FROM file_moments WHERE kind = 'CNX'
+) WHERE rank = 1
+"""
+
+# One row per (CNX, CCO): a conference lists a vínculo once; should one repeat, the first wins.
+CNX_ROWS_SQL = """
+CREATE OR REPLACE TEMP TABLE __cnx_rows AS
+SELECT file_id, cco, arg_min(record_no, record_no) AS record_no, arg_min(situacao, record_no) AS situacao,
+       arg_min(cns, record_no) AS cns, arg_min(dataNascimento, record_no) AS dataNascimento,
+       arg_min(dataContratacao, record_no) AS dataContratacao,
+       arg_min(dataCancelamento, record_no) AS dataCancelamento,
+       arg_min(codigoMunicipio, record_no) AS codigoMunicipio
+FROM cnx_beneficiaries_current
+WHERE file_id IN (SELECT ref_cnx FROM __sbx_files UNION SELECT newest_cnx FROM __sbx_files)
+GROUP BY file_id, cco
+"""
+
+KNOWN_CCOS_SQL = """
+CREATE OR REPLACE TEMP TABLE __known_ccos AS
+SELECT s.file_id AS sbx_file_id, c.cco, c.situacao, c.dataNascimento, c.dataContratacao, c.dataCancelamento,
+       c.codigoMunicipio
+FROM __sbx_files s JOIN __cnx_rows c ON c.file_id = s.ref_cnx
+UNION ALL
+SELECT s.file_id, i.cco, 'ATIVO', NULL, NULL, NULL, NULL
+FROM __sbx_files s
+JOIN file_moments rpx ON rpx.kind = 'RPX' AND rpx.registroANS = s.registroANS AND rpx.moment < s.moment
+JOIN rpx_inclusions i ON i.file_id = rpx.file_id
+WHERE i.cco NOT IN (SELECT cco FROM __cnx_rows c WHERE c.file_id = s.ref_cnx)
+QUALIFY row_number() OVER (PARTITION BY s.file_id, i.cco ORDER BY rpx.moment DESC) = 1
+"""
+
+
+def moves_sql(columns: tuple[str, ...], today: dt.date) -> str:
+    """`__moves`: the movements with their file's facts and the reference CNX's state joined."""
+    own = ", ".join(f'm."{column}"' for column in columns)
+    return f"""
+CREATE OR REPLACE TEMP TABLE __moves AS
+SELECT {own},
+       s.registroANS, s.moment AS file_moment, s.ref_cnx, s.ref_predates, s.newest_cnx, s.newest_after,
+       k.cco IS NOT NULL AS known_cco, k.situacao AS known_situacao,
+       {parsed_date('coalesce(m."dataNascimento", k.dataNascimento)')} AS birth,
+       {parsed_date('coalesce(m."dataContratacao", k.dataContratacao)')} AS contract,
+       {parsed_date('k.dataCancelamento')} AS known_cancel,
+       coalesce(m."codigoMunicipio", k.codigoMunicipio) AS municipio,
+       {integer_value('m."relacaoDependencia"')} AS relacao,
+       coalesce(s.moment::DATE, DATE '{today.isoformat()}') AS reference_date
+FROM sbx_movements_current m
+JOIN __sbx_files s ON s.file_id = m.file_id
+LEFT JOIN __known_ccos k ON k.sbx_file_id = m.file_id AND k.cco = m.cco AND m.movement <> 'inclusao'
+"""
+
+
+TEMP_TABLES = ("__sbx_files", "__newest_cnx", "__cnx_rows", "__known_ccos", "__moves", MUNICIPALITIES_TABLE)
+
+
+def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...], today: dt.date) -> None:
+    """Create the TEMP tables every rule reads (see the module docstring)."""
+    municipalities = load_municipalities().values()
+    table = pa.table({"codigo_sib": [m.codigo_sib for m in municipalities], "uf": [m.uf for m in municipalities]})
+    cursor.register("__municipality_arrow", table)
+    cursor.execute(f"CREATE OR REPLACE TEMP TABLE {MUNICIPALITIES_TABLE} AS SELECT * FROM __municipality_arrow")
+    cursor.unregister("__municipality_arrow")
+    for statement in (SBX_FILES_SQL, NEWEST_CNX_SQL, CNX_ROWS_SQL, KNOWN_CCOS_SQL, moves_sql(sbx_columns, today)):
+        cursor.execute(statement)
+
+
+def drop_context(cursor: duckdb.DuckDBPyConnection) -> None:
+    for name in TEMP_TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")

@@ -1,0 +1,183 @@
+"""`run_checks`: the whole local pre-critique over a workspace, regenerating `findings`.
+
+Every rule is SQL (field rules generated from the catalogue, record, CNS and file rules
+written out), so a million records are judged inside DuckDB's vectorised engine and never
+row by row in Python. Rules read the `*_current` views (loaded values with the analyst's
+edits applied) and never touch the raw tables. Findings are collected in a TEMP staging
+table, then `findings` is replaced in ONE transaction: a reader sees the old findings or
+the new ones, never half; a cancelled check leaves the old ones in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from sibtui.catalog.tables import CNX_BENEFICIARIES, SBX_MOVEMENTS
+from sibtui.errors import SibError
+from sibtui.rules import cns, context, field_sql, file_rules, records
+from sibtui.rules.catalog import RULES_LIST
+
+Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what runs next)
+Cancel = Callable[[], bool]
+
+SBX_SOURCE = "sbx_movements_current"
+CNX_SOURCE = "cnx_beneficiaries_current"
+NEWEST_CNX_ONLY = "file_id IN (SELECT file_id FROM __newest_cnx)"
+STAGE = "__findings_stage"
+
+
+@dataclass
+class CheckReport:
+    """What a check found: counts per rule and severity, and how long it took."""
+
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (rule, severity) -> findings
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(n for (_, severity), n in self.counts.items() if severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(n for (_, severity), n in self.counts.items() if severity == "warning")
+
+    @property
+    def has_errors(self) -> bool:
+        return self.errors > 0
+
+
+class UnknownRule(SibError):
+    """A rule produced a finding under an id the catalogue does not declare (a programming error)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    description: str
+    source_table: str
+    selects: list[str]
+
+
+def plan(today: dt.date) -> list[Step]:
+    """The checks in the order they run; each select yields (file_id, record_no, field, rule, message, value)."""
+    sbx_columns = tuple(c for c in SBX_MOVEMENTS.value_columns if c != "movement")
+    cnx_columns = CNX_BENEFICIARIES.value_columns
+    return [
+        Step("campos do SBX", "sbx_movements", list(field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today))),
+        Step("campos da CNX", "cnx_beneficiaries",
+             list(field_sql.cnx_field_selects(CNX_SOURCE, cnx_columns, today, NEWEST_CNX_ONLY))),
+        Step("registros do SBX", "sbx_movements", records.record_selects()),
+        Step("CNS do SBX", "sbx_movements", list(cns.SBX_CNS_SELECTS)),
+        Step("CNS da CNX", "cnx_beneficiaries", list(cns.CNX_CNS_SELECTS)),
+        Step("arquivos", "files", file_rules.file_selects(today)),
+    ]
+
+
+def run_checks(
+    workspace,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    today: dt.date | None = None,
+) -> CheckReport:
+    """Check every loaded record and file; replace `findings`; return the counts.
+
+    `today` decides what a future date is (default: the machine's date). `progress` is told
+    before each step; when `cancel()` answers True between steps, the check stops and the
+    previous findings stay as they were (the report says `cancelled`).
+    """
+    started = time.perf_counter()
+    today = today or dt.date.today()
+    cursor = workspace.cursor()
+    try:
+        return _run(cursor, progress, cancel, today, started)
+    finally:
+        _drop_temporaries(cursor)
+        cursor.close()
+
+
+def _run(cursor: duckdb.DuckDBPyConnection, progress: Progress | None, cancel: Cancel | None, today: dt.date,
+         started: float) -> CheckReport:
+    steps = plan(today)
+    total = len(steps) + 2
+    _tell(progress, 0, total, "contexto (CNX de referência, CCOs conhecidos)")
+    context.build_context(cursor, _moves_columns(), today)
+    for statement in (*records.HELPER_TABLES_SQL, *cns.HELPER_TABLES_SQL):
+        cursor.execute(statement)
+    cursor.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} (file_id BIGINT, record_no BIGINT, source_table VARCHAR, "
+                   "field VARCHAR, rule VARCHAR, message VARCHAR, value VARCHAR)")
+    for number, step in enumerate(steps, start=1):
+        if cancel is not None and cancel():
+            return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
+        _tell(progress, number, total, step.description)
+        _stage(cursor, step)
+    if cancel is not None and cancel():
+        return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
+    _tell(progress, total - 1, total, "gravando os achados")
+    _replace_findings(cursor)
+    _tell(progress, total, total, "pronto")
+    return CheckReport(counts=finding_counts(cursor), seconds=time.perf_counter() - started)
+
+
+def _tell(progress: Progress | None, done: int, total: int, description: str) -> None:
+    if progress is not None:
+        progress(done, total, description)
+
+
+def _moves_columns() -> tuple[str, ...]:
+    return ("file_id", "record_no", *SBX_MOVEMENTS.value_columns)
+
+
+def _stage(cursor: duckdb.DuckDBPyConnection, step: Step) -> None:
+    if not step.selects:
+        return
+    union = "\nUNION ALL\n".join(f"({select})" for select in step.selects)
+    cursor.execute(
+        f"INSERT INTO {STAGE} SELECT file_id, record_no, '{step.source_table}', field, rule, message, value "
+        f"FROM ({union})"
+    )
+
+
+def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
+    _register_rules(cursor)
+    unknown = cursor.execute(f"SELECT DISTINCT rule FROM {STAGE} WHERE rule NOT IN (SELECT rule FROM __rules)").fetchall()
+    if unknown:
+        raise UnknownRule(f"rules missing from the catalogue: {', '.join(sorted(r[0] for r in unknown))}")
+    cursor.execute("BEGIN TRANSACTION")
+    try:
+        cursor.execute("DELETE FROM findings")
+        cursor.execute(
+            f"INSERT INTO findings SELECT s.file_id, s.record_no, s.source_table, s.field, s.rule, r.severity, "
+            f"s.message, s.value FROM {STAGE} s JOIN __rules r ON r.rule = s.rule "
+            "ORDER BY s.file_id, s.source_table, s.record_no NULLS FIRST, s.field, s.rule"
+        )
+        cursor.execute("COMMIT")
+    except BaseException:
+        cursor.execute("ROLLBACK")
+        raise
+
+
+def _register_rules(cursor: duckdb.DuckDBPyConnection) -> None:
+    table = pa.table({"rule": [r.id for r in RULES_LIST], "severity": [r.severity.value for r in RULES_LIST]})
+    cursor.register("__rules_arrow", table)
+    cursor.execute("CREATE OR REPLACE TEMP TABLE __rules AS SELECT * FROM __rules_arrow")
+    cursor.unregister("__rules_arrow")
+
+
+def finding_counts(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    rows = cursor.execute("SELECT rule, severity, count(*) FROM findings GROUP BY ALL ORDER BY ALL").fetchall()
+    return {(rule, severity): count for rule, severity, count in rows}
+
+
+def _drop_temporaries(cursor: duckdb.DuckDBPyConnection) -> None:
+    for name in (*context.TEMP_TABLES, *records.HELPER_TABLES, *cns.HELPER_TABLES, STAGE, "__rules"):
+        try:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        except duckdb.Error:
+            pass  # the cursor is closed right after; temporaries die with it
+
