@@ -33,6 +33,7 @@ from sibtui.compare.snapshots import SNAPSHOTS_VIEW_SQL
 from sibtui.cycle.pairing import VIEWS as CYCLE_VIEWS
 from sibtui.db.identifiers import quote  # noqa: F401 (re-exported: callers import it from here)
 from sibtui.db.moments import FILE_MOMENTS_SQL
+from sibtui.rules import ddl as rules_ddl
 
 SCHEMA_VERSION = 1
 
@@ -151,6 +152,7 @@ def catalog_tables() -> dict[str, pa.Table]:
             error_codes, ("codigoErro", "field_id", "field_name", "cause", "fix", "operations", "confidence")
         ),
         "catalog_file_rejections": _arrow(sorted(FILE_REJECTION_FIXES.items()), ("codigoMotivoRejeicao", "fix")),
+        "catalog_rules": rules_ddl.catalog_rules_table(),
     }
 
 
@@ -185,7 +187,10 @@ def _publish_catalog(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def _create_derived_views(connection: duckdb.DuckDBPyConnection) -> None:
-    for statement in (FILE_MOMENTS_SQL, SNAPSHOTS_VIEW_SQL, changes_view_sql(), changes_between_sql(), *CYCLE_VIEWS):
+    for statement in (
+        FILE_MOMENTS_SQL, SNAPSHOTS_VIEW_SQL, changes_view_sql(), changes_between_sql(), *CYCLE_VIEWS,
+        *rules_ddl.views_sql(),
+    ):
         connection.execute(statement)
 
 
