@@ -97,6 +97,12 @@ def _iso_date(text: str):
         raise argparse.ArgumentTypeError(f"not a date (AAAA-MM-DD): {text!r}") from None
 
 
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_option(parser)
+    add_format_option(parser)
+    parser.add_argument("--today", type=_iso_date, metavar="AAAA-MM-DD", help="what counts as a future date (default: today)")
+
+
 def _open_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
@@ -109,6 +115,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("diff", "compare two CNX conferences: what ANS changed", _diff_arguments, "diff"),
     Command("status", "the monthly cycle: each SBX, its RPX, what is still to fix and the deadline",
             _status_arguments, "status"),
+    Command("check", "pre-critique: find every record ANS would reject, before sending; exit 1 on errors",
+            _check_arguments, "check"),
     Command("open", "open the console (the default command)", _open_arguments, "open"),
 )
 COMMANDS_BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
