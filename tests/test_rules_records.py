@@ -1,0 +1,400 @@
+"""Record, cross-record, CNS and file rules: each fires on a made-up wrong case and stays quiet on the right one.
+
+The workspace is filled directly (files, SBX movements, CNX vínculos, RPX inclusions) so that
+each test states its whole situation in a few lines; every valid identifier below was checked
+by hand against §5 (and the check-digit tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sibtui.catalog.tables import CNX_BENEFICIARIES, SBX_MOVEMENTS
+from sibtui.rules.check_digits import with_cco_digits, with_definitive_cns_digits
+from sibtui.rules.engine import run_checks
+
+TODAY = dt.date(2026, 12, 1)
+REGISTRO = "999997"
+SBX_NAME = "99999720261103101500.SBX"
+CNS_VINCULO = with_definitive_cns_digits("10293847561")
+CCO_A, CCO_B, CCO_C = (with_cco_digits(base) for base in ("0455500011", "0455500012", "0455500013"))
+
+TITULAR = {
+    "movement": "inclusao", "cpf": "48291736537", "pisPasep": "12034567899", "cns": "198765432100003",
+    "nome": "MARIA DA SILVA", "sexo": "3", "dataNascimento": "1985-07-15", "nomeMae": "ANA DA SILVA",
+    "codigoMunicipio": "355030", "cep": "01310930", "resideExterior": "0", "codigoBeneficiario": "0001",
+    "relacaoDependencia": "1", "dataContratacao": "2025-01-10", "numeroPlanoANS": "412345678",
+    "cnpjEmpresaContratante": "11222333000181",
+}
+CHILD = {
+    "movement": "inclusao", "cns": "207654321090002", "nome": "JOAO DA SILVA", "sexo": "1",
+    "dataNascimento": "2016-03-02", "nomeMae": "MARIA DA SILVA", "codigoMunicipio": "355030",
+    "codigoBeneficiario": "0002", "relacaoDependencia": "4", "codigoBeneficiarioTitular": "0001",
+    "dataContratacao": "2025-01-10", "numeroPlanoANS": "412345678", "cnpjEmpresaContratante": "11222333000181",
+}
+VINCULO = {
+    "cco": CCO_A, "situacao": "ATIVO", "cpf": "73105826408", "cns": CNS_VINCULO, "nome": "CARLOS PEREIRA",
+    "sexo": "1", "dataNascimento": "1970-01-20", "nomeMae": "JOANA PEREIRA", "codigoMunicipio": "330455",
+    "codigoBeneficiario": "0777", "relacaoDependencia": "1", "dataContratacao": "2019-05-01",
+    "numeroPlanoANS": "412345678",
+}
+
+
+class World:
+    """A workspace filled by hand: one operator, its files and their records."""
+
+    def __init__(self, workspace):
+        self.workspace = workspace
+        self.cursor = workspace.cursor()
+        self.next_id = 1
+
+    def _insert(self, table: str, values: dict) -> None:
+        columns = ", ".join(f'"{name}"' for name in values)
+        marks = ", ".join("?" for _ in values)
+        self.cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+
+    def file(self, kind: str, name: str, when: str, count: int, **header) -> int:
+        file_id, self.next_id = self.next_id, self.next_id + 1
+        sides = ({"origem_registroANS": REGISTRO, "destino_cnpj": "03589068000146"} if kind == "SBX"
+                 else {"origem_cnpj": "03589068000146", "destino_registroANS": REGISTRO})
+        values = {"file_id": file_id, "name": name, "kind": kind, "registroANS": REGISTRO,
+                  "dataHoraRegistroTransacao": when, "versaoPadrao": "1.1", "hash_ok": True,
+                  "record_count": count, **sides, **header}
+        self._insert("files", values)
+        return file_id
+
+    def sbx(self, *rows: dict, name: str = SBX_NAME, when: str = "2026-11-03T10:15:00", **header) -> int:
+        file_id = self.file("SBX", name, when, len(rows), **header)
+        for number, row in enumerate(rows, start=1):
+            assert set(row) <= set(SBX_MOVEMENTS.value_columns), set(row) - set(SBX_MOVEMENTS.value_columns)
+            self._insert("sbx_movements", {"file_id": file_id, "record_no": number, "line": number, **row})
+        return file_id
+
+    def cnx(self, *rows: dict, when: str = "2026-10-01T07:00:00") -> int:
+        file_id = self.file("CNX", f"ArqConf{REGISTRO}09{when[:10].replace('-', '')}.CNX", when, len(rows))
+        for number, row in enumerate(rows, start=1):
+            assert set(row) <= set(CNX_BENEFICIARIES.value_columns)
+            self._insert("cnx_beneficiaries", {"file_id": file_id, "record_no": number, "line": number, **row})
+        return file_id
+
+    def rpx(self, sbx_name: str, inclusions: dict[str, str], when: str = "2026-11-05T03:12:44") -> int:
+        file_id = self.file("RPX", f"{REGISTRO}{when[:19].replace('-', '').replace('T', '').replace(':', '')}.RPX",
+                            when, len(inclusions))
+        self._insert("rpx_results", {"file_id": file_id, "line": 1, "status": "processado",
+                                     "numeroProtocolo": "1", "nomeArquivo": sbx_name})
+        for number, (code, cco) in enumerate(inclusions.items(), start=1):
+            self._insert("rpx_inclusions", {"file_id": file_id, "record_no": number, "line": number,
+                                            "codigoBeneficiario": code, "cco": cco, "nomeBeneficiario": "X"})
+        return file_id
+
+    def findings(self, today: dt.date = TODAY) -> set[tuple[int, int | None, str]]:
+        run_checks(self.workspace, today=today)
+        rows = self.cursor.execute("SELECT file_id, record_no, rule FROM findings").fetchall()
+        return set(rows)
+
+    def rules(self, today: dt.date = TODAY) -> set[str]:
+        return {rule for _, _, rule in self.findings(today)}
+
+
+@pytest.fixture
+def world(workspace):
+    built = World(workspace)
+    yield built
+    built.cursor.close()
+
+
+def test_a_right_family_and_vinculo_have_no_findings(world):
+    world.cnx(VINCULO)
+    world.sbx(TITULAR, CHILD, {"movement": "cancelamento", "cco": CCO_A, "dataCancelamento": "2026-10-31",
+                               "motivoCancelamento": "41"})
+    assert world.findings() == set()
+
+
+# --- identification ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes, rule",
+    [
+        ({"cpf": None}, "cpf_required"),
+        ({"pisPasep": None, "nomeMae": None}, "pis_or_mae_required"),
+        ({"dn": "31415926535"}, "dn_not_allowed"),
+        ({"codigoBeneficiarioTitular": "0009"}, "titular_code_not_allowed"),
+        ({"numeroPlanoANS": None}, "plan_missing"),
+        ({"numeroPlanoOperadora": "ABC123"}, "choice_conflict"),
+        ({"ceiEmpresaContratante": "123456789013"}, "choice_conflict"),
+        ({"dataContratacao": "1985-07-14"}, "birth_after_contract"),
+        ({"cep": "20040002"}, "cep_uf_mismatch"),  # a Rio CEP on a São Paulo address
+    ],
+)
+def test_titular_rule_fires(world, changes, rule):
+    world.sbx({**TITULAR, **changes})
+    assert rule in world.rules()
+
+
+def test_titular_rules_stay_quiet_when_the_alternative_is_there(world):
+    world.sbx({**TITULAR, "pisPasep": None}, {**TITULAR, "codigoBeneficiario": "0003", "cpf": "26481397022",
+                                              "cns": None, "nomeMae": None})
+    assert world.rules() == {"cns_missing"}  # PIS or mother's name: one is enough
+
+
+@pytest.mark.parametrize(
+    "changes, rule",
+    [
+        ({"dataNascimento": "2000-01-01", "relacaoDependencia": "3"}, "cpf_required"),
+        ({"codigoBeneficiarioTitular": None}, "titular_code_required"),
+        ({"codigoBeneficiarioTitular": "0099"}, "titular_not_found"),
+        ({"nomeMae": None, "cns": None}, "minor_identification_required"),
+    ],
+)
+def test_dependent_rule_fires(world, changes, rule):
+    world.sbx(TITULAR, {**CHILD, **changes})
+    assert rule in world.rules()
+
+
+def test_dn_is_quiet_for_births_from_2010(world):
+    world.sbx(TITULAR, {**CHILD, "dn": "31415926535"})
+    assert world.findings() == set()
+
+
+def test_a_minor_dependent_with_any_identifier_is_enough(world):
+    world.sbx(TITULAR, {**CHILD, "nomeMae": None})  # the CNS is there
+    assert world.findings() == set()
+
+
+def test_the_age_split_is_taken_at_the_file_date(world):
+    eighteen_after_the_file = {**CHILD, "relacaoDependencia": "4", "dataNascimento": "2008-11-04"}
+    world.sbx(TITULAR, eighteen_after_the_file)
+    assert "cpf_required" not in world.rules()
+
+
+def test_titular_found_in_a_loaded_cnx(world):
+    world.cnx(VINCULO)
+    world.sbx({**CHILD, "codigoBeneficiarioTitular": "0777"})
+    assert world.findings() == set()
+
+
+def test_titular_that_is_a_dependent(world):
+    world.cnx(VINCULO, {**VINCULO, "cco": CCO_B, "codigoBeneficiario": "0778", "relacaoDependencia": "3",
+                        "ccoBeneficiarioTitular": CCO_A, "cns": None})
+    world.sbx({**CHILD, "codigoBeneficiarioTitular": "0778"})
+    assert "titular_not_titular" in world.rules()
+
+
+def test_duplicate_titular_cpf_in_the_file_and_in_the_cnx(world):
+    world.sbx(TITULAR, {**TITULAR, "codigoBeneficiario": "0005", "cns": "207654321090002"})
+    assert "cpf_duplicate_titular" in world.rules()
+
+
+def test_duplicate_titular_cpf_against_an_active_vinculo_with_the_same_plan(world, workspace):
+    world.cnx({**VINCULO, "cpf": TITULAR["cpf"], "cns": None, "cnpjEmpresaContratante": "11222333000181"})
+    world.sbx({**TITULAR, "cns": "207654321090002"})
+    assert "cpf_duplicate_titular" in world.rules()
+
+
+def test_same_cpf_in_another_plan_is_not_a_duplicate(world):
+    world.cnx({**VINCULO, "cpf": TITULAR["cpf"], "numeroPlanoANS": "478901234"})
+    world.sbx({**TITULAR, "cns": "207654321090002"})
+    assert world.findings() == set()
+
+
+# --- the vínculo's state at ANS ----------------------------------------------------------
+
+
+def test_cco_not_in_the_cnx(world):
+    world.cnx(VINCULO)
+    world.sbx({"movement": "retificacao", "cco": CCO_B, "nome": "CARLOS PEREIRA FILHO"})
+    assert world.rules() == {"cco_not_in_cnx"}
+
+
+def test_cco_known_from_an_earlier_rpx_is_not_missing(world):
+    world.cnx(VINCULO)
+    world.sbx({**TITULAR, "cns": "207654321090002", "cpf": "26481397022"}, name="99999720261015101500.SBX",
+              when="2026-10-15T10:15:00")
+    world.rpx("99999720261015101500.SBX", {"0001": CCO_B}, when="2026-10-16T03:00:00")
+    world.sbx({"movement": "retificacao", "cco": CCO_B, "nome": "MARIA DA SILVA SANTOS"})
+    assert world.findings() == set()
+
+
+def test_no_cnx_loaded_means_no_cco_checks(world):
+    world.sbx({"movement": "cancelamento", "cco": CCO_B, "dataCancelamento": "2026-10-31",
+               "motivoCancelamento": "41"})
+    assert world.findings() == set()
+
+
+@pytest.mark.parametrize(
+    "situacao, movement, rule",
+    [
+        ("INATIVO", {"movement": "cancelamento", "dataCancelamento": "2026-10-31", "motivoCancelamento": "41"},
+         "cco_inactive"),
+        ("INATIVO", {"movement": "mudancaContratual", "relacaoDependencia": "1", "dataContratacao": "2026-10-01",
+                     "numeroPlanoANS": "412345686"}, "cco_inactive"),
+        ("ATIVO", {"movement": "reativacao", "dataReativacao": "2026-10-20"}, "cco_already_active"),
+    ],
+)
+def test_state_rules(world, situacao, movement, rule):
+    world.cnx({**VINCULO, "situacao": situacao, "dataCancelamento": "2026-06-30" if situacao == "INATIVO" else None})
+    world.sbx({**movement, "cco": CCO_A})
+    assert world.rules() == {rule}
+
+
+def test_state_is_not_judged_by_a_cnx_made_after_the_sbx(world):
+    world.cnx({**VINCULO, "situacao": "INATIVO"}, when="2026-11-10T08:00:00")
+    world.sbx({"movement": "cancelamento", "cco": CCO_A, "dataCancelamento": "2026-10-31",
+               "motivoCancelamento": "41"})
+    assert world.findings() == set()
+
+
+def test_reactivation_dates(world):
+    world.cnx({**VINCULO, "situacao": "INATIVO", "dataCancelamento": "2026-06-30"})
+    world.sbx({"movement": "reativacao", "cco": CCO_A, "dataReativacao": "2026-06-29"})
+    assert world.rules() == {"reactivation_before_cancel"}
+
+
+def test_reactivation_after_the_cancellation_is_quiet(world):
+    world.cnx({**VINCULO, "situacao": "INATIVO", "dataCancelamento": "2026-06-30"})
+    world.sbx({"movement": "reativacao", "cco": CCO_A, "dataReativacao": "2026-06-30"})
+    assert world.findings() == set()
+
+
+def test_cancellation_before_the_cnx_contract_date(world):
+    world.cnx(VINCULO)
+    world.sbx({"movement": "cancelamento", "cco": CCO_A, "dataCancelamento": "2019-04-30",
+               "motivoCancelamento": "41"})
+    assert world.rules() == {"cancel_before_contract"}
+
+
+def test_a_retificacao_of_the_birth_date_is_held_against_the_cnx_contract(world):
+    world.cnx(VINCULO)
+    world.sbx({"movement": "retificacao", "cco": CCO_A, "dataNascimento": "2019-05-02"})
+    assert world.rules() == {"birth_after_contract"}
+
+
+def test_future_dates_depend_on_today(world):
+    world.sbx({**TITULAR, "dataContratacao": "2026-12-02"})
+    assert world.rules(today=dt.date(2026, 12, 1)) == {"date_future"}
+    assert world.rules(today=dt.date(2026, 12, 2)) == set()
+
+
+# --- CNS gaps ------------------------------------------------------------------------------
+
+
+def _gaps(world) -> list[tuple]:
+    return world.cursor.execute(
+        "SELECT file_id, record_no, source_table, category, cns, cnx_cns, cco, nome, qualifies_for_auto_assignment "
+        "FROM cns_gaps ORDER BY ALL"
+    ).fetchall()
+
+
+def test_missing_cns_says_whether_ans_can_assign_it(world):
+    file_id = world.sbx({**TITULAR, "cns": None}, {**TITULAR, "codigoBeneficiario": "0009", "cns": None,
+                                                   "cpf": "48291736538"})
+    assert world.findings() == {(file_id, 1, "cns_missing"), (file_id, 2, "cns_missing"),
+                                (file_id, 2, "cpf_invalid")}
+    messages = dict(world.cursor.execute("SELECT record_no, message FROM findings WHERE rule = 'cns_missing'").fetchall())
+    assert "a ANS deve atribuir" in messages[1] and "ConecteSUS" in messages[2]
+    assert [(row[1], row[3], row[8]) for row in _gaps(world)] == [(1, "cns_missing", True), (2, "cns_missing", False)]
+
+
+def test_a_retificacao_without_cns_does_not_lack_one(world):
+    world.cnx(VINCULO)
+    world.sbx({"movement": "retificacao", "cco": CCO_A, "nome": "CARLOS PEREIRA NETO"})
+    assert world.findings() == set()
+
+
+def test_cns_shared_with_an_active_vinculo_and_inside_the_file(world):
+    world.cnx({**VINCULO, "cns": "207654321090002"})
+    file_id = world.sbx(TITULAR, {**CHILD, "cns": "207654321090002"},
+                        {**TITULAR, "codigoBeneficiario": "0003", "cpf": "26481397022"})
+    found = world.findings()
+    assert {(f, r, rule) for f, r, rule in found if rule == "cns_duplicate"} == {
+        (file_id, 1, "cns_duplicate"), (file_id, 2, "cns_duplicate"), (file_id, 3, "cns_duplicate")}
+
+
+def test_a_retificacao_sending_the_cns_ans_already_has_is_no_duplicate(world):
+    world.cnx(VINCULO)
+    world.sbx({"movement": "retificacao", "cco": CCO_A, "cns": VINCULO["cns"]})
+    assert world.findings() == set()
+
+
+def test_duplicate_cns_among_active_vinculos_of_the_newest_cnx(world):
+    world.cnx(VINCULO, {**VINCULO, "cco": CCO_B, "codigoBeneficiario": "0778", "cpf": "26481397022"},
+              when="2026-09-01T07:00:00")
+    newest = world.cnx(VINCULO, {**VINCULO, "cco": CCO_B, "codigoBeneficiario": "0778", "cpf": "26481397022"},
+                       {**VINCULO, "cco": CCO_C, "codigoBeneficiario": "0779", "cpf": "48291736537",
+                        "situacao": "INATIVO"})
+    assert world.findings() == {(newest, 1, "cns_duplicate"), (newest, 2, "cns_duplicate")}
+
+
+def test_cnx_gaps_only_on_active_vinculos_of_the_newest_cnx(world):
+    old = world.cnx({**VINCULO, "cns": None}, when="2026-09-01T07:00:00")
+    newest = world.cnx({**VINCULO, "cns": "898001234500002"}, {**VINCULO, "cco": CCO_B, "cns": None,
+                                                                "codigoBeneficiario": "0778", "situacao": "INATIVO"},
+                       {**VINCULO, "cco": CCO_C, "cns": None, "codigoBeneficiario": "0779", "cpf": "26481397022"})
+    found = world.findings()
+    assert found == {(newest, 1, "cns_provisional"), (newest, 3, "cns_missing")}
+    assert old not in {f for f, _, _ in found}
+    gaps = _gaps(world)
+    assert [(row[3], row[4], row[6], row[8]) for row in gaps] == [
+        ("cns_provisional", "898001234500002", CCO_A, True), ("cns_missing", None, CCO_C, True)]
+
+
+def test_cns_that_ans_assigned_differs_from_what_we_sent(world):
+    world.cnx(VINCULO)
+    sbx = world.sbx({**TITULAR, "cns": None}, {**TITULAR, "codigoBeneficiario": "0003", "cpf": "26481397022",
+                                                "cns": "207654321090002"})
+    world.rpx(SBX_NAME, {"0001": CCO_B, "0003": CCO_C})
+    world.cnx(VINCULO, {**VINCULO, "cco": CCO_B, "cns": "898001234500002", "cpf": TITULAR["cpf"]},
+              {**VINCULO, "cco": CCO_C, "cns": "207654321090002", "cpf": "26481397022"}, when="2026-11-10T08:00:00")
+    found = world.findings()
+    assert (sbx, 1, "cns_differs_from_cnx") in found
+    assert (sbx, 2, "cns_differs_from_cnx") not in found
+    row = [g for g in _gaps(world) if g[3] == "cns_differs_from_cnx"]
+    assert [(g[4], g[5], g[6]) for g in row] == [(None, "898001234500002", CCO_B)]
+
+
+def test_a_retificacao_is_compared_only_with_a_cnx_made_after_it(world):
+    world.cnx(VINCULO)
+    world.sbx({"movement": "retificacao", "cco": CCO_A, "cns": "207654321090002"})
+    assert world.findings() == set()  # the CNX predates the correction: nothing to compare yet
+
+
+# --- whole files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header, rule",
+    [
+        ({"hash_ok": False, "hash_declared": "ABC"}, "hash_mismatch"),
+        ({"origem_registroANS": None}, "registro_ans_missing"),
+        ({"origem_registroANS": "999998"}, "registro_ans_invalid"),
+        ({"origem_registroANS": "99999"}, "pattern_invalid"),
+        ({"origem_registroANS": "000582"}, "registro_ans_name_mismatch"),
+        ({"name": "9999972026110310150.SBX"}, "file_name_invalid"),
+        ({"name": "99999720261303101500.SBX"}, "file_name_invalid"),  # month 13
+        ({"destino_cnpj": None}, "destino_cnpj_invalid"),
+        ({"destino_cnpj": "03589068000147"}, "destino_cnpj_invalid"),
+        ({"versaoPadrao": "1.0"}, "versao_padrao_invalid"),
+        ({"versaoPadrao": "1.2"}, "versao_padrao_unconfirmed"),
+        ({"record_count": 100_001}, "too_many_movements"),
+    ],
+)
+def test_file_rule_fires(world, header, rule):
+    file_id = world.sbx(TITULAR, **header)
+    assert (file_id, None, rule) in world.findings()
+
+
+def test_file_rules_are_quiet_on_a_right_file_and_ignore_ans_files(world):
+    world.sbx(TITULAR, name="99999720261103101500.sbx")
+    world.cnx(VINCULO)  # ANS's files carry no origem/registroANS and another name: not judged
+    world.rpx(SBX_NAME, {})
+    assert world.findings() == set()
+
+
+def test_findings_are_replaced_not_added(world):
+    world.sbx({**TITULAR, "cpf": "48291736538"})
+    assert world.findings() == world.findings()
+    count = world.cursor.execute("SELECT count(*) FROM findings").fetchall()[0][0]
+    assert count == 1
