@@ -20,7 +20,6 @@ from sibtui.catalog.fields import ALL_FIELDS
 from sibtui.catalog.kinds import Movement
 from sibtui.catalog.shapes import Node
 from sibtui.catalog.tables import (
-    CURRENT_VIEW_SUFFIX,
     EDITABLE_TABLES,
     FILES_COLUMNS,
     FINDINGS_COLUMNS,
@@ -33,6 +32,7 @@ from sibtui.compare.snapshots import SNAPSHOTS_VIEW_SQL
 from sibtui.cycle.pairing import VIEWS as CYCLE_VIEWS
 from sibtui.db.identifiers import quote  # noqa: F401 (re-exported: callers import it from here)
 from sibtui.db.moments import FILE_MOMENTS_SQL
+from sibtui.edit import ddl as edit_ddl
 from sibtui.rules import ddl as rules_ddl
 
 SCHEMA_VERSION = 1
@@ -58,8 +58,8 @@ def _findings_sql() -> str:
 
 
 def current_view_sql(table: str) -> str:
-    """`<table>_current` before any journal exists: the loaded rows as they are."""
-    return f"CREATE VIEW IF NOT EXISTS {quote(table + CURRENT_VIEW_SUFFIX)} AS SELECT * FROM {quote(table)}"
+    """`<table>_current`: the loaded rows with the edit journal applied (`sibtui.edit.ddl`)."""
+    return edit_ddl.current_view_sql(table)
 
 
 def _load_warnings_sql() -> str:
@@ -204,6 +204,8 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
         for table in RECORD_TABLES:
             connection.execute(create_table_sql(table))
         connection.execute(_findings_sql())
+        for statement in edit_ddl.edit_tables_sql():
+            connection.execute(statement)
         for table in EDITABLE_TABLES:
             connection.execute(current_view_sql(table))
         _publish_catalog(connection)

@@ -1,0 +1,162 @@
+"""DDL of the edit journal, the regeneration log and the `*_current` views.
+
+Loaded rows are evidence and never change: every correction is one row appended to
+`edit_journal`, and `<table>_current` shows the raw rows with, per (record, field), the
+newest journal value. Undo and redo are journal rows too (they set a field back to its
+older value), so the journal alone replays the whole history, and "the value at edit N"
+is always reproducible: the regeneration log points into it by edit id.
+
+The view joins the raw table (the big side) with a small pivot of the latest edit per
+record. DuckDB builds its hash table on the pivot, so a workspace without edits pays an
+empty join, and one with a few thousand edits pays a scan plus a small probe
+(`bench/bench_current_views.py`). Only editable fields get a CASE; every other column is
+the raw column itself, so filters on keys and on non-editable columns still push down.
+"""
+
+from __future__ import annotations
+
+from sibtui.catalog.fields import FIELDS
+from sibtui.catalog.tables import CURRENT_VIEW_SUFFIX, TABLES_BY_NAME
+from sibtui.db.identifiers import quote
+
+JOURNAL_TABLE = "edit_journal"
+
+# One row per changed field. An action (one confirmed edit, one bulk edit, one undo) is all
+# rows sharing `action_id`; `target_action` names the action an undo reverts or a redo redoes.
+JOURNAL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("edit_id", "BIGINT"),
+    ("action_id", "BIGINT"),
+    ("action", "VARCHAR"),  # set | bulk-set | fill-cns | trim | upper | remove-accents | undo | redo
+    ("target_action", "BIGINT"),
+    ("edited_at", "TIMESTAMP"),
+    ("os_user", "VARCHAR"),
+    ("table_name", "VARCHAR"),  # sbx_movements | cnx_beneficiaries
+    ("file_id", "BIGINT"),
+    ("record_no", "BIGINT"),
+    ("field", "VARCHAR"),
+    ("old_value", "VARCHAR"),  # NULL: the element was absent
+    ("new_value", "VARCHAR"),  # NULL: the element is removed
+    ("reason", "VARCHAR"),  # the RPX error code(s) or finding rule the change answers
+    ("note", "VARCHAR"),
+    ("forced", "BOOLEAN"),  # saved despite an error-severity problem
+)
+
+REGENERATIONS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("regeneration_id", "BIGINT"),
+    ("part_no", "INTEGER"),
+    ("part_count", "INTEGER"),
+    ("created_at", "TIMESTAMP"),
+    ("os_user", "VARCHAR"),
+    ("scope", "VARCHAR"),  # rejected | file-rejected | all | cnx-edits
+    ("source_file_id", "BIGINT"),  # the SBX corrected; NULL for retificações made from CNX edits
+    ("source_name", "VARCHAR"),
+    ("rpx_file_id", "BIGINT"),  # the RPX whose answer chose the movements, if any
+    ("registroANS", "VARCHAR"),
+    ("output_name", "VARCHAR"),
+    ("output_path", "VARCHAR"),
+    ("sequencialTransacao", "VARCHAR"),
+    ("dataHoraRegistroTransacao", "VARCHAR"),
+    ("hash", "VARCHAR"),
+    ("movement_count", "BIGINT"),
+    ("size_bytes", "BIGINT"),
+    ("xsd_path", "VARCHAR"),  # schema the file was validated against, when one was given
+    ("journal_edit_id", "BIGINT"),  # newest journal row the file reflects
+)
+
+REGENERATED_MOVEMENTS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("regeneration_id", "BIGINT"),
+    ("part_no", "INTEGER"),
+    ("position", "BIGINT"),  # 1-based position of the movement in the file written
+    ("source_table", "VARCHAR"),
+    ("source_file_id", "BIGINT"),
+    ("source_record_no", "BIGINT"),
+    ("movement", "VARCHAR"),
+    ("why", "VARCHAR"),  # rejected | file-rejected | all | cnx-edit
+    ("rejection_codes", "VARCHAR[]"),
+    ("edit_ids", "BIGINT[]"),  # journal rows whose values the movement carries
+)
+
+# Per written field that differs from the loaded value: what `sibtui fix diff` shows.
+REGENERATED_CHANGES_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("regeneration_id", "BIGINT"),
+    ("part_no", "INTEGER"),
+    ("position", "BIGINT"),
+    ("source_table", "VARCHAR"),
+    ("source_file_id", "BIGINT"),
+    ("source_record_no", "BIGINT"),
+    ("field", "VARCHAR"),
+    ("original_value", "VARCHAR"),
+    ("written_value", "VARCHAR"),
+    ("edit_id", "BIGINT"),  # NULL when the change is only normalisation (trim, integer form)
+    ("why", "VARCHAR"),  # edit | trim | integer-form
+)
+
+SEQUENCES: tuple[str, ...] = ("edit_id_seq", "edit_action_seq", "regeneration_seq")
+
+
+def _table_sql(name: str, columns: tuple[tuple[str, str], ...]) -> str:
+    body = ", ".join(f"{quote(column)} {sql_type}" for column, sql_type in columns)
+    return f"CREATE TABLE IF NOT EXISTS {quote(name)} ({body})"
+
+
+def edit_tables_sql() -> list[str]:
+    """Statements creating the journal and the regeneration log when missing."""
+    statements = [f"CREATE SEQUENCE IF NOT EXISTS {name}" for name in SEQUENCES]
+    statements += [
+        _table_sql(JOURNAL_TABLE, JOURNAL_COLUMNS),
+        _table_sql("regenerations", REGENERATIONS_COLUMNS),
+        _table_sql("regenerated_movements", REGENERATED_MOVEMENTS_COLUMNS),
+        _table_sql("regenerated_changes", REGENERATED_CHANGES_COLUMNS),
+    ]
+    return statements
+
+
+def editable_columns(table: str) -> tuple[str, ...]:
+    """Value columns of `table` the analyst may change, in table order."""
+    return tuple(c for c in TABLES_BY_NAME[table].value_columns if c in FIELDS and FIELDS[c].editable)
+
+
+def latest_edits_sql(table: str, upto_edit_id: int | None = None) -> str:
+    """Newest journal value per (record, field), with the loaded value it replaced.
+
+    The first journal row of a field holds the loaded value as `old_value` (nothing had
+    changed it before), so `original` needs no join with the raw table.
+    """
+    limit = f" AND edit_id <= {int(upto_edit_id)}" if upto_edit_id is not None else ""
+    return (
+        "SELECT file_id, record_no, field, arg_max_null(new_value, edit_id) AS value, "
+        "max(edit_id) AS edit_id, arg_min_null(old_value, edit_id) AS original "
+        f"FROM {JOURNAL_TABLE} WHERE table_name = '{table}'{limit} GROUP BY file_id, record_no, field"
+    )
+
+
+def current_rows_sql(table: str, upto_edit_id: int | None = None) -> str:
+    """SELECT of `table` with the journal applied, columns exactly as the raw table's."""
+    editable = editable_columns(table)
+    pivot_columns = ", ".join(
+        f"bool_or(field = '{column}') AS {quote('e$' + column)}, "
+        f"any_value(value) FILTER (WHERE field = '{column}') AS {quote('v$' + column)}"
+        for column in editable
+    )
+    pivot = (
+        f"SELECT file_id, record_no, {pivot_columns} "
+        f"FROM ({latest_edits_sql(table, upto_edit_id)}) GROUP BY file_id, record_no"
+    )
+    selected = []
+    for column in TABLES_BY_NAME[table].columns:
+        if column in editable:
+            selected.append(
+                f"CASE WHEN edits.{quote('e$' + column)} THEN edits.{quote('v$' + column)} "
+                f"ELSE raw.{quote(column)} END AS {quote(column)}"
+            )
+        else:
+            selected.append(f"raw.{quote(column)}")
+    return (
+        f"SELECT {', '.join(selected)} FROM {quote(table)} AS raw "
+        f"LEFT JOIN ({pivot}) AS edits ON edits.file_id = raw.file_id AND edits.record_no = raw.record_no"
+    )
+
+
+def current_view_sql(table: str) -> str:
+    """`<table>_current`: the loaded rows with the edit journal applied."""
+    return f"CREATE OR REPLACE VIEW {quote(table + CURRENT_VIEW_SUFFIX)} AS {current_rows_sql(table)}"
