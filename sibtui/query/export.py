@@ -1,0 +1,140 @@
+"""Export any grid or query result to CSV or Parquet (UI-free; the console and `sibtui query`).
+
+UTF-8 CSV and Parquet are written by DuckDB's COPY (fast, interrupted with the cursor's
+`interrupt()`). Brazilian spreadsheets want `;` and ISO-8859-1: that CSV is streamed in
+Arrow batches through Python's csv module, checking `cancel` between batches; a character
+ISO-8859-1 cannot hold becomes `?`. NULL (element absent) and '' both become an empty cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sibtui.errors import SibError
+
+if TYPE_CHECKING:
+    import duckdb
+
+FORMATS = ("csv", "parquet")
+ENCODINGS = ("utf-8", "latin-1")
+BATCH_ROWS = 50_000
+ProgressCallback = Callable[[int], None]  # rows written so far
+CancelCallback = Callable[[], bool]
+
+
+class ExportError(SibError):
+    """The export could not be written; the message names the file."""
+
+
+class ExportCancelled(ExportError):
+    """The analyst cancelled; the partial file was removed."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    format: str = "csv"
+    delimiter: str = ","
+    encoding: str = "utf-8"
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ExportError(f"unknown export format {self.format!r} (use csv or parquet)")
+        if self.encoding not in ENCODINGS:
+            raise ExportError(f"unknown encoding {self.encoding!r} (use utf-8 or latin-1)")
+        if len(self.delimiter) != 1:
+            raise ExportError(f"the delimiter must be one character, not {self.delimiter!r}")
+
+
+BRAZILIAN_SPREADSHEET = ExportOptions("csv", ";", "latin-1")
+
+
+def export_query(
+    cursor: duckdb.DuckDBPyConnection,
+    sql: str,
+    path: Path | str,
+    options: ExportOptions = ExportOptions(),
+    parameters: list | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCallback | None = None,
+) -> int:
+    """Write the rows of `sql` to `path`; return how many rows were written."""
+    import duckdb
+
+    path = Path(path).expanduser()
+    try:
+        if options.format == "csv" and options.encoding != "utf-8":
+            return _stream_csv(cursor, sql, parameters or [], path, options, progress, cancel)
+        return _copy(cursor, sql, parameters or [], path, options)
+    except duckdb.InterruptException:
+        _remove(path)
+        raise ExportCancelled(f"{path}: export cancelled") from None
+    except duckdb.Error as error:
+        _remove(path)
+        raise ExportError(f"{path}: {str(error).strip().splitlines()[0]}") from None
+    except OSError as error:
+        _remove(path)
+        raise ExportError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def _copy(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list, path: Path, options: ExportOptions) -> int:
+    target = "'" + str(path).replace("'", "''") + "'"
+    if options.format == "parquet":
+        copy_options = "FORMAT parquet"
+    else:
+        delimiter = "'" + options.delimiter.replace("'", "''") + "'"
+        copy_options = f"FORMAT csv, HEADER true, DELIMITER {delimiter}"
+    rows = cursor.execute(f"COPY ({sql.strip().rstrip(';')}) TO {target} ({copy_options})", parameters).fetchall()
+    _owner_only(path)
+    return int(rows[0][0]) if rows and rows[0] and rows[0][0] is not None else 0
+
+
+def _stream_csv(
+    cursor: duckdb.DuckDBPyConnection,
+    sql: str,
+    parameters: list,
+    path: Path,
+    options: ExportOptions,
+    progress: ProgressCallback | None,
+    cancel: CancelCallback | None,
+) -> int:
+    reader = cursor.sql(sql, params=parameters or None).to_arrow_reader(BATCH_ROWS)
+    written = 0
+    with open(path, "w", encoding=options.encoding, errors="replace", newline="") as stream:
+        _owner_only(path)
+        writer = csv.writer(stream, delimiter=options.delimiter, lineterminator="\r\n")
+        writer.writerow(reader.schema.names)
+        for batch in reader:
+            if cancel is not None and cancel():
+                raise duckdb_interrupt()
+            columns = [column.to_pylist() for column in batch.columns]
+            writer.writerows(["" if value is None else value for value in row] for row in zip(*columns))
+            written += batch.num_rows
+            if progress is not None:
+                progress(written)
+    return written
+
+
+def duckdb_interrupt() -> Exception:
+    import duckdb
+
+    return duckdb.InterruptException("cancelled")
+
+
+def _owner_only(path: Path) -> None:
+    """Exports hold CPFs and names (LGPD): readable by the owner only."""
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

@@ -1,0 +1,362 @@
+"""Paged windows over a relation or a query: the grid's only way to read rows (UI-free).
+
+A grid never holds every row: it asks `PagedView.window(cursor, offset, limit)` for what
+is on screen. Designed for 10,000,000 rows (perf-notes §6), so no window ever costs a deep
+OFFSET scan over a sort:
+
+- **Key ranges** — a record table in its natural order (`file_id`, `record_no`) with no
+  filter: `record_no` is dense within each file, so a position maps to a key by arithmetic
+  and a window is `file_id = ? AND record_no BETWEEN ? AND ?` (zone maps prune the rest).
+- **Position table** — any filter or sort: the ordered keys are written once to a scratch
+  table, whose `rowid` is the position; a window reads its keys there, then the rows by key.
+- **Materialised result** — a SQL query (or a relation without record keys) is run once
+  into a scratch table; its `rowid` is the key, and it is paged like a record table.
+
+Scratch tables live in an in-memory database attached to the workspace's DuckDB instance,
+so every thread's cursor sees them and the workspace file is never written. Every method
+takes the calling thread's cursor: one cursor per thread, never shared.
+
+    view = open_view(cursor, GridSpec(relation="cnx_beneficiaries_current"))
+    view.total                      # truthful count of what the spec keeps
+    view.window(cursor, 0, 40)      # the first 40 rows, in view order
+    view.find(cursor, "silva", 41)  # position of the next row containing "silva"
+    view.close(cursor)
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sibtui.query.spec import Filter, GridSpec
+
+if TYPE_CHECKING:
+    import duckdb
+
+SCRATCH = "sibtui_scratch"
+RECORD_KEY: tuple[str, ...] = ("file_id", "record_no")
+ROW_KEY: tuple[str, ...] = ("rowid",)
+# Relations whose rows are named by (file_id, record_no): paged in place, never copied.
+KEYED_RELATIONS: frozenset[str] = frozenset(
+    name + suffix for name in ("sbx_movements", "cnx_beneficiaries") for suffix in ("", "_current")
+)
+_counter = itertools.count(1)
+_counter_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of consecutive positions whose keys are `first_record_no + i` in one file."""
+
+    start: int  # first position
+    file_id: int | None  # None for a materialised result (key is rowid)
+    first_record_no: int
+    count: int
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def attach_scratch(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Attach the shared in-memory scratch database once per DuckDB instance."""
+    cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH}")
+
+
+def _scratch_name(prefix: str) -> str:
+    with _counter_lock:
+        number = next(_counter)
+    return f"{SCRATCH}.{prefix}_{number}"
+
+
+class PagedView:
+    """A prepared spec: its columns, its total and how positions map to rows."""
+
+    def __init__(
+        self,
+        spec: GridSpec,
+        relation: str,
+        columns: list[Column],
+        key: tuple[str, ...],
+        total: int,
+        segments: list[Segment] | None,
+        positions: str | None,
+        owned_tables: list[str],
+    ):
+        self.spec = spec
+        self.relation = relation  # what rows are read from (a scratch table for SQL)
+        self.all_columns = columns
+        self.columns = _arranged(columns, spec.leading_columns, spec.hidden_columns)
+        self.key = key
+        self.total = total
+        self._segments = segments
+        self._positions = positions
+        self._owned_tables = owned_tables
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def window(self, cursor: duckdb.DuckDBPyConnection, offset: int, limit: int) -> list[tuple]:
+        """Rows at positions [offset, offset + limit), in view order, shown columns only."""
+        offset = max(0, offset)
+        limit = max(0, min(limit, self.total - offset))
+        if limit == 0:
+            return []
+        keys = self._keys_for(cursor, offset, limit)
+        return self._rows_for_keys(cursor, keys)
+
+    def find(
+        self, cursor: duckdb.DuckDBPyConnection, text: str, start: int, backwards: bool = False
+    ) -> int | None:
+        """Position of the first row at or after `start` (at or before, backwards) holding `text`.
+
+        Case-insensitive, over every shown column; wraps around once.
+        """
+        if not text or self.total == 0:
+            return None
+        match_sql = self._match_sql()
+        position_sql = self._position_sql()
+        comparison, order = ("<=", "DESC") if backwards else (">=", "ASC")
+        sql = (
+            f"SELECT pos FROM ({position_sql}) WHERE {match_sql} AND pos {comparison} ? "
+            f"ORDER BY pos {order} LIMIT 1"
+        )
+        row = _first(cursor, sql, [text, start])
+        if row is None:
+            wrap_sql = f"SELECT pos FROM ({position_sql}) WHERE {match_sql} ORDER BY pos {order} LIMIT 1"
+            row = _first(cursor, wrap_sql, [text])
+        return None if row is None else int(row[0])
+
+    def ordered_sql(self) -> tuple[str, list]:
+        """The whole view as one query in view order (shown columns), for export."""
+        columns = ", ".join(f"s.{quote(c.name)}" for c in self.columns)
+        if self._positions is None:
+            order = ", ".join(f"s.{quote(k)}" for k in self.key)
+            return f"SELECT {columns} FROM {self.relation} AS s ORDER BY {order}", []
+        join = " AND ".join(f"s.{quote(k)} = p.{quote(_key_alias(k))}" for k in self.key)
+        return f"SELECT {columns} FROM {self._positions} AS p JOIN {self.relation} AS s ON {join} ORDER BY p.rowid", []
+
+    def close(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Drop the scratch tables this view made."""
+        for table in self._owned_tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        self._owned_tables = []
+
+    # -- positions -> keys -> rows ---------------------------------------------------------
+
+    def _keys_for(self, cursor: duckdb.DuckDBPyConnection, offset: int, limit: int) -> list[tuple]:
+        if self._segments is not None:
+            return _keys_from_segments(self._segments, offset, limit)
+        names = ", ".join(quote(_key_alias(k)) for k in self.key)
+        sql = f"SELECT {names} FROM {self._positions} WHERE rowid >= ? AND rowid < ? ORDER BY rowid"
+        return cursor.execute(sql, [offset, offset + limit]).fetchall()
+
+    def _rows_for_keys(self, cursor: duckdb.DuckDBPyConnection, keys: list[tuple]) -> list[tuple]:
+        if not keys:
+            return []
+        columns = ", ".join(f"s.{quote(c.name)}" for c in self.columns)
+        where, parameters = _key_condition(self.key, keys)
+        key_columns = ", ".join(f"s.{quote(k)}" for k in self.key)
+        rows = cursor.execute(
+            f"SELECT {key_columns}, {columns} FROM {self.relation} AS s WHERE {where}", parameters
+        ).fetchall()
+        width = len(self.key)
+        by_key = {row[:width]: row[width:] for row in rows}
+        return [by_key[key] for key in keys if key in by_key]
+
+    def _position_sql(self) -> str:
+        """Every row with its position `pos`, for searching."""
+        columns = ", ".join(f"s.{quote(c.name)}" for c in self.columns)
+        if self._positions is not None:
+            join = " AND ".join(f"s.{quote(k)} = p.{quote(_key_alias(k))}" for k in self.key)
+            return f"SELECT p.rowid AS pos, {columns} FROM {self._positions} AS p JOIN {self.relation} AS s ON {join}"
+        cases = " ".join(
+            f"WHEN {_segment_match(segment)} THEN {segment.start} + s.{quote(self.key[-1])} - {segment.first_record_no}"
+            for segment in self._segments or []
+        )
+        return f"SELECT CASE {cases} END AS pos, {columns} FROM {self.relation} AS s"
+
+    def _match_sql(self) -> str:
+        text = ", ".join(f"CAST({quote(c.name)} AS VARCHAR)" for c in self.columns)
+        return f"contains(lower(concat_ws(chr(31), {text})), lower(?))"
+
+
+def _arranged(columns: list[Column], leading: tuple[str, ...], hidden: tuple[str, ...]) -> list[Column]:
+    by_name = {column.name: column for column in columns}
+    first = [by_name[name] for name in leading if name in by_name and name not in hidden]
+    rest = [column for column in columns if column.name not in hidden and column.name not in leading]
+    return first + rest
+
+
+def _key_alias(key: str) -> str:
+    return "__row" if key == "rowid" else key
+
+
+def _segment_match(segment: Segment) -> str:
+    last = segment.first_record_no + segment.count - 1
+    if segment.file_id is None:
+        return f"s.rowid BETWEEN {segment.first_record_no} AND {last}"
+    return f"s.file_id = {segment.file_id} AND s.record_no BETWEEN {segment.first_record_no} AND {last}"
+
+
+def _keys_from_segments(segments: list[Segment], offset: int, limit: int) -> list[tuple]:
+    keys: list[tuple] = []
+    end = offset + limit
+    for segment in segments:
+        low, high = max(offset, segment.start), min(end, segment.start + segment.count)
+        for position in range(low, high):
+            value = segment.first_record_no + position - segment.start
+            keys.append((value,) if segment.file_id is None else (segment.file_id, value))
+    return keys
+
+
+def _key_condition(key: tuple[str, ...], keys: list[tuple]) -> tuple[str, list]:
+    """`rowid IN (...)`, or per file `file_id = ? AND record_no IN (...)` (prunes by zone maps)."""
+    if key == ROW_KEY:
+        return f"s.rowid IN ({', '.join('?' * len(keys))})", [k[0] for k in keys]
+    by_file: dict[int, list[int]] = {}
+    for file_id, record_no in keys:
+        by_file.setdefault(file_id, []).append(record_no)
+    clauses, parameters = [], []
+    for file_id, record_nos in by_file.items():
+        clauses.append(f"(s.file_id = ? AND s.record_no IN ({', '.join('?' * len(record_nos))}))")
+        parameters.extend([file_id, *record_nos])
+    return " OR ".join(clauses), parameters
+
+
+# -- preparing a spec -------------------------------------------------------------------------
+
+
+def open_view(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> PagedView:
+    """Prepare `spec`: materialise a query, count, and choose how positions map to rows.
+
+    Raises `QueryError` with DuckDB's first line when the SQL fails or is interrupted.
+    """
+    import duckdb
+
+    from sibtui.query.adhoc import QueryError
+
+    try:
+        return _open(cursor, spec)
+    except duckdb.Error as error:
+        raise QueryError(_first_line(error)) from None
+
+
+def _open(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> PagedView:
+    attach_scratch(cursor)
+    owned: list[str] = []
+    if spec.relation is not None and spec.relation in KEYED_RELATIONS:
+        relation, key = quote(spec.relation), RECORD_KEY
+    else:
+        relation, key = _materialise(cursor, spec), ROW_KEY
+        owned.append(relation)
+    columns = _describe(cursor, relation)
+    where, parameters = _where(spec, columns)
+    if not spec.narrowed and not spec.sort:
+        segments = _dense_segments(cursor, relation, key)
+        if segments is not None:
+            total = sum(segment.count for segment in segments)
+            return PagedView(spec, relation, columns, key, total, segments, None, owned)
+    positions = _scratch_name("positions")
+    order = _order_by(spec, key, columns)
+    select_keys = ", ".join(f"s.{quote(k)} AS {quote(_key_alias(k))}" for k in key)
+    cursor.execute(
+        f"CREATE TABLE {positions} AS SELECT {select_keys} FROM {relation} AS s WHERE {where} ORDER BY {order}",
+        parameters,
+    )
+    owned.append(positions)
+    total = int(_first(cursor, f"SELECT count(*) FROM {positions}", [])[0])
+    return PagedView(spec, relation, columns, key, total, None, positions, owned)
+
+
+def _materialise(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> str:
+    """Run the spec's SQL (or copy its relation) once into a scratch table; rowid = order."""
+    table = _scratch_name("result")
+    source = spec.sql if spec.sql is not None else f"SELECT * FROM {quote(spec.relation or '')}"
+    cursor.execute(f"CREATE TABLE {table} AS {source.strip().rstrip(';')}")
+    return table
+
+
+def _describe(cursor: duckdb.DuckDBPyConnection, relation: str) -> list[Column]:
+    rows = cursor.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    return [Column(str(row[0]), str(row[1])) for row in rows]
+
+
+def _dense_segments(cursor: duckdb.DuckDBPyConnection, relation: str, key: tuple[str, ...]) -> list[Segment] | None:
+    """One segment per file when `record_no` runs 1..n without holes; None otherwise."""
+    if key == ROW_KEY:
+        low, high, count = _first(cursor, f"SELECT min(rowid), max(rowid), count(*) FROM {relation}", [])
+        if not count:
+            return []
+        return [Segment(0, None, int(low), int(count))] if high - low + 1 == count else None
+    rows = cursor.execute(
+        f"SELECT file_id, min(record_no), max(record_no), count(*) FROM {relation} GROUP BY file_id ORDER BY file_id"
+    ).fetchall()
+    segments, start = [], 0
+    for file_id, low, high, count in rows:
+        if high - low + 1 != count:
+            return None
+        segments.append(Segment(start, int(file_id), int(low), int(count)))
+        start += int(count)
+    return segments
+
+
+def _order_by(spec: GridSpec, key: tuple[str, ...], columns: list[Column]) -> str:
+    known = {column.name for column in columns}
+    terms = [
+        f"s.{quote(sort.column)} {'DESC' if sort.descending else 'ASC'} NULLS LAST"
+        for sort in spec.sort
+        if sort.column in known
+    ]
+    return ", ".join(terms + [f"s.{quote(k)}" for k in key])
+
+
+def _where(spec: GridSpec, columns: list[Column]) -> tuple[str, list]:
+    types = {column.name: column.type for column in columns}
+    clauses, parameters = ["TRUE"], []
+    for item in spec.filters:
+        clause, values = _filter_sql(item, types)
+        clauses.append(clause)
+        parameters.extend(values)
+    if spec.restriction is not None:
+        clauses.append(f"({spec.restriction.where})")
+        parameters.extend(spec.restriction.parameters)
+    return " AND ".join(clauses), parameters
+
+
+def _filter_sql(item: Filter, types: dict[str, str]) -> tuple[str, list]:
+    if item.column not in types:
+        from sibtui.query.spec import FilterSyntaxError
+
+        raise FilterSyntaxError(f"filtro {item.describe()!r}: não há coluna {item.column!r}")
+    column = f"s.{quote(item.column)}"
+    text = f"CAST({column} AS VARCHAR)"
+    if item.op == "vazio":
+        return f"({column} IS NULL OR trim({text}) = '')", []
+    if item.op == "não vazio":
+        return f"({column} IS NOT NULL AND trim({text}) <> '')", []
+    if item.op == "~":
+        return f"contains(lower({text}), lower(?))", [item.value]
+    value = "?" if types[item.column] == "VARCHAR" else f"TRY_CAST(? AS {types[item.column]})"
+    if item.op == "!=":
+        return f"{column} IS DISTINCT FROM {value}", [item.value]
+    return f"{column} {item.op} {value}", [item.value]
+
+
+def _first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list) -> tuple | None:
+    rows = cursor.execute(sql, parameters).fetchall()
+    return rows[0] if rows else None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,1 @@
+"""The review console: the only package that imports Textual."""

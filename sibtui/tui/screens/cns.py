@@ -1,0 +1,107 @@
+"""CNS gaps: records without a usable CNS, by category; Enter lists them with the CNX's
+CNS beside ours."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from sibtui.output import format_count
+from sibtui.query.cns_overview import CnsCategory
+from sibtui.tui.screens.base import ModeScreen
+from sibtui.tui.screens.drill import DrillScreen
+from sibtui.tui.widgets.drill_table import DrillTable
+
+
+class CnsScreen(ModeScreen):
+    MODE = "cns"
+    CSS_PATH = "cns.tcss"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.categories: list[CnsCategory] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="cns-summary", markup=False)
+        yield DrillTable(id="cns-categories")
+        yield Static("", id="cns-detail", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cns-categories", DataTable)
+        for title, width in (("categoria", 26), ("registros", 10), ("ANS atribui", 11), ("o que é", 26)):
+            table.add_column(title, width=width)
+        super().on_mount()
+
+    def refresh_data(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="cns-load")
+    def _load(self) -> None:
+        from sibtui.query.cns_overview import cns_categories
+
+        cursor = self.new_cursor()
+        try:
+            categories = cns_categories(cursor)
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._show, categories)
+
+    def _show(self, categories: list[CnsCategory]) -> None:
+        self.categories = categories
+        table = self.query_one("#cns-categories", DataTable)
+        table.clear()
+        for category in categories:
+            auto = "—" if category.auto_assignable is None else format_count(category.auto_assignable)
+            table.add_row(
+                Text(category.category, style="bold"),
+                Text(format_count(category.records), justify="right"),
+                Text(auto, justify="right"),
+                Text(category.description or ""),
+            )
+        table.display = bool(categories)
+        total = sum(category.records for category in categories)
+        summary = (
+            Text(f"{format_count(total)} registros com lacuna de CNS em {len(categories)} categorias "
+                 "(Enter lista os registros, com o CNS da CNX ao lado)")
+            if categories
+            else Text("Nenhuma lacuna de CNS encontrada (ou a pré-crítica ainda não rodou).", style="dim")
+        )
+        self.query_one("#cns-summary", Static).update(summary)
+        self._describe(0)
+        if categories:
+            table.focus()
+
+    def _describe(self, index: int) -> None:
+        detail = self.query_one("#cns-detail", Static)
+        if index >= len(self.categories):
+            detail.update("")
+            return
+        category = self.categories[index]
+        text = Text(f"{category.category}: ", style="bold")
+        text.append(category.description or "categoria da validação de CNS")
+        if category.auto_assignable is not None:
+            text.append(f"\n{format_count(category.auto_assignable)} de {format_count(category.records)} "
+                        "têm CPF, nome e nascimento válidos: a ANS pode atribuir o CNS.")
+        detail.update(text)
+
+    @on(DataTable.RowHighlighted, "#cns-categories")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe(event.cursor_row)
+
+    @on(DataTable.RowSelected, "#cns-categories")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.cursor_row < len(self.categories):
+            self._drill(self.categories[event.cursor_row].category)
+
+    @work(thread=True, group="cns-drill")
+    def _drill(self, category: str) -> None:
+        from sibtui.query.cns_overview import category_spec
+
+        cursor = self.new_cursor()
+        try:
+            spec = category_spec(cursor, category)
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self.app.push_screen, DrillScreen(spec, self.MODE))

@@ -1,0 +1,47 @@
+"""A drill-down: the records behind an error code, a CNS category or a rule, in a grid
+with filter, search and export like every grid. Escape goes back."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from sibtui.query.spec import GridSpec
+from sibtui.tui.widgets.grid_panel import GridPanel
+from sibtui.tui.widgets.load_bar import LoadBar
+from sibtui.tui.widgets.mode_bar import ModeBar
+from sibtui.tui.widgets.paged_grid import PagedGrid
+
+
+class DrillScreen(Screen):
+    CSS_PATH = "drill.tcss"
+    BINDINGS = [Binding("escape,backspace", "back", "Voltar", id="drill.back")]
+
+    def __init__(self, spec: GridSpec, mode: str) -> None:
+        super().__init__()
+        self.spec = spec
+        self.mode = mode
+
+    def compose(self) -> ComposeResult:
+        yield ModeBar(self.mode)
+        yield GridPanel(self.app.new_cursor, id="drill-grid")
+        yield LoadBar()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        panel = self.query_one("#drill-grid", GridPanel)
+        panel.show(self.spec)
+        panel.grid.focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @on(PagedGrid.Opened)
+    def _open_record(self, event: PagedGrid.Opened) -> None:
+        from sibtui.tui.screens.record_view import open_record
+
+        relation = self.spec.relation or ""
+        open_record(self, event.row, relation.removesuffix("_current"))

@@ -1,0 +1,209 @@
+"""Errors by code: the RPX files (protocol, % acerto, whole-file rejections), then the
+rejections of the chosen RPX grouped by `codigoErro`; Enter lists the affected records."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from sibtui.output import format_count
+from sibtui.query.errors_by_code import ErrorGroup, RpxFile, affected_records_spec, format_percent
+from sibtui.tui.cells import visible
+from sibtui.tui.screens.base import ModeScreen
+from sibtui.tui.screens.drill import DrillScreen
+from sibtui.tui.widgets.drill_table import DrillTable
+
+MOVEMENT_ABBREVIATIONS = {
+    "inclusao": "INC",
+    "retificacao": "RET",
+    "mudancaContratual": "MUD",
+    "cancelamento": "CAN",
+    "reativacao": "REA",
+    "semMovimentacao": "SEM",
+}
+
+
+class ErrorsScreen(ModeScreen):
+    MODE = "errors"
+    CSS_PATH = "errors.tcss"
+    BINDINGS = [Binding("r", "next_rpx", "Outro RPX", id="errors.next_rpx")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rpx_list: list[RpxFile] = []
+        self.groups: list[ErrorGroup] = []
+        self.rpx_index = 0
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id="rpx-files", cursor_type="row")
+        yield Static("", id="rpx-summary", markup=False)
+        yield DrillTable(id="error-codes")
+        yield Static("", id="error-detail", markup=False)
+
+    def on_mount(self) -> None:
+        files = self.query_one("#rpx-files", DataTable)
+        for title, width in (("RPX", 25), ("responde ao SBX", 25), ("situação", 10), ("acerto", 8)):
+            files.add_column(title, width=width)
+        codes = self.query_one("#error-codes", DataTable)
+        for title, width in (("código", 6), ("reg.", 5), ("% arq.", 7), ("mov.", 8), ("mensagem da ANS", 44)):
+            codes.add_column(title, width=width)
+        super().on_mount()
+
+    def refresh_data(self) -> None:
+        self._load_files()
+
+    @work(thread=True, exclusive=True, group="errors-files")
+    def _load_files(self) -> None:
+        from sibtui.query.errors_by_code import rpx_files
+
+        cursor = self.new_cursor()
+        try:
+            files = rpx_files(cursor)
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._show_files, files)
+
+    def _show_files(self, files: list[RpxFile]) -> None:
+        self.rpx_list = files
+        table = self.query_one("#rpx-files", DataTable)
+        table.clear()
+        for rpx in files:
+            total = rpx.grand_total
+            status = Text("REJEITADO", style="bold red") if rpx.rejected_whole else Text("processado")
+            table.add_row(Text(rpx.name), Text(rpx.sbx_name or "—"), status,
+                          Text(format_percent(total.percent) if total else "—"))
+        table.styles.height = min(len(files), 3) + 1
+        if not files:
+            self._show_empty()
+            return
+        self.rpx_index = min(self.rpx_index, len(files) - 1)
+        table.move_cursor(row=self.rpx_index)
+        self._select_rpx(self.rpx_index)
+
+    def _show_empty(self) -> None:
+        self.query_one("#rpx-summary", Static).update(
+            Text("Nenhum RPX no workspace. Carregue o RPX que a ANS devolveu para o SBX.", style="dim")
+        )
+        self.query_one("#error-codes", DataTable).clear()
+        self.query_one("#error-detail", Static).update("")
+
+    @on(DataTable.RowHighlighted, "#rpx-files")
+    def _rpx_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row != self.rpx_index and event.cursor_row < len(self.rpx_list):
+            self._select_rpx(event.cursor_row)
+
+    def _select_rpx(self, index: int) -> None:
+        self.rpx_index = index
+        rpx = self.rpx_list[index]
+        self.query_one("#rpx-summary", Static).update(rpx_summary(rpx))
+        self._load_groups(rpx)
+
+    @work(thread=True, exclusive=True, group="errors-groups")
+    def _load_groups(self, rpx: RpxFile) -> None:
+        from sibtui.query.errors_by_code import error_groups
+
+        cursor = self.new_cursor()
+        try:
+            groups = error_groups(cursor, rpx)
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._show_groups, rpx, groups)
+
+    def _show_groups(self, rpx: RpxFile, groups: list[ErrorGroup]) -> None:
+        self.groups = groups
+        table = self.query_one("#error-codes", DataTable)
+        table.clear()
+        for group in groups:
+            movements = " ".join(MOVEMENT_ABBREVIATIONS.get(m, m) for m in group.movements)
+            table.add_row(
+                Text(group.code, style="bold"),
+                Text(format_count(group.records), justify="right"),
+                Text(format_percent(100 * group.share), justify="right"),
+                Text(movements),
+                Text(visible("; ".join(group.ans_messages))),
+            )
+        table.display = bool(groups)
+        detail = self.query_one("#error-detail", Static)
+        if not groups:
+            detail.update(_no_groups_text(rpx))
+        else:
+            table.focus()
+            detail.update(group_detail(groups[0]))
+
+    @on(DataTable.RowHighlighted, "#error-codes")
+    def _code_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row < len(self.groups):
+            self.query_one("#error-detail", Static).update(group_detail(self.groups[event.cursor_row]))
+
+    @on(DataTable.RowSelected, "#error-codes")
+    def _code_selected(self, event: DataTable.RowSelected) -> None:
+        self._drill(event.cursor_row)
+
+    def _drill(self, index: int) -> None:
+        if self.rpx_list and index < len(self.groups):
+            spec = affected_records_spec(self.rpx_list[self.rpx_index], self.groups[index])
+            self.app.push_screen(DrillScreen(spec, self.MODE))
+
+    def action_next_rpx(self) -> None:
+        if self.rpx_list:
+            index = (self.rpx_index + 1) % len(self.rpx_list)
+            self.query_one("#rpx-files", DataTable).move_cursor(row=index)
+            self._select_rpx(index)
+
+
+def rpx_summary(rpx: RpxFile) -> Text:
+    """Protocol and % acerto per movement, or the whole-file rejection and what to do."""
+    text = Text()
+    if rpx.rejected_whole:
+        text.append("ARQUIVO REJEITADO INTEIRO ", style="bold red")
+        text.append(f"{rpx.sbx_name or '?'} · código {rpx.rejection_code or '?'} ")
+        text.append(visible(rpx.rejection_reason or ""), style="bold")
+        if rpx.rejection_label:
+            text.append(f" ({rpx.rejection_label})")
+        text.append("\nO que fazer: ", style="bold")
+        text.append(rpx.rejection_fix or "leia o motivo da ANS, corrija o arquivo e reenvie.")
+        return text
+    text.append(f"protocolo {rpx.protocol or '—'}", style="bold")
+    total = rpx.grand_total
+    if total is not None:
+        text.append(
+            f" · {format_count(total.records or 0)} reg. · {format_count(total.processed or 0)} proc."
+            f" · {format_count(total.rejected or 0)} rej. · acerto {format_percent(total.percent)}"
+        )
+    text.append("\n% acerto:")
+    for line in rpx.totals:
+        if line.movement in {"total", "semMovimentacao"} or not line.records:
+            continue
+        text.append(f" {MOVEMENT_ABBREVIATIONS.get(line.movement, line.movement)} ", style="bold")
+        text.append(format_percent(line.percent))
+    return text
+
+
+def group_detail(group: ErrorGroup) -> Text:
+    """ANS's words verbatim, then our explanation: field, likely cause, how to fix."""
+    explanation = group.explanation
+    text = Text()
+    text.append(f"{group.code} ", style="bold")
+    text.append("ANS: ", style="bold")
+    text.append(visible(" / ".join(group.ans_messages) or "—"))
+    text.append("  campo: ", style="bold")
+    text.append(visible(" / ".join(group.field_descriptions) or "—"))
+    field = explanation.field_label or explanation.field_name
+    text.append(f"\nNosso campo: {field or 'não identificado'}", style="bold")
+    text.append(f" · {format_count(group.occurrences)} ocorrências em {format_count(group.records)} registros")
+    text.append("\nCausa provável: ", style="bold")
+    text.append(explanation.cause)
+    text.append("\nComo corrigir: ", style="bold")
+    text.append(explanation.fix)
+    if group.linked_records < group.records:
+        text.append(f"\n{group.records - group.linked_records} rejeições sem o SBX carregado", style="yellow")
+    return text
+
+
+def _no_groups_text(rpx: RpxFile) -> Text:
+    if rpx.rejected_whole:
+        return Text("Nenhum registro foi processado: a ANS rejeitou o arquivo inteiro.", style="dim")
+    return Text("Nenhum registro rejeitado neste RPX.", style="dim")

@@ -1,0 +1,121 @@
+"""Findings: our own pre-critique, grouped by rule; Enter lists the records of a rule."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from sibtui.output import format_count
+from sibtui.query.findings_overview import FindingGroup, group_records_spec
+from sibtui.query.records import TABLE_LABELS
+from sibtui.tui.cells import visible
+from sibtui.tui.screens.base import ModeScreen
+from sibtui.tui.screens.drill import DrillScreen
+from sibtui.tui.widgets.drill_table import DrillTable
+
+SEVERITY_LABELS = {"error": "erro", "warning": "aviso"}
+
+
+def checks_available() -> bool:
+    return importlib.util.find_spec("sibtui.rules.engine") is not None
+
+
+class FindingsScreen(ModeScreen):
+    MODE = "findings"
+    CSS_PATH = "findings.tcss"
+    BINDINGS = [Binding("c", "run_checks", "Rodar pré-crítica", id="findings.run_checks")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.groups: list[FindingGroup] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="findings-summary", markup=False)
+        yield DrillTable(id="finding-groups")
+        yield Static("", id="finding-detail", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#finding-groups", DataTable)
+        for title, width in (("regra", 24), ("tabela", 17), ("grav.", 5), ("reg.", 6), ("campos", 18)):
+            table.add_column(title, width=width)
+        super().on_mount()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "run_checks":
+            return checks_available()
+        return True
+
+    def refresh_data(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="findings-load")
+    def _load(self) -> None:
+        from sibtui.query.findings_overview import finding_groups
+
+        cursor = self.new_cursor()
+        try:
+            groups = finding_groups(cursor)
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._show, groups)
+
+    def _show(self, groups: list[FindingGroup]) -> None:
+        self.groups = groups
+        table = self.query_one("#finding-groups", DataTable)
+        table.clear()
+        for group in groups:
+            severity = SEVERITY_LABELS.get(group.severity, group.severity)
+            table.add_row(
+                Text(group.rule, style="bold"),
+                Text(TABLE_LABELS.get(group.source_table, group.source_table)),
+                Text(severity, style="red" if group.severity == "error" else "yellow"),
+                Text(format_count(group.records), justify="right"),
+                Text(", ".join(group.fields)),
+            )
+        table.display = bool(groups)
+        self.query_one("#findings-summary", Static).update(findings_summary(groups))
+        detail = self.query_one("#finding-detail", Static)
+        detail.update(group_detail(groups[0]) if groups else "")
+        if groups:
+            table.focus()
+
+    @on(DataTable.RowHighlighted, "#finding-groups")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row < len(self.groups):
+            self.query_one("#finding-detail", Static).update(group_detail(self.groups[event.cursor_row]))
+
+    @on(DataTable.RowSelected, "#finding-groups")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.cursor_row < len(self.groups):
+            self.app.push_screen(DrillScreen(group_records_spec(self.groups[event.cursor_row]), self.MODE))
+
+    def action_run_checks(self) -> None:
+        self.app.run_checks()
+
+
+def findings_summary(groups: list[FindingGroup]) -> Text:
+    if not groups:
+        hint = "c roda a pré-crítica" if checks_available() else "a pré-crítica (sibtui check) ainda não rodou"
+        return Text(f"Nenhum achado neste workspace; {hint}.", style="dim")
+    errors = sum(group.records for group in groups if group.severity == "error")
+    warnings = sum(group.records for group in groups if group.severity != "error")
+    return Text(f"{len(groups)} regras · {format_count(errors)} registros com erro · "
+                f"{format_count(warnings)} com aviso (Enter lista os registros)")
+
+
+def group_detail(group: FindingGroup) -> Text:
+    text = Text()
+    text.append(f"{group.rule}: ", style="bold")
+    text.append(visible(group.description or group.sample_message))
+    text.append(f"\n{format_count(group.occurrences)} achados em {format_count(group.records)} registros. ")
+    text.append("Exemplo: ", style="bold")
+    text.append(visible(group.sample_message))
+    if group.fix:
+        text.append("\nComo corrigir: ", style="bold")
+        text.append(group.fix)
+    return text

@@ -1,0 +1,214 @@
+"""One record: every field with its label and findings; SBX, RPX and CNX side by side;
+the RPX errors (ANS's words verbatim, then ours) and our findings.
+
+The fields table is keyed by column name (`current_field`), so an edit action (issue 5)
+binds a key here and opens an editor for that field without changing the layout.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from sibtui.query.records import RecordDetail
+from sibtui.tui.cells import raw_text, value_text, visible
+from sibtui.tui.widgets.load_bar import LoadBar
+
+
+def open_record(screen: Screen, row: dict, table_hint: str | None) -> None:
+    """Resolve which record a grid row is (in a worker) and push its view."""
+    RecordScreen.open_from_row(screen, row, table_hint)
+
+
+class RecordScreen(Screen):
+    CSS_PATH = "record_view.tcss"
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Voltar", id="record.back"),
+        Binding("c", "show_tab('fields')", "Campos", id="record.fields"),
+        Binding("l", "show_tab('sides')", "Lado a lado", id="record.sides"),
+        Binding("a", "show_tab('problems')", "RPX e achados", id="record.problems"),
+        Binding("y", "copy_value", "Copiar valor", id="record.copy_value"),
+        Binding("Y", "copy_record", "Copiar registro", show=False, id="record.copy_record"),
+    ]
+
+    def __init__(self, table: str, file_id: int, record_no: int) -> None:
+        super().__init__()
+        self.key = (table, file_id, record_no)
+        self.detail: RecordDetail | None = None
+
+    @staticmethod
+    def open_from_row(screen: Screen, row: dict, table_hint: str | None) -> None:
+        screen.run_worker(lambda: _resolve(screen, row, table_hint), thread=True, group="record-resolve")
+
+    def compose(self) -> ComposeResult:
+        yield Static("carregando registro…", id="record-title", markup=False)
+        with TabbedContent(id="record-tabs"):
+            with TabPane("Campos", id="fields"):
+                yield DataTable(id="record-fields", cursor_type="row", zebra_stripes=True)
+            with TabPane("SBX · RPX · CNX", id="sides"):
+                yield Static("", id="record-sources", markup=False)
+                yield DataTable(id="record-sides", cursor_type="row", zebra_stripes=True)
+            with TabPane("RPX e achados", id="problems"):
+                with VerticalScroll(id="record-problems-scroll"):
+                    yield Static("", id="record-problems", markup=False)
+        yield LoadBar()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="record-load")
+    def _load(self) -> None:
+        from sibtui.query.records import record_detail
+
+        cursor = self.app.new_cursor()
+        try:
+            detail = record_detail(cursor, *self.key)
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail: RecordDetail | None) -> None:
+        title = self.query_one("#record-title", Static)
+        if detail is None:
+            title.update("registro não encontrado (o workspace mudou?)")
+            return
+        self.detail = detail
+        line = f" · linha {detail.line}" if detail.line else ""
+        title.update(Text(detail.title + line, style="bold"))
+        self._fill_fields(detail)
+        self._fill_sides(detail)
+        self.query_one("#record-problems", Static).update(problems_text(detail))
+        self.query_one("#record-fields", DataTable).focus()
+
+    def _fill_fields(self, detail: RecordDetail) -> None:
+        table = self.query_one("#record-fields", DataTable)
+        table.clear(columns=True)
+        table.add_column("Campo", width=30)
+        table.add_column("Valor", width=28)
+        table.add_column("Achados", width=14)
+        problems = _problems_by_field(detail)
+        for field in detail.fields:
+            label = Text(field.label)
+            label.append(f" {field.name}", style="dim")
+            table.add_row(label, value_text(field.value, field.value_label), problems.get(field.name, Text()),
+                          key=field.name)
+
+    def _fill_sides(self, detail: RecordDetail) -> None:
+        sources = Text()
+        sources.append("SBX: ", style="bold")
+        sources.append(detail.sbx_source or "nenhum movimento deste vínculo")
+        sources.append("   CNX: ", style="bold")
+        sources.append(detail.cnx_source or "não está na CNX")
+        if detail.assigned_cco:
+            sources.append(f"   CCO atribuído no RPX: {detail.assigned_cco}")
+        self.query_one("#record-sources", Static).update(sources)
+        table = self.query_one("#record-sides", DataTable)
+        table.clear(columns=True)
+        for title, width in (("Campo", 24), ("SBX enviou", 18), ("RPX", 9), ("CNX tem", 18)):
+            table.add_column(title, width=width)
+        for line in detail.comparison:
+            style = "bold" if line.differs else ""
+            table.add_row(
+                Text(line.label),
+                _side(line.sbx, style),
+                Text(line.rpx or "", style="bold red" if line.rpx else ""),
+                _side(line.cnx, style),
+                key=line.name,
+            )
+
+    @property
+    def current_field(self) -> str | None:
+        """Column name of the highlighted field (what an edit action would change)."""
+        table = self.query_one("#record-fields", DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#record-tabs", TabbedContent).active = tab
+        target = {"fields": "#record-fields", "sides": "#record-sides", "problems": "#record-problems-scroll"}[tab]
+        self.query_one(target).focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_copy_value(self) -> None:
+        name = self.current_field
+        if self.detail is None or name is None:
+            return
+        value = next(field.value for field in self.detail.fields if field.name == name)
+        self.app.copy_to_clipboard(raw_text(value))
+        self.notify(f"{name} copiado", timeout=2, markup=False)
+
+    def action_copy_record(self) -> None:
+        if self.detail is not None:
+            lines = [f"{field.name}={raw_text(field.value)}" for field in self.detail.fields]
+            self.app.copy_to_clipboard("\n".join(lines))
+            self.notify("registro copiado", timeout=2)
+
+
+def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
+    from sibtui.query.records import resolve_record
+
+    cursor = screen.app.new_cursor()
+    try:
+        key = resolve_record(cursor, row, table_hint)
+    finally:
+        cursor.close()
+    if key is None:
+        screen.app.call_from_thread(screen.notify, "esta linha não é um registro de SBX ou CNX", severity="warning")
+        return
+    screen.app.call_from_thread(screen.app.push_screen, RecordScreen(*key))
+
+
+def _side(value: str | None, style: str) -> Text:
+    if value is None:
+        return Text("—", style="dim")
+    text = value_text(value)
+    text.stylize(style)
+    return text
+
+
+def _problems_by_field(detail: RecordDetail) -> dict[str, Text]:
+    marks: dict[str, Text] = {}
+    for rejection in detail.rejections:
+        if rejection.field_name:
+            marks.setdefault(rejection.field_name, Text()).append(f"{rejection.code} ", style="bold red")
+    for finding in detail.findings:
+        if finding.field:
+            style = "red" if finding.severity == "error" else "yellow"
+            marks.setdefault(finding.field, Text()).append(f"{finding.rule} ", style=style)
+    return marks
+
+
+def problems_text(detail: RecordDetail) -> Text:
+    """RPX errors first (ANS's message and field as written, then our hint), then findings."""
+    text = Text()
+    if not detail.rejections and not detail.findings:
+        return Text("Nenhum erro do RPX e nenhum achado da pré-crítica neste registro.", style="dim")
+    for rejection in detail.rejections:
+        text.append(f"RPX {rejection.rpx_name} · erro {rejection.code}\n", style="bold red")
+        text.append("  ANS: ", style="bold")
+        text.append(visible(rejection.ans_message or "(sem mensagem)") + "\n")
+        text.append("  Campo (ANS): ", style="bold")
+        text.append(visible(rejection.field_description or "—"))
+        text.append(f"   valor enviado: {visible(rejection.sent_value or '—')}\n")
+        text.append("  Causa provável: ", style="bold")
+        text.append(rejection.explanation.cause + "\n")
+        text.append("  Como corrigir: ", style="bold")
+        text.append(rejection.explanation.fix + "\n\n")
+    for finding in detail.findings:
+        style = "bold red" if finding.severity == "error" else "bold yellow"
+        text.append(f"Achado {finding.rule} ({finding.severity})", style=style)
+        text.append(f" · {finding.field or 'registro'}\n")
+        text.append("  " + visible(finding.message))
+        if finding.value is not None:
+            text.append(f"   valor: {visible(finding.value)}")
+        text.append("\n")
+    return text

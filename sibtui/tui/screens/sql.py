@@ -1,0 +1,144 @@
+"""SQL: an editor with SQL highlighting, run (F5 or Ctrl+R) in a worker, cancel (Esc,
+DuckDB's interrupt), results in the paged grid, history and example queries."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static, TextArea
+
+from sibtui.errors import SibError
+from sibtui.output import format_count
+from sibtui.query.examples import EXAMPLES
+from sibtui.tui.screens.base import ModeScreen
+from sibtui.tui.widgets.grid_panel import GridPanel
+from sibtui.tui.widgets.paged_grid import PAGE_ROWS, PagedGrid
+
+IDLE_HINT = "F5 ou Ctrl+R executa · Esc cancela · F6 histórico · F7 exemplos · Tab vai ao resultado"
+
+
+def _sql_language() -> str | None:
+    """'sql' when the tree-sitter grammar is installed; plain text otherwise."""
+    from textual._tree_sitter import get_language
+
+    return "sql" if get_language("sql") is not None else None
+
+
+class SqlScreen(ModeScreen):
+    MODE = "sql"
+    CSS_PATH = "sql.tcss"
+    BINDINGS = [
+        Binding("f5,ctrl+r", "run_query", "Executar", id="sql.run"),
+        Binding("escape", "cancel_query", "Cancelar consulta", id="sql.cancel"),
+        Binding("f6", "history", "Histórico", id="sql.history"),
+        Binding("f7", "examples", "Exemplos", id="sql.examples"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._running_cursor = None
+
+    def compose_body(self) -> ComposeResult:
+        yield TextArea(
+            EXAMPLES[0].sql, language=_sql_language(), show_line_numbers=True, tab_behavior="focus", id="sql-editor"
+        )
+        yield Static(IDLE_HINT, id="sql-status", markup=False)
+        yield GridPanel(self.new_cursor, id="sql-results")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#sql-results", GridPanel).grid.show_message("o resultado aparece aqui")
+        self.query_one("#sql-editor", TextArea).focus()
+
+    @property
+    def running(self) -> bool:
+        return self._running_cursor is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_query":
+            return self.running
+        if action == "run_query":
+            return not self.running
+        return True
+
+    def action_run_query(self) -> None:
+        editor = self.query_one("#sql-editor", TextArea)
+        sql = editor.selected_text.strip() or editor.text.strip()
+        if not sql:
+            self._status(Text("escreva uma consulta", style="yellow"))
+            return
+        self._status(Text("executando… (Esc cancela)", style="bold"))
+        self._run(sql)
+
+    def action_cancel_query(self) -> None:
+        cursor = self._running_cursor
+        if cursor is not None:
+            cursor.interrupt()
+
+    @work(thread=True, exclusive=True, group="sql-run")
+    def _run(self, sql: str) -> None:
+        from sibtui.query.sql_runner import run_sql
+
+        cursor = self.new_cursor()
+        self.app.call_from_thread(self._started, cursor)
+        started = time.perf_counter()
+        try:
+            view = run_sql(cursor, sql)
+            first = view.window(cursor, 0, PAGE_ROWS)
+        except SibError as error:
+            self.app.history.add(sql, error=str(error))
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        finally:
+            cursor.close()
+            self.app.call_from_thread(self._finished)
+        seconds = time.perf_counter() - started
+        self.app.history.add(sql, rows=view.total, seconds=round(seconds, 3))
+        self.app.call_from_thread(self._succeeded, view, first, seconds)
+
+    def _started(self, cursor) -> None:
+        self._running_cursor = cursor
+        self.refresh_bindings()
+
+    def _finished(self) -> None:
+        self._running_cursor = None
+        self.refresh_bindings()
+
+    def _failed(self, message: str) -> None:
+        cancelled = "interrupt" in message.lower()
+        self._status(Text("consulta cancelada" if cancelled else message, style="yellow" if cancelled else "bold red"))
+
+    def _succeeded(self, view, first: list[tuple], seconds: float) -> None:
+        grid: PagedGrid = self.query_one("#sql-results", GridPanel).grid
+        grid.show_view(view, first)
+        seconds_text = f"{seconds:.2f}".replace(".", ",")
+        self._status(Text(f"{format_count(view.total)} linhas em {seconds_text} s · {IDLE_HINT}"))
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#sql-status", Static).update(text)
+
+    def action_history(self) -> None:
+        from sibtui.tui.screens.picker import PickScreen
+
+        entries = list(reversed(self.app.history.entries()))
+        if not entries:
+            self.notify("o histórico está vazio", timeout=3)
+            return
+        choices = [(f"{entry.ran_at}  {' '.join(entry.sql.split())}", entry.sql) for entry in entries]
+        self.app.push_screen(PickScreen("Histórico de consultas", choices), self._put_sql)
+
+    def action_examples(self) -> None:
+        from sibtui.tui.screens.picker import PickScreen
+
+        choices = [(example.title, example.sql) for example in EXAMPLES]
+        self.app.push_screen(PickScreen("Consultas de exemplo", choices), self._put_sql)
+
+    def _put_sql(self, sql: str | None) -> None:
+        if sql is not None:
+            editor = self.query_one("#sql-editor", TextArea)
+            editor.text = sql
+            editor.focus()

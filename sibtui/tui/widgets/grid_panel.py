@@ -1,0 +1,214 @@
+"""A paged grid with what every grid offers: a truthful count line, the filter bar,
+`/` search with next/previous, and export. Records, drill-downs and SQL results use it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Static
+
+from sibtui.errors import SibError
+from sibtui.output import format_count
+from sibtui.query.spec import GridSpec, parse_filters
+from sibtui.tui.widgets.paged_grid import CursorFactory, PagedGrid
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+class GridPanel(Vertical):
+    """Count line on top, the grid, and a one-line prompt that opens for filter or search."""
+
+    BINDINGS = [
+        Binding("f", "filter", "Filtrar", id="grid.filter"),
+        Binding("slash", "search", "Buscar", id="grid.search"),
+        Binding("n", "search_next", "Próxima", show=False, id="grid.search_next"),
+        Binding("N", "search_previous", "Anterior", show=False, id="grid.search_previous"),
+        Binding("x", "export", "Exportar", id="grid.export"),
+        Binding("escape", "close_prompt", "Fechar", id="grid.close_prompt"),
+    ]
+
+    def __init__(self, cursor_factory: CursorFactory, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="grid-panel")
+        self._cursor_factory = cursor_factory
+        self._prompt_mode: str | None = None
+        self._last_search = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="grid-status", markup=False)
+        yield PagedGrid(self._cursor_factory)
+        yield Input(classes="grid-prompt")
+
+    def on_mount(self) -> None:
+        self.prompt.display = False
+
+    @property
+    def grid(self) -> PagedGrid:
+        return self.query_one(PagedGrid)
+
+    @property
+    def prompt(self) -> Input:
+        return self.query_one(".grid-prompt", Input)
+
+    def show(self, spec: GridSpec) -> None:
+        self.grid.show(spec)
+        self._update_status()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_prompt":
+            return self._prompt_mode is not None
+        if action in {"filter", "search", "search_next", "search_previous", "export"}:
+            return self.grid.view is not None
+        return True
+
+    # -- filter and search -----------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        spec = self.grid.spec
+        columns = self.grid.view.column_names if self.grid.view else []
+        self._open_prompt("filter", spec.filter_text() if spec else "", "filtro: campo = valor; campo ~ texto; campo vazio")
+        self.prompt.suggester = SuggestFromList(columns, case_sensitive=False)
+
+    def action_search(self) -> None:
+        self._open_prompt("search", self._last_search, "buscar em todas as colunas")
+        self.prompt.suggester = None
+
+    def action_search_next(self) -> None:
+        if self._last_search:
+            self.grid.search(self._last_search)
+
+    def action_search_previous(self) -> None:
+        if self._last_search:
+            self.grid.search(self._last_search, backwards=True)
+
+    def action_close_prompt(self) -> None:
+        self._prompt_mode = None
+        self.prompt.display = False
+        self.grid.focus()
+        self.refresh_bindings()
+
+    def _open_prompt(self, mode: str, value: str, placeholder: str) -> None:
+        self._prompt_mode = mode
+        prompt = self.prompt
+        prompt.placeholder = placeholder
+        prompt.value = value
+        prompt.display = True
+        prompt.focus()
+        self.refresh_bindings()
+
+    @on(Input.Submitted, ".grid-prompt")
+    def _prompt_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        mode, text = self._prompt_mode, event.value
+        self.action_close_prompt()
+        if mode == "filter":
+            self._apply_filter(text)
+        elif mode == "search" and text:
+            self._last_search = text
+            self.grid.search(text)
+
+    def _apply_filter(self, text: str) -> None:
+        spec, view = self.grid.spec, self.grid.view
+        if spec is None or view is None:
+            return
+        try:
+            filters = parse_filters(text, [column.name for column in view.all_columns])
+        except SibError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.show(spec.with_filters(filters))
+
+    # -- count line ------------------------------------------------------------------------
+
+    @on(PagedGrid.Ready)
+    def _grid_ready(self) -> None:
+        self.refresh_bindings()
+        self._update_status()
+
+    @on(PagedGrid.Moved)
+    def _grid_moved(self) -> None:
+        self._update_status()
+
+    @on(PagedGrid.Searched)
+    def _searched(self, event: PagedGrid.Searched) -> None:
+        if event.position is None:
+            self.notify(f"{event.text!r} não encontrado", severity="warning", timeout=3, markup=False)
+
+    @on(PagedGrid.Failed)
+    def _failed(self, event: PagedGrid.Failed) -> None:
+        self.notify(event.message, severity="error", markup=False)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        self.query_one(".grid-status", Static).update(status_line(self.grid))
+
+    # -- export ----------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        from sibtui.tui.screens.export import ExportScreen
+
+        view = self.grid.view
+        if view is None:
+            return
+        name = _SAFE_NAME.sub("-", (view.spec.title or "sibtui").lower()).strip("-")[:40] or "sibtui"
+        self.app.push_screen(ExportScreen(str(Path.cwd() / f"{name}.csv"), view.total), self._export_chosen)
+
+    def _export_chosen(self, request) -> None:
+        if request is not None and self.grid.view is not None:
+            self._export(self.grid.view, request)
+
+    @work(thread=True, group="grid-export")
+    def _export(self, view, request) -> None:
+        from sibtui.query.export import export_query
+
+        cursor = self._cursor_factory()
+        cancelled = []
+
+        def cancel() -> None:
+            cancelled.append(True)
+            cursor.interrupt()
+
+        job = self.app.call_from_thread(self.app.jobs.start, f"exportando {request.path.name}", cancel)
+        try:
+            sql, parameters = view.ordered_sql()
+            rows = export_query(cursor, sql, request.path, request.options, parameters, cancel=lambda: bool(cancelled))
+            self.app.call_from_thread(
+                self.notify, f"{format_count(rows)} linhas exportadas para {request.path}", markup=False
+            )
+        except SibError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+        finally:
+            cursor.close()
+            self.app.call_from_thread(self.app.jobs.finish, job)
+
+
+def status_line(grid: PagedGrid) -> Text:
+    """"SBX movimentos  1–20 de 1.204.311 (filtrado) · linha 3 · filtro: … · ordem: nome ▲"."""
+    spec = grid.spec
+    title = (spec.title if spec else "") or ""
+    text = Text(title, style="bold")
+    if grid.view is None:
+        text.append("  " + ("carregando…" if grid.preparing else grid.message))
+        return text
+    total = grid.total
+    first = min(int(grid.scroll_offset.y) + 1, total)
+    last = min(int(grid.scroll_offset.y) + max(grid.size.height - 1, 1), total)
+    text.append(f"  {format_count(first)}–{format_count(last)} de {format_count(total)}")
+    if spec is not None and spec.narrowed:
+        text.append(" (filtrado)", style="italic")
+    if total:
+        text.append(f" · linha {format_count(grid.cursor_row + 1)}")
+    if spec is not None and spec.restriction is not None:
+        text.append(f" · {spec.restriction.label}")
+    if spec is not None and spec.filters:
+        text.append(f" · filtro: {spec.filter_text()}")
+    if spec is not None and spec.sort:
+        sort = spec.sort[0]
+        text.append(f" · ordem: {sort.column} {'▼' if sort.descending else '▲'}")
+    return text

@@ -1,0 +1,479 @@
+"""A grid that never holds every row: it renders lines (Toolong-style line API) and asks
+`sibtui.query.paging` for the windows on screen, in thread workers, with a small LRU.
+
+The widget keeps at most `CACHE_PAGES` pages of `PAGE_ROWS` rows; a page not yet fetched
+renders as "…" and is fetched in the background (one fetch in flight, nearest page first),
+so holding PageDown or jumping to the end of 10,000,000 rows never blocks the UI. Every
+value goes out as a plain Segment: data is never markup.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import on, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from sibtui.catalog.fields import FIELDS
+from sibtui.query.spec import GridSpec, toggle_sort
+from sibtui.tui.cells import NULL_MARK, cell_text, is_numeric_type, raw_text
+
+if TYPE_CHECKING:
+    from sibtui.query.paging import PagedView
+
+PAGE_ROWS = 100
+CACHE_PAGES = 24
+MAX_WIDTH = 32
+HEADER_MIN = 14
+CATALOGUE_FLOOR = 15  # a column as wide as its catalogue size, up to this (a CNS is 15)
+CursorFactory = Callable[[], Any]
+
+
+class PagedGrid(ScrollView, can_focus=True):
+    """Rows of a `GridSpec`, one screenful at a time."""
+
+    COMPONENT_CLASSES = {
+        "paged-grid--header",
+        "paged-grid--cursor",
+        "paged-grid--cursor-row",
+        "paged-grid--marker",
+    }
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Subir", show=False, id="grid.up"),
+        Binding("down,j", "cursor_down", "Descer", show=False, id="grid.down"),
+        Binding("left,h", "cursor_left", "Coluna à esquerda", show=False, id="grid.left"),
+        Binding("right,l", "cursor_right", "Coluna à direita", show=False, id="grid.right"),
+        Binding("pageup", "page_up", "Página acima", show=False, id="grid.page_up"),
+        Binding("pagedown,space", "page_down", "Página abaixo", show=False, id="grid.page_down"),
+        Binding("home,g", "first_row", "Primeira linha", show=False, id="grid.first"),
+        Binding("end,G", "last_row", "Última linha", show=False, id="grid.last"),
+        Binding("enter", "open_row", "Abrir", id="grid.open"),
+        Binding("s", "sort", "Ordenar", id="grid.sort"),
+        Binding("y", "copy_cell", "Copiar", show=False, id="grid.copy_cell"),
+        Binding("Y", "copy_row", "Copiar linha", show=False, id="grid.copy_row"),
+    ]
+
+    class Ready(Message):
+        """A spec was prepared: the total and the columns are known."""
+
+        def __init__(self, grid: PagedGrid) -> None:
+            super().__init__()
+            self.grid = grid
+
+    class Moved(Message):
+        """The cursor moved (or the rows under it changed)."""
+
+        def __init__(self, grid: PagedGrid) -> None:
+            super().__init__()
+            self.grid = grid
+
+    class Opened(Message):
+        """Enter on a row: its values by column name."""
+
+        def __init__(self, grid: PagedGrid, row: dict[str, object]) -> None:
+            super().__init__()
+            self.grid = grid
+            self.row = row
+
+    class Failed(Message):
+        def __init__(self, grid: PagedGrid, message: str) -> None:
+            super().__init__()
+            self.grid = grid
+            self.message = message
+
+    class Searched(Message):
+        def __init__(self, grid: PagedGrid, text: str, position: int | None) -> None:
+            super().__init__()
+            self.grid = grid
+            self.text = text
+            self.position = position
+
+    class _Prepared(Message):
+        def __init__(self, token: int, view: PagedView, first_page: list[tuple]) -> None:
+            super().__init__()
+            self.token, self.view, self.first_page = token, view, first_page
+
+    class _Fetched(Message):
+        def __init__(self, token: int, page: int, rows: list[tuple] | None, error: str | None = None) -> None:
+            super().__init__()
+            self.token, self.page, self.rows, self.error = token, page, rows, error
+
+    def __init__(self, cursor_factory: CursorFactory, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self._cursor_factory = cursor_factory
+        self.spec: GridSpec | None = None
+        self.view: PagedView | None = None
+        self.cursor_row = 0
+        self.cursor_column = 0
+        self.message = ""
+        self._token = 0
+        self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
+        self._fetching = False
+        self._widths: list[int] = []
+        self._offsets: list[int] = []
+        self._numeric: list[bool] = []
+
+    # -- public API ------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return self.view.total if self.view is not None else 0
+
+    @property
+    def preparing(self) -> bool:
+        return self.spec is not None and self.view is None and not self.message
+
+    def show(self, spec: GridSpec) -> None:
+        """Prepare `spec` in a worker; the old rows stay until the new ones are ready."""
+        self._token += 1
+        self.spec = spec
+        self.message = ""
+        self._prepare(self._token, spec)
+        self.refresh()
+
+    def show_view(self, view: PagedView, first_page: list[tuple]) -> None:
+        """Show a view prepared elsewhere (the SQL screen runs its own query worker)."""
+        self._token += 1
+        self.spec = view.spec
+        self._adopt(view, first_page)
+
+    def show_message(self, message: str) -> None:
+        """No rows: say why (nothing loaded yet, an error...)."""
+        self._token += 1
+        self._release_view()
+        self.spec = None
+        self.message = message
+        self.virtual_size = Size(self.size.width, 2)
+        self.refresh()
+
+    def current_row(self) -> dict[str, object] | None:
+        values = self._row(self.cursor_row)
+        if values is None or self.view is None:
+            return None
+        return dict(zip(self.view.column_names, values))
+
+    @property
+    def current_column(self) -> str | None:
+        if self.view is None or not self.view.columns:
+            return None
+        return self.view.columns[self.cursor_column].name
+
+    def move_to(self, row: int) -> None:
+        self.cursor_row = max(0, min(row, self.total - 1))
+        self._scroll_to_cursor()
+        self._after_move()
+
+    def search(self, text: str, backwards: bool = False) -> None:
+        if self.view is None or not text:
+            return
+        start = self.cursor_row - 1 if backwards else self.cursor_row + 1
+        self._find(self._token, self.view, text, start % max(self.total, 1), backwards)
+
+    # -- workers (thread; they talk back by messages only) -------------------------------
+
+    @work(thread=True, exclusive=True, group="grid-prepare")
+    def _prepare(self, token: int, spec: GridSpec) -> None:
+        from sibtui.errors import SibError
+        from sibtui.query.paging import open_view
+
+        cursor = self._cursor_factory()
+        try:
+            view = open_view(cursor, spec)
+            first = view.window(cursor, 0, PAGE_ROWS)
+        except SibError as error:
+            self.post_message(self._Fetched(token, -1, None, str(error)))
+            return
+        finally:
+            cursor.close()
+        self.post_message(self._Prepared(token, view, first))
+
+    @work(thread=True, group="grid-fetch")
+    def _fetch(self, token: int, view: PagedView, page: int) -> None:
+        cursor = self._cursor_factory()
+        try:
+            rows = view.window(cursor, page * PAGE_ROWS, PAGE_ROWS)
+        except Exception as error:  # a failed window must never kill the console
+            self.post_message(self._Fetched(token, page, None, str(error).splitlines()[0]))
+            return
+        finally:
+            cursor.close()
+        self.post_message(self._Fetched(token, page, rows))
+
+    @work(thread=True, exclusive=True, group="grid-find")
+    def _find(self, token: int, view: PagedView, text: str, start: int, backwards: bool) -> None:
+        cursor = self._cursor_factory()
+        try:
+            position = view.find(cursor, text, start, backwards)
+        finally:
+            cursor.close()
+        self.post_message(self.Searched(self, text, position))
+
+    @work(thread=True, group="grid-close")
+    def _close_view(self, view: PagedView) -> None:
+        cursor = self._cursor_factory()
+        try:
+            view.close(cursor)
+        finally:
+            cursor.close()
+
+    @on(_Prepared)
+    def _on_prepared(self, message: _Prepared) -> None:
+        message.stop()
+        if message.token == self._token:
+            self._adopt(message.view, message.first_page)
+
+    @on(_Fetched)
+    def _on_fetched(self, message: _Fetched) -> None:
+        message.stop()
+        if message.token != self._token:
+            return
+        self._fetching = False
+        if message.error is not None:
+            if message.page < 0:
+                self.show_message(message.error)
+            self.post_message(self.Failed(self, message.error))
+            return
+        self._store(message.page, message.rows or [])
+        self.refresh()
+        self._after_move()
+        self._pump()
+
+    @on(Searched)
+    def _on_searched(self, message: Searched) -> None:
+        if message.position is not None:
+            self.move_to(message.position)
+
+    # -- preparing and caching -----------------------------------------------------------
+
+    def _adopt(self, view: PagedView, first_page: list[tuple]) -> None:
+        self._release_view()
+        self.view = view
+        self.message = ""
+        self._pages.clear()
+        self._store(0, first_page)
+        self._measure(view, first_page)
+        self.cursor_row = 0
+        self.cursor_column = 0
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+        self.post_message(self.Ready(self))
+        self._after_move()
+
+    def _release_view(self) -> None:
+        if self.view is not None:
+            self._close_view(self.view)
+        self.view = None
+        self._pages.clear()
+        self._fetching = False
+
+    def _measure(self, view: PagedView, sample: list[tuple]) -> None:
+        widths = []
+        for index, column in enumerate(view.columns):
+            catalogued = FIELDS.get(column.name)
+            longest = max((cell_len(cell_text(row[index])) for row in sample), default=1)
+            if catalogued is not None and catalogued.size:
+                longest = max(longest, min(catalogued.size, CATALOGUE_FLOOR))
+            widths.append(max(min(cell_len(column.name), HEADER_MIN), min(longest, MAX_WIDTH), 1))
+        self._widths = widths
+        self._numeric = [is_numeric_type(column.type) for column in view.columns]
+        self._offsets = []
+        x = 0
+        for width in widths:
+            self._offsets.append(x)
+            x += width + 1
+        self.virtual_size = Size(max(x, 1), view.total + 1)
+
+    def _store(self, page: int, rows: list[tuple]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > CACHE_PAGES:
+            self._pages.popitem(last=False)
+
+    def _row(self, position: int) -> tuple | None:
+        page = self._pages.get(position // PAGE_ROWS)
+        if page is None:
+            return None
+        offset = position % PAGE_ROWS
+        return page[offset] if offset < len(page) else None
+
+    def _visible_pages(self) -> list[int]:
+        first = int(self.scroll_offset.y)
+        last = min(self.total - 1, first + max(self.size.height - 2, 0))
+        if self.total == 0:
+            return []
+        pages = list(range(first // PAGE_ROWS, last // PAGE_ROWS + 1))
+        cursor_page = self.cursor_row // PAGE_ROWS
+        return pages if cursor_page in pages else [*pages, cursor_page]
+
+    def _pump(self) -> None:
+        """Fetch the nearest visible page not cached; one fetch in flight at a time."""
+        if self.view is None or self._fetching:
+            return
+        missing = [page for page in self._visible_pages() if page not in self._pages]
+        if not missing:
+            return
+        self._fetching = True
+        self._fetch(self._token, self.view, missing[0])
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._pump()
+
+    def on_resize(self) -> None:
+        self._scroll_to_cursor()
+        self._pump()
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if self.view is None:
+            text = self.message if y == 1 else ""
+            if y == 1 and not text and self.spec is not None:
+                text = "carregando…"
+            return Strip([Segment(set_cell_size(" " + text, width), base)], width)
+        scroll_x, scroll_y = self.scroll_offset
+        if y == 0:
+            strip = self._header_strip(base)
+        else:
+            position = int(scroll_y) + y - 1
+            if position >= self.total:
+                return Strip.blank(width, base)
+            strip = self._row_strip(position, base)
+        return strip.crop_extend(int(scroll_x), int(scroll_x) + width, base)
+
+    def _header_strip(self, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("paged-grid--header")
+        segments = []
+        sort = self.spec.sort[0] if self.spec and self.spec.sort else None
+        for column, width in zip(self.view.columns, self._widths):
+            name = column.name
+            if sort is not None and sort.column == name:
+                name = ("▼ " if sort.descending else "▲ ") + name
+            segments.append(Segment(_fit(name, width, False) + " ", style))
+        return Strip(segments)
+
+    def _row_strip(self, position: int, base: Style) -> Strip:
+        values = self._row(position)
+        on_cursor = position == self.cursor_row and self.has_focus
+        row_style = base + self.get_component_rich_style("paged-grid--cursor-row") if on_cursor else base
+        if values is None:
+            return Strip([Segment(" …", row_style)])
+        marker = self.get_component_rich_style("paged-grid--marker")
+        cursor_style = base + self.get_component_rich_style("paged-grid--cursor")
+        segments = []
+        for index, (value, width) in enumerate(zip(values, self._widths)):
+            style = cursor_style if on_cursor and index == self.cursor_column else row_style
+            if value is None or value == "":
+                style = style + marker
+            text = cell_text(value)
+            segments.append(Segment(_fit(text, width, self._numeric[index] and value is not None), style))
+            segments.append(Segment(" ", row_style))
+        return Strip(segments)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    @property
+    def _page_height(self) -> int:
+        return max(self.size.height - 1, 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor_row - self._page_height)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor_row + self._page_height)
+
+    def action_first_row(self) -> None:
+        self.move_to(0)
+
+    def action_last_row(self) -> None:
+        self.move_to(self.total - 1)
+
+    def action_cursor_left(self) -> None:
+        self._move_column(-1)
+
+    def action_cursor_right(self) -> None:
+        self._move_column(1)
+
+    def action_open_row(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.post_message(self.Opened(self, row))
+
+    def action_sort(self) -> None:
+        column = self.current_column
+        if self.spec is not None and column is not None:
+            keep = self.cursor_column
+            self.show(toggle_sort(self.spec, column))
+            self.cursor_column = keep
+
+    def action_copy_cell(self) -> None:
+        row = self.current_row()
+        column = self.current_column
+        if row is not None and column is not None:
+            self.app.copy_to_clipboard(raw_text(row[column]))
+            self.notify(f"{column} copiado", timeout=2)
+
+    def action_copy_row(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.app.copy_to_clipboard("\t".join(raw_text(value) for value in row.values()))
+            self.notify("linha copiada (valores separados por tabulação)", timeout=2)
+
+    def _move_column(self, step: int) -> None:
+        if self.view is None or not self.view.columns:
+            return
+        self.cursor_column = max(0, min(self.cursor_column + step, len(self.view.columns) - 1))
+        left = self._offsets[self.cursor_column]
+        right = left + self._widths[self.cursor_column]
+        if left < self.scroll_offset.x or self.cursor_column == 0:
+            self.scroll_to(x=left, animate=False)
+        elif right > self.scroll_offset.x + self.size.width:
+            self.scroll_to(x=right - self.size.width + 1, animate=False)
+        self._after_move()
+
+    def _scroll_to_cursor(self) -> None:
+        top = int(self.scroll_offset.y)
+        height = self._page_height
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False)
+
+    def _after_move(self) -> None:
+        self.refresh()
+        self._pump()
+        self.post_message(self.Moved(self))
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    """`text` in exactly `width` cells: cut with "…", numbers aligned right."""
+    if cell_len(text) > width:
+        return set_cell_size(text, max(width - 1, 0)) + "…"
+    padding = " " * (width - cell_len(text))
+    return padding + text if right else text + padding
+
+
+__all__ = ["PagedGrid", "NULL_MARK"]
