@@ -1,9 +1,11 @@
 """Export any grid or query result to CSV or Parquet (UI-free; the console and `sibtui query`).
 
-UTF-8 CSV and Parquet are written by DuckDB's COPY (fast, interrupted with the cursor's
-`interrupt()`). Brazilian spreadsheets want `;` and ISO-8859-1: that CSV is streamed in
-Arrow batches through Python's csv module, checking `cancel` between batches; a character
-ISO-8859-1 cannot hold becomes `?`. NULL (element absent) and '' both become an empty cell.
+SQL never touches files (the workspace turns DuckDB's external access off), so rows are
+streamed out of DuckDB as Arrow batches and written here: CSV through Python's csv module
+(`;` and ISO-8859-1 for Brazilian spreadsheets, a character ISO-8859-1 cannot hold becomes
+`?`), Parquet through pyarrow's writer. `cancel` is checked between batches; a cancelled
+or failed export leaves no file behind. NULL (element absent) and '' both become an empty
+CSV cell; Parquet keeps NULL.
 """
 
 from __future__ import annotations
@@ -67,10 +69,10 @@ def export_query(
 
     path = Path(path).expanduser()
     try:
-        if options.format == "csv" and options.encoding != "utf-8":
-            return _stream_csv(cursor, sql, parameters or [], path, options, progress, cancel)
-        return _copy(cursor, sql, parameters or [], path, options)
-    except duckdb.InterruptException:
+        reader = cursor.sql(sql.strip().rstrip(";"), params=parameters or None).to_arrow_reader(BATCH_ROWS)
+        write = _write_parquet if options.format == "parquet" else _write_csv
+        return write(reader, path, options, progress, cancel or (lambda: False))
+    except (duckdb.InterruptException, ExportCancelled):
         _remove(path)
         raise ExportCancelled(f"{path}: export cancelled") from None
     except duckdb.Error as error:
@@ -81,36 +83,14 @@ def export_query(
         raise ExportError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def _copy(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list, path: Path, options: ExportOptions) -> int:
-    target = "'" + str(path).replace("'", "''") + "'"
-    if options.format == "parquet":
-        copy_options = "FORMAT parquet"
-    else:
-        delimiter = "'" + options.delimiter.replace("'", "''") + "'"
-        copy_options = f"FORMAT csv, HEADER true, DELIMITER {delimiter}"
-    rows = cursor.execute(f"COPY ({sql.strip().rstrip(';')}) TO {target} ({copy_options})", parameters).fetchall()
-    _owner_only(path)
-    return int(rows[0][0]) if rows and rows[0] and rows[0][0] is not None else 0
-
-
-def _stream_csv(
-    cursor: duckdb.DuckDBPyConnection,
-    sql: str,
-    parameters: list,
-    path: Path,
-    options: ExportOptions,
-    progress: ProgressCallback | None,
-    cancel: CancelCallback | None,
-) -> int:
-    reader = cursor.sql(sql, params=parameters or None).to_arrow_reader(BATCH_ROWS)
+def _write_csv(reader, path: Path, options: ExportOptions, progress, cancel: CancelCallback) -> int:
     written = 0
     with open(path, "w", encoding=options.encoding, errors="replace", newline="") as stream:
         _owner_only(path)
         writer = csv.writer(stream, delimiter=options.delimiter, lineterminator="\r\n")
         writer.writerow(reader.schema.names)
         for batch in reader:
-            if cancel is not None and cancel():
-                raise duckdb_interrupt()
+            _check(cancel)
             columns = [column.to_pylist() for column in batch.columns]
             writer.writerows(["" if value is None else value for value in row] for row in zip(*columns))
             written += batch.num_rows
@@ -119,10 +99,24 @@ def _stream_csv(
     return written
 
 
-def duckdb_interrupt() -> Exception:
-    import duckdb
+def _write_parquet(reader, path: Path, options: ExportOptions, progress, cancel: CancelCallback) -> int:
+    import pyarrow.parquet as pq
 
-    return duckdb.InterruptException("cancelled")
+    written = 0
+    with pq.ParquetWriter(str(path), reader.schema) as writer:
+        _owner_only(path)
+        for batch in reader:
+            _check(cancel)
+            writer.write_batch(batch)
+            written += batch.num_rows
+            if progress is not None:
+                progress(written)
+    return written
+
+
+def _check(cancel: CancelCallback) -> None:
+    if cancel():
+        raise ExportCancelled("cancelled")
 
 
 def _owner_only(path: Path) -> None:

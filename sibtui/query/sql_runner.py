@@ -1,28 +1,23 @@
 """The SQL screen's runner: read-only statements into a paged result (UI-free).
 
-Loaded data is evidence (house rule 2), so the console's SQL only reads: statements that
-write (INSERT, UPDATE, DELETE, CREATE, DROP, COPY, ATTACH...) are refused with a message.
-The last statement's result is materialised once in the scratch database and paged like
-any grid; earlier statements run first. `cursor.interrupt()` from another thread cancels.
+Loaded data is evidence (house rule 2), so the console's SQL only reads: statements are
+classified by `sibtui.query.adhoc.refuse_writes` (the same check as `sibtui query`) before
+any runs. The last statement's result is materialised once in the scratch database and
+paged like any grid; earlier statements run first. `cursor.interrupt()` cancels.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sibtui.query.adhoc import QueryError
+from sibtui.query.adhoc import QueryError, refuse_writes
 from sibtui.query.paging import PagedView, _scratch_name, attach_scratch, open_view
 from sibtui.query.spec import GridSpec
 
 if TYPE_CHECKING:
     import duckdb
 
-_MATERIALISED = {"SELECT", "MULTI"}  # MULTI is how DuckDB reports PIVOT
-_EXECUTED = {"EXPLAIN", "PRAGMA", "CALL", "SET", "VARIABLE_SET"}
-
-
-class ReadOnlyError(QueryError):
-    """The console's SQL does not change the workspace."""
+_MATERIALISED = {"SELECT"}  # results that CREATE TABLE AS can hold; EXPLAIN, PRAGMA... are fetched
 
 
 def run_sql(cursor: duckdb.DuckDBPyConnection, sql: str) -> PagedView:
@@ -49,12 +44,7 @@ def _statements(cursor: duckdb.DuckDBPyConnection, sql: str) -> list:
         raise QueryError(_first_line(error)) from None
     if not statements:
         raise QueryError("consulta vazia")
-    for statement in statements:
-        kind = statement.type.name
-        if kind not in _MATERIALISED | _EXECUTED:
-            raise ReadOnlyError(
-                f"{kind}: o console de SQL só lê o workspace (os dados carregados são evidência)"
-            )
+    refuse_writes(cursor, sql)
     return statements
 
 
