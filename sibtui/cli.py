@@ -78,8 +78,10 @@ def _diff_arguments(parser: argparse.ArgumentParser) -> None:
     add_format_option(parser)
     parser.add_argument("--from", dest="from_file", type=int, metavar="FILE_ID", help="older CNX (default: the one before the newest)")
     parser.add_argument("--to", dest="to_file", type=int, metavar="FILE_ID", help="newer CNX (default: the newest)")
-    parser.add_argument("--list", choices=(*CHANGE_KINDS, "all"), metavar="KIND",
-                        help=f"print the rows of one kind of change ({', '.join(CHANGE_KINDS)}, or all)")
+    missing = ("cns_missing_qualifying", "cns_missing_not_qualifying")
+    parser.add_argument("--list", choices=(*CHANGE_KINDS, "all", *missing), metavar="KIND",
+                        help=f"print the rows of one kind of change ({', '.join(CHANGE_KINDS)}, or all), "
+                             f"or the active vínculos still without CNS ({', '.join(missing)})")
 
 
 def _status_arguments(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +105,18 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", type=_iso_date, metavar="AAAA-MM-DD", help="what counts as a future date (default: today)")
 
 
+def _fix_arguments(parser: argparse.ArgumentParser) -> None:
+    from sibtui.commands.fix import add_arguments  # argparse only; the core loads when it runs
+
+    add_arguments(parser)
+
+
+def _regenerate_arguments(parser: argparse.ArgumentParser) -> None:
+    from sibtui.commands.regenerate import add_arguments  # argparse only
+
+    add_arguments(parser)
+
+
 def _open_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
@@ -117,6 +131,9 @@ COMMANDS: tuple[Command, ...] = (
             _status_arguments, "status"),
     Command("check", "pre-critique: find every record ANS would reject, before sending; exit 1 on errors",
             _check_arguments, "check"),
+    Command("fix", "correct records: set, fill-cns, clean, undo, redo, list, diff", _fix_arguments, "fix"),
+    Command("regenerate", "write corrected SBX files (the rejected movements, or --all)", _regenerate_arguments,
+            "regenerate"),
     Command("open", "open the console (the default command)", _open_arguments, "open"),
 )
 COMMANDS_BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from conftest import query
@@ -13,8 +16,8 @@ from sibtui.ingest.loader import load_file
 
 def beneficiario(cco: str, *, situacao: str = "ATIVO", cns: str | None = "198765432100003",
                  nome: str = "MARIA DA SILVA", plano: str = "412345678", sexo: str = "3",
-                 cancelamento: str | None = None) -> str:
-    cns_tag = f"<cns>{cns}</cns>" if cns is not None else ""
+                 cancelamento: str | None = None, cpf: str | None = None) -> str:
+    cns_tag = (f"<cpf>{cpf}</cpf>" if cpf else "") + (f"<cns>{cns}</cns>" if cns is not None else "")
     cancel = f"<dataCancelamento>{cancelamento}</dataCancelamento>" if cancelamento else ""
     return (
         f'<beneficiario cco="{cco}" situacao="{situacao}" dataAtualizacao="2026-11-01">'
@@ -127,9 +130,11 @@ def test_diff_command_prints_counts_and_lists_a_kind(workspace, pair, capsys):
     workspace.close()
     assert main(["diff", "--db", str(workspace.path), "--format", "csv"]) == 0
     out, err = capsys.readouterr()
-    counts = {line.split(",")[0]: line.split(",")[2] for line in out.splitlines()[1:]}
+    counts = {row[0]: row[2] for row in csv.reader(io.StringIO(out))}
+    del counts["kind"]
     assert counts == {"appeared": "1", "disappeared": "1", "cancelled": "1", "reactivated": "1", "cns_assigned": "1",
-                      "cns_changed": "1", "cns_removed": "1", "field_changed": "3"}
+                      "cns_changed": "1", "cns_removed": "1", "field_changed": "3",
+                      "cns_missing_qualifying": "0", "cns_missing_not_qualifying": "1"}
     assert "ArqConf9999970920261001.CNX" in err
     assert main(["diff", "--db", str(workspace.path), "--list", "field_changed", "--format", "csv"]) == 0
     listed = [line.split(",")[3:6] for line in capsys.readouterr().out.splitlines()[1:]]
@@ -139,3 +144,24 @@ def test_diff_command_prints_counts_and_lists_a_kind(workspace, pair, capsys):
     older, newer = pair
     assert main(["diff", "--db", str(workspace.path), "--from", str(newer), "--to", str(newer)]) == 1
     assert "itself" in capsys.readouterr().err
+
+
+def test_cns_assignment_is_followed_and_the_missing_ones_qualified(workspace, tmp_path):
+    from sibtui.compare.assignment import assignment_summary, still_missing
+
+    older = {"000000000101": {"cns": None, "cpf": "48291736537"}, "000000000202": {"cns": None}}
+    newer = {
+        "000000000101": {"cpf": "48291736537"},  # ANS assigned it
+        "000000000202": {"cns": None},  # no CPF: only the beneficiary can give it
+        "000000000303": {"cns": None, "cpf": "73105826408"},  # valid CPF, name, birth: ANS will
+        "000000000404": {"cns": None, "cpf": "73105826409"},  # CPF with a wrong digit: does not qualify
+        "000000000505": {"cns": None, "cpf": "26481397022", "situacao": "INATIVO"},  # inactive: not counted
+    }
+    load_file(workspace, _file(tmp_path, "ArqConf9999970920261001.CNX", older, "2026-10-01T07:00:00"))
+    load_file(workspace, _file(tmp_path, "ArqConf9999971020261110.CNX", newer, "2026-11-10T08:00:00"))
+    cursor = workspace.cursor()
+    pair = choose_pair(cursor)
+    summary = assignment_summary(cursor, pair)
+    assert (summary.assigned_since_previous, summary.missing_qualifying, summary.missing_not_qualifying) == (1, 1, 2)
+    assert [row[0] for row in still_missing(cursor, pair, qualifying=True).rows] == ["000000000303"]
+    assert [row[0] for row in still_missing(cursor, pair, qualifying=False).rows] == ["000000000202", "000000000404"]

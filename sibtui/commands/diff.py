@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from sibtui.commands import EXIT_OK
+from sibtui.compare.assignment import MISSING_KINDS, assignment_summary, still_missing
 from sibtui.compare.changes import CHANGE_LABELS
 from sibtui.compare.queries import change_counts, list_changes
 from sibtui.compare.snapshots import choose_pair
@@ -19,11 +20,21 @@ def run(options: argparse.Namespace) -> int:
         try:
             pair = choose_pair(cursor, options.from_file, options.to_file)
             print(f"{pair.older.describe()} -> {pair.newer.describe()}", file=sys.stderr)
-            if options.list:
+            if options.list in MISSING_KINDS:
+                result = still_missing(cursor, pair, qualifying=MISSING_KINDS[options.list])
+                write_rows(result.columns, result.rows, options.format, sys.stdout)
+            elif options.list:
                 result = list_changes(cursor, pair, None if options.list == "all" else options.list)
                 write_rows(result.columns, result.rows, options.format, sys.stdout)
             else:
                 rows = [(kind, CHANGE_LABELS[kind], count, ccos) for kind, count, ccos in change_counts(cursor, pair)]
+                summary = assignment_summary(cursor, pair)
+                rows += [
+                    ("cns_missing_qualifying", "Sem CNS, qualificado: a ANS deve atribuir", summary.missing_qualifying,
+                     summary.missing_qualifying),
+                    ("cns_missing_not_qualifying", "Sem CNS, não qualificado: pedir ao beneficiário",
+                     summary.missing_not_qualifying, summary.missing_not_qualifying),
+                ]
                 write_rows(("kind", "descricao", "linhas", "ccos"), rows, options.format, sys.stdout)
         finally:
             cursor.close()
