@@ -16,6 +16,7 @@ from pathlib import Path
 from sibtui.catalog.kinds import FileKind
 from sibtui.db.workspace import Workspace
 from sibtui.errors import DuplicateFileError, InputError, SibError
+from sibtui.ingest import fastpath
 from sibtui.ingest.batches import BatchingSink
 from sibtui.ingest.parser import CancelCallback, DocumentParser, LoadWarning, ParseResult, ProgressCallback
 from sibtui.ingest.sniff import Sniffed, sniff
@@ -68,6 +69,41 @@ def load_file(
     sniffed = sniff(path)
     quick = quick_fingerprint(path)
     _refuse_known_content(workspace, path, quick)
+    fast = fastpath.load(workspace, sniffed, progress, cancel) if fastpath.applies(sniffed) else None
+    if fast is not None:
+        writer, file_id, result, row_counts = fast.writer, fast.file_id, fast.result, fast.row_counts
+    else:
+        writer, file_id, result, row_counts = _parse_with_lxml(workspace, sniffed, progress, cancel)
+    warnings = result.warnings + _content_warnings(sniffed, result)
+    seconds = time.perf_counter() - started
+    writer.commit(
+        _files_row(path, sniffed, result, quick, seconds),
+        [(w.line, w.element, w.message) for w in warnings],
+    )
+    return LoadReport(
+        path=path,
+        file_id=file_id,
+        kind=result.kind,
+        record_count=result.record_count,
+        row_counts=dict(row_counts),
+        hash_declared=result.hash_declared,
+        hash_computed=result.hash_latin1,
+        hash_ok=result.hash_ok,
+        hash_encoding=result.hash_encoding,
+        seconds=seconds,
+        size_bytes=result.size_bytes,
+        warnings=warnings,
+    )
+
+
+def _parse_with_lxml(
+    workspace: Workspace,
+    sniffed: Sniffed,
+    progress: ProgressCallback | None,
+    cancel: CancelCallback | None,
+) -> tuple[TransactionWriter, int, ParseResult, dict[str, int]]:
+    """The reference parser into a new transaction (left open for the caller to commit)."""
+    path = sniffed.path
     writer = TransactionWriter(workspace, str(path))
     file_id = writer.start()
     sink = BatchingSink(writer.insert)
@@ -80,26 +116,7 @@ def load_file(
     except BaseException:
         writer.rollback()
         raise
-    warnings = result.warnings + _content_warnings(sniffed, result)
-    seconds = time.perf_counter() - started
-    writer.commit(
-        _files_row(path, sniffed, result, quick, seconds),
-        [(w.line, w.element, w.message) for w in warnings],
-    )
-    return LoadReport(
-        path=path,
-        file_id=file_id,
-        kind=result.kind,
-        record_count=result.record_count,
-        row_counts=dict(sink.row_counts),
-        hash_declared=result.hash_declared,
-        hash_computed=result.hash_latin1,
-        hash_ok=result.hash_ok,
-        hash_encoding=result.hash_encoding,
-        seconds=seconds,
-        size_bytes=result.size_bytes,
-        warnings=warnings,
-    )
+    return writer, file_id, result, sink.row_counts
 
 
 def load_files(

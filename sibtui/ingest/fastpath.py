@@ -1,0 +1,291 @@
+"""The fast load path for large CNX files: xml2arrow behind the loader's own transaction.
+
+lxml builds a tree node for every element, which caps a load at the "lxml floor"
+(perf-notes §2); xml2arrow (Rust, quick-xml) maps paths to Arrow columns without a tree and
+releases the GIL while it parses. Here it reads record-aligned chunks of the file
+(`fast_chunks`), each checked against its raw bytes (`fast_batch`), while the header and
+epilogue go through the reference parser (`fast_skeleton`). Three threads overlap: one
+cuts and transcodes chunks, one parses them, and the workspace's writer streams them into
+DuckDB with a single INSERT inside the file's one transaction.
+
+The reference parser stays the judge. Whenever the fast path cannot vouch for a file —
+xml2arrow missing, an element or attribute it did not map, a declared hash its column-order
+text does not reproduce, anything unusual — it rolls back and `load_file` reads the file
+with lxml, which gives the same tables, or the same located error.
+
+`SIBTUI_PARSER=lxml` forces the reference parser; `SIBTUI_PARSER=fast` tries the fast path
+at any size (tests and benchmarks); the default tries it for CNX files of at least
+`FAST_PATH_MIN_BYTES`.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import pyarrow as pa
+
+from sibtui.catalog.kinds import FileKind
+from sibtui.db.workspace import Workspace
+from sibtui.errors import LoadCancelled, SibError, WorkspaceError
+from sibtui.hashing import EpilogueHash
+from sibtui.ingest import staging
+from sibtui.ingest.batches import arrow_schema, rows_to_arrow
+from sibtui.ingest.fast_batch import ParsedChunk, parse_chunk
+from sibtui.ingest.fast_chunks import ChunkReader, Declined, Region, find_region
+from sibtui.ingest.fast_layout import RecordLayout, cnx_layout, config_path
+from sibtui.ingest.fast_skeleton import Skeleton, parse_skeleton
+from sibtui.ingest.parser import CancelCallback, ParseResult, ProgressCallback
+from sibtui.ingest.sniff import Sniffed
+from sibtui.ingest.source import SourceReader
+from sibtui.ingest.writer_thread import TransactionWriter
+
+PARSER_ENV = "SIBTUI_PARSER"
+DEFAULT_MODE = "lxml"  # "auto" once the equivalence tests pass
+FAST_PATH_MIN_BYTES = 8 * 1024 * 1024
+HEAD_BYTES = 64 * 1024
+_QUEUE_DEPTH = 2
+_POLL_SECONDS = 0.05
+_END = object()
+
+
+@dataclass
+class FastLoad:
+    """A file parsed into an open transaction, ready for `TransactionWriter.commit`."""
+
+    writer: TransactionWriter
+    file_id: int
+    result: ParseResult
+    row_counts: dict[str, int]
+
+
+@cache
+def fast_parser(layout: RecordLayout):
+    """xml2arrow's parser for `layout`, or None when xml2arrow cannot be imported."""
+    try:
+        from xml2arrow import XmlToArrowParser
+    except ImportError:
+        return None
+    return XmlToArrowParser(str(config_path(layout)))
+
+
+def applies(sniffed: Sniffed) -> bool:
+    mode = os.environ.get(PARSER_ENV, DEFAULT_MODE).strip().lower()
+    if mode == "lxml" or sniffed.kind is not FileKind.CNX or sniffed.namespace:
+        return False
+    if mode != "fast" and sniffed.path.stat().st_size < FAST_PATH_MIN_BYTES:
+        return False
+    return fast_parser(cnx_layout()) is not None
+
+
+def load(
+    workspace: Workspace,
+    sniffed: Sniffed,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCallback | None = None,
+) -> FastLoad | None:
+    """Parse `sniffed` into a new transaction; None (rolled back) when lxml must read it."""
+    layout = cnx_layout()
+    writer = TransactionWriter(workspace, str(sniffed.path))
+    file_id = writer.start()
+    pipeline = _Pipeline(workspace, sniffed, layout, writer, file_id, progress, cancel)
+    try:
+        result, row_counts = pipeline.run()
+    except BaseException as error:
+        pipeline.stop()  # first: the writer's INSERT must see the end of its stream
+        writer.rollback()
+        staging.withdraw(workspace, layout.table)
+        if isinstance(error, (Declined, OSError)):
+            return None  # the reference parser reads it, and reports any error in its own words
+        raise
+    pipeline.stop()
+    staging.withdraw(workspace, layout.table)
+    return FastLoad(writer, file_id, result, row_counts)
+
+
+class _Pipeline:
+    def __init__(self, workspace, sniffed, layout, writer, file_id, progress, cancel):
+        self._workspace = workspace
+        self._sniffed = sniffed
+        self._layout = layout
+        self._writer = writer
+        self._file_id = file_id
+        self._progress = progress
+        self._cancel = cancel
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._to_duckdb: queue.Queue = queue.Queue(maxsize=_QUEUE_DEPTH)
+        self._streaming = False
+
+    def run(self) -> tuple[ParseResult, dict[str, int]]:
+        path = self._sniffed.path
+        size = path.stat().st_size
+        with path.open("rb") as raw:
+            reader = SourceReader(path, raw)
+            head = reader.read(HEAD_BYTES)
+            region = find_region(path, head, size, self._layout.tag)
+            skeleton, outside_rows = parse_skeleton(self._sniffed, region.prefix, region.suffix, self._layout.container)
+            row_counts = self._insert_outside(outside_rows)
+            self._check_cancel()
+            hash_ = EpilogueHash()
+            hash_.update([skeleton.hash_before])
+            records = self._stream(reader, region, head, hash_, size)
+            hash_.update([skeleton.hash_after])
+            while reader.read(HEAD_BYTES):
+                pass
+        row_counts[self._layout.table.name] = records
+        result = self._result(skeleton, hash_, records, reader)
+        if result.hash_encoding is None:
+            raise Declined("declared hash not reproduced in column order; the reference computes it")
+        if self._progress is not None:
+            self._progress(reader.bytes_read, size, records)
+        return result, row_counts
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._streaming:
+            self._put(self._to_duckdb, _END, force=True)
+        for thread in self._threads:
+            thread.join()
+
+    # --- stages --------------------------------------------------------------------------
+
+    def _stream(self, reader: SourceReader, region: Region, head: bytes, hash_: EpilogueHash, size: int) -> int:
+        initial = head[region.start : region.end]
+        chunks = ChunkReader(reader, region, self._layout.tag, initial).chunks()
+        parsed = self._start(self._parse_stage, self._start(self._produce, chunks))
+        records = 0
+        for item in self._drain(parsed):
+            chunk, batch = item
+            if records == 0:
+                staging.publish(self._workspace, self._layout.table, self._file_id, batch.batch)
+                self._start_insert()
+            hash_.update([batch.hash_text.decode("utf-8")])
+            self._put(self._to_duckdb, batch.batch)
+            records += batch.batch.num_rows
+            if self._progress is not None:
+                self._progress(chunk.end_offset, size, records)
+            self._check_cancel()
+        if records == 0:
+            raise Declined("no records")
+        self._put(self._to_duckdb, _END, force=True)
+        self._streaming = False
+        return records
+
+    def _start_insert(self) -> None:
+        schema = arrow_schema(self._layout.table)
+        stream = pa.RecordBatchReader.from_batches(schema, self._batches_for_duckdb())
+        self._streaming = True
+        self._writer.insert(self._layout.table, stream)
+
+    def _batches_for_duckdb(self) -> Iterator[pa.RecordBatch]:
+        while True:
+            item = self._to_duckdb.get()
+            if item is _END:
+                return
+            yield item
+
+    def _parse_stage(self, chunks: queue.Queue, out: queue.Queue) -> None:
+        parser = fast_parser(self._layout)
+        for chunk in self._drain(chunks):
+            parsed: ParsedChunk = parse_chunk(parser, self._layout, chunk, chunk.first_record_no)
+            self._put(out, (chunk, parsed))
+
+    def _produce(self, chunks: Iterator, out: queue.Queue) -> None:
+        for chunk in chunks:
+            if self._stopping.is_set():
+                return
+            self._put(out, chunk)
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _start(self, work, source) -> queue.Queue:
+        """Run `work(source, out)` on a thread; its items, then an end (or its error), arrive in `out`."""
+        out: queue.Queue = queue.Queue(maxsize=_QUEUE_DEPTH)
+
+        def run() -> None:
+            try:
+                work(source, out)
+                self._put(out, _END, force=True)
+            except BaseException as error:  # handed to the consumer, which re-raises it
+                self._put(out, _Failure(error), force=True)
+
+        thread = threading.Thread(target=run, name="sibtui-fast-load", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return out
+
+    def _drain(self, source: queue.Queue) -> Iterator:
+        while True:
+            try:
+                item = source.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                if self._stopping.is_set():
+                    return
+                continue
+            if item is _END:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+
+    def _put(self, target: queue.Queue, item: object, force: bool = False) -> None:
+        while True:
+            if self._stopping.is_set() and not force:
+                raise Declined("stopped")
+            if target is self._to_duckdb and self._writer_stopped():
+                if force:
+                    return
+                raise self._writer_error()
+            try:
+                target.put(item, timeout=_POLL_SECONDS)
+                return
+            except queue.Full:
+                if force and self._stopping.is_set() and target is not self._to_duckdb:
+                    return
+
+    def _writer_stopped(self) -> bool:
+        """The writer's INSERT ended early (a database error); its thread holds the reason."""
+        thread = getattr(self._writer, "_thread", None)
+        return thread is not None and not thread.is_alive()
+
+    def _writer_error(self) -> BaseException:
+        try:
+            self._writer._raise_if_failed()
+        except SibError as error:
+            return error
+        return WorkspaceError(f"{self._sniffed.path}: database writer stopped unexpectedly")
+
+    def _check_cancel(self) -> None:
+        if self._cancel is not None and self._cancel():
+            raise LoadCancelled(f"{self._sniffed.path}: load cancelled")
+
+    def _insert_outside(self, rows: list) -> dict[str, int]:
+        by_table: dict = {}
+        for table, row in rows:
+            if table is self._layout.table:
+                raise Declined("a record outside the records region")
+            by_table.setdefault(table, []).append(row)
+        for table, table_rows in by_table.items():
+            self._writer.insert(table, rows_to_arrow(table, table_rows))
+        return {table.name: len(table_rows) for table, table_rows in by_table.items()}
+
+    def _result(self, skeleton: Skeleton, hash_: EpilogueHash, records: int, reader: SourceReader) -> ParseResult:
+        result = skeleton.result
+        result.record_count = records
+        result.hash_latin1 = hash_.latin1_hex
+        result.hash_utf8 = hash_.utf8_hex
+        result.non_latin1_text = hash_.non_latin1
+        result.hash_encoding = hash_.matching_encoding(result.hash_declared)
+        result.sha256 = reader.sha256
+        result.size_bytes = reader.bytes_read
+        return result
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
