@@ -49,11 +49,11 @@ CNX_REMOVAL_REFUSED = "a retificação só envia valores novos; na conferência 
 class EditRefused(EditError):
     """A value the field rules reject (error severity); pass force=True to save it anyway."""
 
-    def __init__(self, ref: RecordRef, column: str, check: ValueCheck):
-        self.ref = ref
+    def __init__(self, info: RecordInfo, column: str, check: ValueCheck):
+        self.ref = info.ref
         self.column = column
         self.check = check
-        super().__init__(f"{ref} {column}: {check.message()} (use --force to save it anyway)")
+        super().__init__(f"{info.where(column)}: {check.message()} (use --force to save it anyway)")
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def set_fields(
             check_editable(info, column)
             check = _check(info, column, raw, today)
             if check.errors and not force:
-                raise EditRefused(ref, column, check)
+                raise EditRefused(info, column, check)
             forced = forced or bool(check.errors)
             result.warnings += [(ref, p) for p in check.warnings]
             old = info.values.get(column)
@@ -142,7 +142,7 @@ def set_fields(
 
 def _check(info: RecordInfo, column: str, value: str | None, today: dt.date | None) -> ValueCheck:
     if info.table == CNX_TABLE and normalise_input(value) is None:
-        raise EditError(f"{info.ref} {column}: {CNX_REMOVAL_REFUSED}")
+        raise EditError(f"{info.where(column)}: {CNX_REMOVAL_REFUSED}")
     return check_value(info.table, info.movement, column, value, today)
 
 

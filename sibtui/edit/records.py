@@ -58,6 +58,11 @@ class RecordInfo:
     table: str
     movement: str | None
     values: dict[str, str | None]
+    file_name: str = ""
+
+    def where(self, column: str) -> str:
+        """`FILE:LINE: <column> registro F:R`, the located form of every message about it."""
+        return f"{self.file_name}:{self.values.get('line')}: <{column}> registro {self.ref}"
 
     @property
     def shape(self) -> Node:
@@ -105,28 +110,29 @@ def check_editable(info: RecordInfo, column: str) -> None:
     """Raise `EditError` unless `column` may be edited in this record."""
     field = FIELDS.get(column)
     if field is None:
-        raise EditError(f"{column}: not a SIB field")
+        raise EditError(f"{info.where(column)}: not a SIB field")
     if column not in shape_columns(info.table, info.movement):
-        where = info.movement or "conferência (CNX)"
-        raise EditError(f"{info.ref}: {column} ({field.label}) does not exist in a {where} record")
+        kind = info.movement or "conferência (CNX)"
+        raise EditError(f"{info.where(column)}: {field.label} does not exist in a {kind} record")
     if not _may_edit(info.table, column):
-        raise EditError(f"{info.ref}: {column} ({field.label}) is not editable here")
+        raise EditError(f"{info.where(column)}: {field.label} is not editable here")
 
 
 def resolve(cursor: duckdb.DuckDBPyConnection, ref: RecordRef) -> RecordInfo:
     """Current values of one record; `EditError` when it does not exist."""
-    kind = cursor.execute("SELECT kind FROM files WHERE file_id = ?", [ref.file_id]).fetchall()
-    if not kind:
+    found = cursor.execute("SELECT kind, name FROM files WHERE file_id = ?", [ref.file_id]).fetchall()
+    if not found:
         raise EditError(f"{ref}: no file {ref.file_id} in the workspace")
-    table = TABLE_BY_KIND.get(kind[0][0])
+    kind, name = found[0]
+    table = TABLE_BY_KIND.get(kind)
     if table is None:
-        raise EditError(f"{ref}: file {ref.file_id} is an {kind[0][0]}; only SBX and CNX records are edited")
+        raise EditError(f"{name}: file {ref.file_id} is an {kind}; only SBX and CNX records are edited")
     result = cursor.execute(
         f"SELECT * FROM {table}{CURRENT_VIEW_SUFFIX} WHERE file_id = ? AND record_no = ?", [ref.file_id, ref.record_no]
     )
     columns = [column[0] for column in result.description]
     rows = result.fetchall()
     if not rows:
-        raise EditError(f"{ref}: file {ref.file_id} has no record {ref.record_no}")
+        raise EditError(f"{name}: file {ref.file_id} has no record {ref.record_no}")
     values = dict(zip(columns, rows[0]))
-    return RecordInfo(ref, table, values.get("movement") if table == SBX_TABLE else None, values)
+    return RecordInfo(ref, table, values.get("movement") if table == SBX_TABLE else None, values, name)

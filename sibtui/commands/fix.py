@@ -1,0 +1,253 @@
+"""`sibtui fix`: correct records headless (set, fill-cns, clean, undo, redo, list, diff).
+
+Every subcommand calls `sibtui.edit`, the same core the console uses; this module only
+parses arguments and prints. The core is imported inside `run` (this module is imported
+whenever the parser is built, for `sibtui --help` too, and must stay cheap).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sibtui.commands import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+
+_SELECTION_HELP = "records to change: FILE_ID:RECORD_NO (repeatable)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `fix` subcommands (called by `sibtui.cli` when it builds the parser)."""
+    _db(parser)
+    actions = parser.add_subparsers(dest="fix_action", metavar="ACTION", required=True)
+    _set_arguments(actions.add_parser("set", help="set fields of records (one action, undoable)"))
+    fill = actions.add_parser("fill-cns", help="copy the newest CNX's CNS into records that lack it or differ")
+    _selection(fill)
+    _bulk_flags(fill)
+    _clean_arguments(actions.add_parser("clean", help="trim, upper-case or remove accents from names"))
+    _db(actions.add_parser("undo", help="undo the last action"))
+    _db(actions.add_parser("redo", help="redo the last undone action"))
+    listing = actions.add_parser("list", help="the journal of edits (or, with --pending, what is still to send)")
+    _db(listing)
+    _format(listing)
+    listing.add_argument("--pending", action="store_true", help="old -> new per record, net of undos")
+    diff = actions.add_parser("diff", help="original vs corrected, per record and field, of a regenerated file")
+    _db(diff)
+    _format(diff)
+    diff.add_argument("--regeneration", type=int, metavar="ID", help="regeneration id (default: the newest)")
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given before or after the action, the value is kept (a sub-parser default would erase it).
+    parser.add_argument("--db", metavar="PATH", type=Path, default=argparse.SUPPRESS,
+                        help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
+
+
+def _format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+
+
+def _selection(parser: argparse.ArgumentParser) -> None:
+    _db(parser)
+    parser.add_argument("--record", action="append", default=[], metavar="FILE_ID:RECORD_NO", help=_SELECTION_HELP)
+    parser.add_argument("--error", metavar="CODE", help="every SBX movement an RPX rejected with this codigoErro")
+    parser.add_argument("--rule", metavar="RULE", help="every record the pre-critique flagged with this rule")
+
+
+def _bulk_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reason", metavar="CODE", help="RPX error code or finding this answers (default: looked up)")
+    parser.add_argument("--note", metavar="TEXT", help="free note kept in the journal")
+    parser.add_argument("--force", action="store_true", help="save values the field rules reject")
+    parser.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+
+
+def _set_arguments(parser: argparse.ArgumentParser) -> None:
+    _selection(parser)
+    _bulk_flags(parser)
+    parser.add_argument("assignments", nargs="+", metavar="FIELD=VALUE", help="FIELD= (empty) removes the element")
+
+
+def _clean_arguments(parser: argparse.ArgumentParser) -> None:
+    _selection(parser)
+    _bulk_flags(parser)
+    parser.add_argument("--trim", action="store_true", help="remove blanks around the value")
+    parser.add_argument("--upper", action="store_true", help="upper-case")
+    parser.add_argument("--remove-accents", action="store_true", help="JOÃO -> JOAO")
+    parser.add_argument("--field", action="append", metavar="FIELD", help="fields to clean (default: nome, nomeMae)")
+
+
+def run(options: argparse.Namespace) -> int:
+    from sibtui.db.workspace import Workspace, default_workspace_path
+
+    action = _ACTIONS[options.fix_action]
+    db = getattr(options, "db", None) or default_workspace_path()
+    with Workspace(db) as workspace:
+        cursor = workspace.cursor()
+        try:
+            return action(cursor, options)
+        finally:
+            cursor.close()
+
+
+def _records(cursor, options: argparse.Namespace):
+    """The selection as an Arrow table of references, or None when nothing selects."""
+    import pyarrow as pa
+
+    from sibtui.edit.records import RecordRef
+    from sibtui.edit.selection import as_ref_table, refs_with_error_code, refs_with_finding
+
+    parts = []
+    if options.record:
+        parts.append(as_ref_table([RecordRef.parse(text) for text in options.record]))
+    if options.error:
+        parts.append(refs_with_error_code(cursor, options.error))
+    if options.rule:
+        parts.append(refs_with_finding(cursor, options.rule))
+    if not parts:
+        return None
+    return as_ref_table(pa.concat_tables([p.cast(parts[0].schema) for p in parts]))
+
+
+def _options(options: argparse.Namespace) -> dict:
+    return {"reason": options.reason, "note": options.note, "force": options.force, "dry_run": options.dry_run}
+
+
+def _set(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit import editor
+    from sibtui.edit.records import RecordRef
+
+    values = parse_assignments(options.assignments)
+    if values is None:
+        return EXIT_USAGE
+    if len(options.record) == 1 and not (options.error or options.rule) and not options.dry_run:
+        ref = RecordRef.parse(options.record[0])
+        result = editor.set_fields(cursor, ref, values, reason=options.reason, note=options.note,
+                                   force=options.force)
+        return _print_result(result)
+    records = _records(cursor, options)
+    if records is None:
+        print("sibtui: error: say which records: --record FILE_ID:RECORD_NO, --error CODE or --rule RULE",
+              file=sys.stderr)
+        return EXIT_USAGE
+    results = [editor.bulk_set(cursor, records, field, value, **_options(options)) for field, value in values.items()]
+    return max(_print_result(result) for result in results)
+
+
+def _fill_cns(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit.cns import fill_cns
+
+    return _print_result(fill_cns(cursor, _records(cursor, options), **_options(options)))
+
+
+def _clean(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit import editor
+    from sibtui.edit.transforms import NAME_FIELDS
+
+    operations = [name for name, wanted in (("trim", options.trim), ("upper", options.upper),
+                                            ("remove-accents", options.remove_accents)) if wanted]
+    records = _records(cursor, options)
+    if not operations or records is None:
+        print("sibtui: error: give --trim, --upper and/or --remove-accents, and the records "
+              "(--record, --error or --rule)", file=sys.stderr)
+        return EXIT_USAGE
+    result = editor.clean_up(cursor, records, operations, tuple(options.field or NAME_FIELDS), **_options(options))
+    return _print_result(result)
+
+
+def _undo(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit import editor
+
+    result = editor.undo(cursor)
+    if result is None:
+        print("nothing to undo")
+        return EXIT_OK
+    print(f"undone action {_target(cursor, result.action_id)}")
+    return _print_result(result)
+
+
+def _redo(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit import editor
+
+    result = editor.redo(cursor)
+    if result is None:
+        print("nothing to redo")
+        return EXIT_OK
+    print(f"redone action {_target(cursor, result.action_id)}")
+    return _print_result(result)
+
+
+def _target(cursor, action_id: int | None) -> str:
+    row = cursor.execute("SELECT any_value(target_action) FROM edit_journal WHERE action_id = ?", [action_id])
+    return str(row.fetchall()[0][0])
+
+
+def _list(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit.pending import PENDING_COLUMNS, pending_sql
+    from sibtui.output import write_rows
+
+    if options.pending:
+        result = cursor.execute(pending_sql())
+        write_rows(PENDING_COLUMNS, result.fetchall(), options.format, sys.stdout)
+        return EXIT_OK
+    result = cursor.execute(
+        "SELECT edit_id, action_id, action, target_action, edited_at, os_user, table_name, file_id, record_no, "
+        "field, old_value, new_value, reason, note, forced FROM edit_journal ORDER BY edit_id"
+    )
+    write_rows([d[0] for d in result.description], result.fetchall(), options.format, sys.stdout)
+    return EXIT_OK
+
+
+def _diff(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit.diff import DIFF_COLUMNS, diff_rows
+    from sibtui.output import write_rows
+
+    write_rows(DIFF_COLUMNS, diff_rows(cursor, options.regeneration), options.format, sys.stdout)
+    return EXIT_OK
+
+
+def _print_result(result) -> int:
+    """One line per change (first ones), refusals and warnings; exit 1 when something was refused."""
+    verb = "would change" if result.dry_run else "changed"
+    shown = result.changes[:_MAX_LINES]
+    for change in shown:
+        reason = f"  (motivo {change.reason})" if change.reason else ""
+        print(f"{change.ref} {change.field}: {_text(change.old)} -> {_text(change.new)}{reason}")
+    if len(result.changes) > len(shown):
+        print(f"... and {len(result.changes) - len(shown)} more")
+    for refusal in result.refused[:_MAX_LINES]:
+        why = "; ".join(p.message for p in refusal.problems) or "a retificação não apaga campos"
+        print(f"refused {refusal.ref} {refusal.field}={_text(refusal.value)}: {why}", file=sys.stderr)
+    for ref, problem in result.warnings[:_MAX_LINES]:
+        print(f"aviso {ref} {problem.field}: {problem.message}", file=sys.stderr)
+    action = f", action {result.action_id}" if result.action_id is not None else ""
+    print(f"{verb} {len(result.changes)} field(s) in {result.changed_records} record(s){action}; "
+          f"{result.unchanged} already so, {len(result.refused)} refused", file=sys.stderr)
+    return EXIT_PROBLEM if result.refused else EXIT_OK
+
+
+def _text(value: str | None) -> str:
+    return "(ausente)" if value is None else repr(value)
+
+
+_MAX_LINES = 50
+_ACTIONS = {
+    "set": _set,
+    "fill-cns": _fill_cns,
+    "clean": _clean,
+    "undo": _undo,
+    "redo": _redo,
+    "list": _list,
+    "diff": _diff,
+}
+
+
+def parse_assignments(texts: list[str]) -> dict[str, str] | None:
+    """`FIELD=VALUE` pairs; None (after a message) when one is malformed."""
+    values: dict[str, str] = {}
+    for text in texts:
+        column, sep, value = text.partition("=")
+        if not sep or not column.strip():
+            print(f"sibtui: error: {text!r}: expected FIELD=VALUE (FIELD= removes the element)", file=sys.stderr)
+            return None
+        values[column.strip()] = value
+    return values

@@ -1,0 +1,105 @@
+"""`sibtui regenerate`: write corrected SBX files and say what went in and why.
+
+Exit 0 when every file was written and proven (or there was nothing to resend), 1 when a
+source could not be regenerated (its problems are listed; nothing of it was written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sibtui.commands import EXIT_OK, EXIT_PROBLEM
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", type=Path,
+                        help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the new SBX files")
+    parser.add_argument("--sbx", action="append", type=int, metavar="FILE_ID",
+                        help="the SBX to correct (repeatable; default: every SBX with rejections, and CNX edits)")
+    parser.add_argument("--all", action="store_true", help="resend every movement, not only the rejected ones")
+    cnx = parser.add_mutually_exclusive_group()
+    cnx.add_argument("--cnx-edits", dest="cnx_edits", action="store_true", default=None,
+                     help="also write retificações from CNX edits (default when no --sbx is given)")
+    cnx.add_argument("--no-cnx-edits", dest="cnx_edits", action="store_false", help="leave CNX edits out")
+    parser.add_argument("--xsd", type=Path, metavar="PATH", help="also validate against this sib.xsd")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(options: argparse.Namespace) -> int:
+    from sibtui.db.workspace import Workspace, default_workspace_path
+    from sibtui.edit.regen.run import regenerate
+
+    with Workspace(options.db or default_workspace_path()) as workspace, _Progress(options.quiet) as bar:
+        cursor = workspace.cursor()
+        try:
+            result = regenerate(
+                cursor, options.out, sbx_file_ids=options.sbx, all_movements=options.all,
+                include_cnx_edits=options.cnx_edits, xsd_path=options.xsd, progress=bar.update,
+            )
+        finally:
+            cursor.close()
+    for regeneration in result.regenerations:
+        _print_regeneration(regeneration)
+    for label, why in result.skipped:
+        print(f"skipped {label}: {why}")
+    if not result.regenerations:
+        print("nothing to regenerate", file=sys.stderr)
+    return EXIT_PROBLEM if result.failed else EXIT_OK
+
+
+def _print_regeneration(regeneration) -> None:
+    plan = regeneration.plan
+    for note in plan.notes:
+        print(f"nota: {note}", file=sys.stderr)
+    if regeneration.problems:
+        print(f"sibtui: error: {plan.label}: nothing written; {regeneration.problem_count} problem(s):", file=sys.stderr)
+        for problem in regeneration.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return
+    for written in regeneration.files:
+        print(f"wrote {written.path}  {written.movement_count} movements  hash {written.hash}  "
+              f"sequencial {written.sequencial}  part {written.part_no}/{written.part_count}")
+    answer = f", answered by {plan.rpx_name}" if plan.rpx_name else ""
+    print(f"  from {plan.label} ({plan.scope}{answer}), regeneration {regeneration.regeneration_id}")
+    for (movement, why), count in sorted(regeneration.counts.items()):
+        print(f"  {movement:18} {why:14} {count}")
+    print(f"  {regeneration.edit_count} edit(s) applied in {regeneration.edited_movements} movement(s); "
+          f"{regeneration.normalised_values} value(s) normalised (trim, integer form, empty left out)")
+    if regeneration.record_problem_count:
+        print(f"  {regeneration.record_problem_count} value(s) ANS will likely reject again:")
+        for problem in regeneration.record_problems[:20]:
+            print(f"    {problem}")
+    print(f"  see: sibtui fix diff --regeneration {regeneration.regeneration_id}")
+
+
+class _Progress:
+    """A progress bar on stderr while movements are written (only on a terminal)."""
+
+    def __init__(self, quiet: bool):
+        self._progress = None
+        self._task = None
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(TextColumn("gerando {task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      console=Console(stderr=True), transient=True)
+
+    def __enter__(self) -> "_Progress":
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def update(self, done: int, total: int, label: str) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task(label, total=total)
+        self._progress.update(self._task, completed=done, total=total, description=label)

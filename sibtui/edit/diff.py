@@ -1,0 +1,55 @@
+"""Original versus corrected, per record and field, for a regenerated file.
+
+Read from the regeneration log, not recomputed: it shows what the file written carries,
+even after later edits or undos. `why` says whether a value changed by an edit (with the
+journal's reason) or only by normalisation (`trim`, `integer-form`, `empty-omitted`).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from sibtui.errors import SibError
+
+DIFF_COLUMNS = (
+    "regeneration_id", "output_name", "position", "source_table", "source_file_id", "source_record_no",
+    "movement", "record_key", "field", "original", "corrected", "why", "edit_id", "reason",
+)
+
+_DIFF_SQL = """
+SELECT c.regeneration_id, r.output_name, c.position, c.source_table, c.source_file_id, c.source_record_no,
+       m.movement, coalesce(s.cco, s.codigoBeneficiario, x.cco) AS record_key, c.field,
+       c.original_value AS original, c.written_value AS corrected, c.why, c.edit_id, j.reason
+FROM regenerated_changes c
+JOIN regenerations r ON r.regeneration_id = c.regeneration_id AND r.part_no = c.part_no
+JOIN regenerated_movements m
+  ON m.regeneration_id = c.regeneration_id AND m.part_no = c.part_no AND m.position = c.position
+LEFT JOIN sbx_movements s ON c.source_table = 'sbx_movements'
+      AND s.file_id = c.source_file_id AND s.record_no = c.source_record_no
+LEFT JOIN cnx_beneficiaries x ON c.source_table = 'cnx_beneficiaries'
+      AND x.file_id = c.source_file_id AND x.record_no = c.source_record_no
+LEFT JOIN edit_journal j ON j.edit_id = c.edit_id
+WHERE c.regeneration_id = ?
+ORDER BY c.part_no, c.position, c.field
+"""
+
+
+class NoRegeneration(SibError):
+    """The workspace has no regenerated file (or not the one asked for)."""
+
+
+def latest_regeneration_id(cursor: duckdb.DuckDBPyConnection) -> int:
+    row = cursor.execute("SELECT max(regeneration_id) FROM regenerations").fetchall()[0][0]
+    if row is None:
+        raise NoRegeneration("no SBX has been regenerated in this workspace yet (run sibtui regenerate)")
+    return int(row)
+
+
+def diff_rows(cursor: duckdb.DuckDBPyConnection, regeneration_id: int | None = None) -> list[tuple]:
+    """Rows of `DIFF_COLUMNS` for one regeneration (default: the newest)."""
+    if regeneration_id is None:
+        regeneration_id = latest_regeneration_id(cursor)
+    known = cursor.execute("SELECT count(*) FROM regenerations WHERE regeneration_id = ?", [regeneration_id])
+    if not known.fetchall()[0][0]:
+        raise NoRegeneration(f"no regeneration {regeneration_id} in this workspace")
+    return cursor.execute(_DIFF_SQL, [regeneration_id]).fetchall()

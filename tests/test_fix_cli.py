@@ -1,0 +1,123 @@
+"""`sibtui fix ...` and `sibtui regenerate`: the headless loop, exit codes and messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from conftest import SAMPLE_DIR, XSD_DIR
+from sibtui.cli import main
+from sibtui.rules.check_digits import with_cpf_digits
+
+GOOD_CPF = with_cpf_digits("394857162")
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "w.duckdb"
+    assert main(["load", "--db", str(path), "--quiet", str(SAMPLE_DIR)]) == 0
+    return path
+
+
+@pytest.fixture
+def out(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def _run(capsys, *argv) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_set_then_list_then_undo(db, capsys):
+    code, stdout, _ = _run(capsys, "fix", "set", "--db", str(db), "--record", "1:3", f"cpf={GOOD_CPF}")
+    assert code == 0
+    assert stdout == f"1:3 cpf: '39485716203' -> '{GOOD_CPF}'  (motivo 0402)\n"
+    code, stdout, _ = _run(capsys, "--db", str(db), "fix", "list", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(stdout)))
+    assert [(r["action"], r["field"], r["new_value"], r["reason"]) for r in rows] == [("set", "cpf", GOOD_CPF, "0402")]
+    code, stdout, _ = _run(capsys, "fix", "undo", "--db", str(db))
+    assert code == 0 and stdout.startswith("undone action 1\n")
+    code, stdout, _ = _run(capsys, "fix", "list", "--db", str(db), "--pending", "--format", "csv")
+    assert stdout.strip().count("\n") == 0  # header only: nothing pending
+    code, stdout, _ = _run(capsys, "fix", "undo", "--db", str(db))
+    assert stdout == "nothing to undo\n"
+
+
+def test_an_invalid_value_is_refused_in_one_line(db, capsys):
+    code, _, stderr = _run(capsys, "fix", "set", "--db", str(db), "--record", "1:3", "cpf=39485716204")
+    assert code == 1
+    assert stderr == ("sibtui: error: 99999720261103101500.SBX:75: <cpf> registro 1:3: CPF: dígito verificador "
+                      "não confere (use --force to save it anyway)\n")
+    code, _, _ = _run(capsys, "fix", "set", "--db", str(db), "--record", "1:3", "cpf=39485716204", "--force")
+    assert code == 0
+
+
+@pytest.mark.parametrize("argv", [["--record", "1:3", "cpf"], ["cpf=1"], ["--record", "um", "cpf=1"]])
+def test_usage_mistakes(db, capsys, argv):
+    code, _, stderr = _run(capsys, "fix", "set", "--db", str(db), *argv)
+    assert code in (1, 2) and stderr.startswith("sibtui: error:") and stderr.count("\n") == 1
+
+
+def test_bulk_set_by_error_code_with_reason(db, capsys):
+    code, stdout, _ = _run(capsys, "fix", "set", "--db", str(db), "--error", "0701", "cns=", "--reason", "0701")
+    assert code == 0
+    assert stdout.splitlines() == ["1:5 cns: '209182736450007' -> (ausente)  (motivo 0701)",
+                                   "1:6 cns: '191827364510101' -> (ausente)  (motivo 0701)"]
+
+
+def test_fill_cns_dry_run_then_for_real(db, capsys):
+    code, stdout, stderr = _run(capsys, "fix", "fill-cns", "--db", str(db), "--dry-run")
+    assert code == 0 and "1:7 cns: (ausente) -> '208192037460004'" in stdout and "would change 3" in stderr
+    code, stdout, stderr = _run(capsys, "fix", "fill-cns", "--db", str(db))
+    assert "changed 3 field(s) in 3 record(s), action 1" in stderr
+
+
+def test_clean_names(db, capsys):
+    _run(capsys, "fix", "set", "--db", str(db), "--record", "1:1", "nome= Mariana Costa Ferreira")
+    code, stdout, _ = _run(capsys, "fix", "clean", "--db", str(db), "--record", "1:1", "--trim", "--upper")
+    assert code == 0 and stdout == "1:1 nome: ' Mariana Costa Ferreira' -> 'MARIANA COSTA FERREIRA'\n"
+
+
+def test_regenerate_then_diff_as_csv(db, out, capsys):
+    _run(capsys, "fix", "set", "--db", str(db), "--record", "1:3", f"cpf={GOOD_CPF}")
+    code, stdout, _ = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--sbx", "1")
+    assert code == 0
+    [written] = list(out.iterdir())
+    assert f"wrote {written}  11 movements" in stdout
+    assert "1 edit(s) applied in 1 movement(s)" in stdout
+    code, stdout, _ = _run(capsys, "fix", "diff", "--db", str(db), "--format", "csv")
+    [row] = list(csv.DictReader(io.StringIO(stdout)))
+    assert (row["output_name"], row["field"], row["original"], row["corrected"], row["why"]) == (
+        written.name, "cpf", "39485716203", GOOD_CPF, "edit")
+
+
+def test_regenerate_with_the_schema(db, out, capsys):
+    xsd = XSD_DIR / "sib.xsd"
+    if not xsd.exists():
+        pytest.skip(f"{xsd} is not available")
+    code, _, _ = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--xsd", str(xsd))
+    assert code == 0 and len(list(out.iterdir())) == 2
+
+
+def test_regenerate_failure_writes_nothing_and_exits_1(db, out, capsys):
+    _run(capsys, "fix", "set", "--db", str(db), "--record", "1:3", "cpf=1", "--force")
+    code, _, stderr = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--sbx", "1")
+    assert code == 1 and "nothing written" in stderr and "registro 1:3" in stderr
+    assert list(out.iterdir()) == []
+
+
+def test_regenerate_into_a_missing_folder(db, tmp_path, capsys):
+    code, _, stderr = _run(capsys, "regenerate", "--db", str(db), "--out", str(tmp_path / "nope"))
+    assert code == 1 and stderr.startswith("sibtui: error:") and "does not exist" in stderr
+
+
+def test_diff_before_any_regeneration(db, capsys):
+    code, _, stderr = _run(capsys, "fix", "diff", "--db", str(db))
+    assert code == 1 and "no SBX has been regenerated" in stderr
