@@ -135,22 +135,12 @@ def test_findings_group_by_rule_and_drill_to_their_records(cursor):
     assert file_level.total == 1 and "rule" in file_level.column_names
 
 
-def test_cns_categories_from_findings_show_the_cnx_value_beside_ours(cursor):
+def test_cns_categories_list_records_with_the_cnx_value_beside_ours(cursor):
     _insert_findings(cursor)
-    categories = {category.category: category.records for category in cns_categories(cursor)}
-    assert categories == {"cns_invalid": 2, "cns_missing": 1}
-    view = open_view(cursor, category_spec(cursor, "cns_invalid"))
+    categories = {category.category: category for category in cns_categories(cursor)}
+    assert {name: category.records for name, category in categories.items()} == {"cns_invalid": 2, "cns_missing": 1}
+    assert categories["cns_invalid"].description  # from the rules catalogue
+    view = open_view(cursor, category_spec(categories["cns_invalid"]))
     assert view.total == 2
-    assert {"cns", "cnx_cns", "cco", "nome"} <= set(view.column_names)
-
-
-def test_cns_categories_prefer_the_cns_gaps_view(cursor):
-    cursor.execute(
-        """CREATE TEMP VIEW cns_gaps AS SELECT * FROM (VALUES
-        (1, 3, 'sbx_movements', 'sem_cns', NULL, '700000000000005', NULL, 'ANA', true),
-        (1, 4, 'sbx_movements', 'sem_cns', NULL, NULL, NULL, 'BIA', false))
-        AS t(file_id, record_no, source_table, category, cns, cnx_cns, cco, nome, qualifies_for_auto_assignment)"""
-    )
-    (category,) = cns_categories(cursor)
-    assert (category.category, category.records, category.auto_assignable) == ("sem_cns", 2, 1)
-    assert category_spec(cursor, "sem_cns").relation == "cns_gaps"
+    assert view.column_names[:4] == ["category", "cns", "cnx_cns", "cco"]
+    assert sorted(row[view.column_names.index("record_no")] for row in view.window(cursor, 0, 5)) == [5, 6]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SBX = "sbx_movements"
 CNX = "cnx_beneficiaries"
 RECORD_TABLES = (SBX, CNX)
-TABLE_LABELS = {SBX: "SBX movimentos", CNX: "CNX beneficiários"}
+TABLE_LABELS = {SBX: "SBX movimentos", CNX: "CNX beneficiários", "files": "arquivo"}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from sibtui.output import format_count
-from sibtui.query.cns_overview import CnsCategory
+from sibtui.query.cns_overview import CnsCategory, category_spec
+from sibtui.query.records import TABLE_LABELS
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.screens.drill import DrillScreen
 from sibtui.tui.widgets.drill_table import DrillTable
@@ -30,7 +31,7 @@ class CnsScreen(ModeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#cns-categories", DataTable)
-        for title, width in (("categoria", 26), ("registros", 10), ("ANS atribui", 11), ("o que é", 26)):
+        for title, width in (("categoria", 22), ("tabela", 17), ("reg.", 6), ("ANS atribui", 11), ("o que é", 14)):
             table.add_column(title, width=width)
         super().on_mount()
 
@@ -53,18 +54,17 @@ class CnsScreen(ModeScreen):
         table = self.query_one("#cns-categories", DataTable)
         table.clear()
         for category in categories:
-            auto = "—" if category.auto_assignable is None else format_count(category.auto_assignable)
             table.add_row(
                 Text(category.category, style="bold"),
+                Text(TABLE_LABELS.get(category.source_table, category.source_table)),
                 Text(format_count(category.records), justify="right"),
-                Text(auto, justify="right"),
+                Text(format_count(category.auto_assignable), justify="right"),
                 Text(category.description or ""),
             )
         table.display = bool(categories)
         total = sum(category.records for category in categories)
         summary = (
-            Text(f"{format_count(total)} registros com lacuna de CNS em {len(categories)} categorias "
-                 "(Enter lista os registros, com o CNS da CNX ao lado)")
+            Text(f"{format_count(total)} registros com lacuna de CNS · Enter lista, com o CNS da CNX ao lado")
             if categories
             else Text("Nenhuma lacuna de CNS encontrada (ou a pré-crítica ainda não rodou).", style="dim")
         )
@@ -81,9 +81,8 @@ class CnsScreen(ModeScreen):
         category = self.categories[index]
         text = Text(f"{category.category}: ", style="bold")
         text.append(category.description or "categoria da validação de CNS")
-        if category.auto_assignable is not None:
-            text.append(f"\n{format_count(category.auto_assignable)} de {format_count(category.records)} "
-                        "têm CPF, nome e nascimento válidos: a ANS pode atribuir o CNS.")
+        text.append(f"\n{format_count(category.auto_assignable)} de {format_count(category.records)} "
+                    "têm CPF, nome e nascimento válidos: a ANS pode atribuir o CNS.")
         detail.update(text)
 
     @on(DataTable.RowHighlighted, "#cns-categories")
@@ -93,15 +92,5 @@ class CnsScreen(ModeScreen):
     @on(DataTable.RowSelected, "#cns-categories")
     def _selected(self, event: DataTable.RowSelected) -> None:
         if event.cursor_row < len(self.categories):
-            self._drill(self.categories[event.cursor_row].category)
-
-    @work(thread=True, group="cns-drill")
-    def _drill(self, category: str) -> None:
-        from sibtui.query.cns_overview import category_spec
-
-        cursor = self.new_cursor()
-        try:
-            spec = category_spec(cursor, category)
-        finally:
-            cursor.close()
-        self.app.call_from_thread(self.app.push_screen, DrillScreen(spec, self.MODE))
+            spec = category_spec(self.categories[event.cursor_row])
+            self.app.push_screen(DrillScreen(spec, self.MODE))

@@ -1,5 +1,7 @@
 """SQL: an editor with SQL highlighting, run (F5 or Ctrl+R) in a worker, cancel (Esc,
-DuckDB's interrupt), results in the paged grid, history and example queries."""
+DuckDB's interrupt), results in the paged grid, example queries (F2) and history (F3).
+
+F6/F7 belong to the editor (select line/all), so the screen's own keys avoid them."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.paged_grid import PAGE_ROWS, PagedGrid
 
-IDLE_HINT = "F5 ou Ctrl+R executa · Esc cancela · F6 histórico · F7 exemplos · Tab vai ao resultado"
+IDLE_HINT = "F5/Ctrl+R executa · Esc cancela · F2 exemplos · F3 histórico · Tab sai"
 
 
 def _sql_language() -> str | None:
@@ -34,8 +36,8 @@ class SqlScreen(ModeScreen):
     BINDINGS = [
         Binding("f5,ctrl+r", "run_query", "Executar", id="sql.run"),
         Binding("escape", "cancel_query", "Cancelar consulta", id="sql.cancel"),
-        Binding("f6", "history", "Histórico", id="sql.history"),
-        Binding("f7", "examples", "Exemplos", id="sql.examples"),
+        Binding("f2", "examples", "Exemplos", id="sql.examples"),
+        Binding("f3", "history", "Histórico", id="sql.history"),
     ]
 
     def __init__(self) -> None:
@@ -115,8 +117,9 @@ class SqlScreen(ModeScreen):
     def _succeeded(self, view, first: list[tuple], seconds: float) -> None:
         grid: PagedGrid = self.query_one("#sql-results", GridPanel).grid
         grid.show_view(view, first)
-        seconds_text = f"{seconds:.2f}".replace(".", ",")
-        self._status(Text(f"{format_count(view.total)} linhas em {seconds_text} s · {IDLE_HINT}"))
+        took = "menos de 1 s" if seconds < 1 else f"{seconds:.1f} s".replace(".", ",")
+        rows = "1 linha" if view.total == 1 else f"{format_count(view.total)} linhas"
+        self._status(Text(f"{rows} em {took} · {IDLE_HINT}"))
 
     def _status(self, text: Text) -> None:
         self.query_one("#sql-status", Static).update(text)
