@@ -61,8 +61,8 @@ HELPER_TABLES_SQL = (
     # Active CNS repeated inside the newest CNX of each operator.
     """CREATE OR REPLACE TEMP TABLE __cnx_repeated_cns AS
        SELECT c.file_id, c.cns, count(*) AS holders
-       FROM cnx_beneficiaries_current c
-       WHERE c.file_id IN (SELECT file_id FROM __newest_cnx) AND c.situacao = 'ATIVO' AND c.cns IS NOT NULL
+       FROM __cnx_newest_rows c
+       WHERE c.situacao = 'ATIVO' AND c.cns IS NOT NULL
        GROUP BY ALL HAVING count(*) > 1""",
 )
 HELPER_TABLES = ("__sbx_cns", "__ref_active_cns", "__inclusion_ccos", "__cnx_repeated_cns")
@@ -100,11 +100,11 @@ SBX_CNS_SELECTS = (
 CNX_CNS_SELECTS = (
     f"""SELECT c.file_id, c.record_no, 'cns' AS field, 'cns_missing' AS rule, {_missing_message('c')} AS message,
            NULL AS value
-        FROM cnx_beneficiaries_current c
-        WHERE c.file_id IN (SELECT file_id FROM __newest_cnx) AND c.situacao = 'ATIVO' AND c.cns IS NULL""",
+        FROM __cnx_newest_rows c
+        WHERE c.situacao = 'ATIVO' AND c.cns IS NULL""",
     """SELECT c.file_id, c.record_no, 'cns', 'cns_duplicate',
            'CNS: o mesmo CNS está em ' || r.holders || ' vínculos ativos desta CNX', c.cns
-        FROM cnx_beneficiaries_current c
+        FROM __cnx_newest_rows c
         JOIN __cnx_repeated_cns r ON r.file_id = c.file_id AND r.cns = c.cns
         WHERE c.situacao = 'ATIVO'""",
 )

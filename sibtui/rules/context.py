@@ -10,7 +10,8 @@ Built once per check as TEMP tables on the checking cursor, so each rule is a pl
   inclusions an earlier RPX of the same operator returned (active, then).
 - `__moves`: the current SBX movements with those facts joined, and the effective birth,
   contract and cancellation dates (the movement's own value, else the reference CNX's).
-- `__newest_cnx`: the newest CNX per registro ANS (CNX-side checks look only at it).
+- `__newest_cnx`: the newest CNX per registro ANS (CNX-side checks look only at it), and
+  `__cnx_newest_rows` its vínculos as they currently read.
 Dates come from `file_moments` (header date, else the name's).
 """
 
@@ -102,7 +103,13 @@ LEFT JOIN __known_ccos k ON k.sbx_file_id = m.file_id AND k.cco = m.cco AND m.mo
 """
 
 
-TEMP_TABLES = ("__sbx_files", "__newest_cnx", "__cnx_rows", "__known_ccos", "__moves", MUNICIPALITIES_TABLE)
+NEWEST_CNX_ROWS_SQL = """
+CREATE OR REPLACE TEMP TABLE __cnx_newest_rows AS
+SELECT * FROM cnx_beneficiaries_current WHERE file_id IN (SELECT file_id FROM __newest_cnx)
+"""
+
+TEMP_TABLES = ("__sbx_files", "__newest_cnx", "__cnx_rows", "__known_ccos", "__moves", "__cnx_newest_rows",
+               MUNICIPALITIES_TABLE)
 
 
 def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...], today: dt.date) -> None:
@@ -112,7 +119,9 @@ def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...
     cursor.register("__municipality_arrow", table)
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE {MUNICIPALITIES_TABLE} AS SELECT * FROM __municipality_arrow")
     cursor.unregister("__municipality_arrow")
-    for statement in (SBX_FILES_SQL, NEWEST_CNX_SQL, CNX_ROWS_SQL, KNOWN_CCOS_SQL, moves_sql(sbx_columns, today)):
+    statements = (SBX_FILES_SQL, NEWEST_CNX_SQL, CNX_ROWS_SQL, KNOWN_CCOS_SQL, moves_sql(sbx_columns, today),
+                  NEWEST_CNX_ROWS_SQL)
+    for statement in statements:
         cursor.execute(statement)
 
 

@@ -26,9 +26,10 @@ from sibtui.rules.catalog import RULES_LIST
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what runs next)
 Cancel = Callable[[], bool]
 
-SBX_SOURCE = "sbx_movements_current"
-CNX_SOURCE = "cnx_beneficiaries_current"
-NEWEST_CNX_ONLY = "file_id IN (SELECT file_id FROM __newest_cnx)"
+# Snapshots of the current views taken once per check (`sibtui.rules.context`): every rule
+# reads the same values, and the edit journal is applied once, not once per rule.
+SBX_SOURCE = "__moves"
+CNX_SOURCE = "__cnx_newest_rows"
 STAGE = "__findings_stage"
 
 
@@ -71,7 +72,7 @@ def plan(today: dt.date) -> list[Step]:
     return [
         Step("campos do SBX", "sbx_movements", list(field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today))),
         Step("campos da CNX", "cnx_beneficiaries",
-             list(field_sql.cnx_field_selects(CNX_SOURCE, cnx_columns, today, NEWEST_CNX_ONLY))),
+             list(field_sql.cnx_field_selects(CNX_SOURCE, cnx_columns, today, "TRUE"))),
         Step("registros do SBX", "sbx_movements", records.record_selects()),
         Step("CNS do SBX", "sbx_movements", list(cns.SBX_CNS_SELECTS)),
         Step("CNS da CNX", "cnx_beneficiaries", list(cns.CNX_CNS_SELECTS)),
@@ -153,8 +154,7 @@ def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
         cursor.execute("DELETE FROM findings")
         cursor.execute(
             f"INSERT INTO findings SELECT s.file_id, s.record_no, s.source_table, s.field, s.rule, r.severity, "
-            f"s.message, s.value FROM {STAGE} s JOIN __rules r ON r.rule = s.rule "
-            "ORDER BY s.file_id, s.source_table, s.record_no NULLS FIRST, s.field, s.rule"
+            f"s.message, s.value FROM {STAGE} s JOIN __rules r ON r.rule = s.rule"
         )
         cursor.execute("COMMIT")
     except BaseException:

@@ -103,13 +103,15 @@ def _enum_checks(domain: Domain, value: str) -> list[Check]:
     return checks
 
 
+DATE_ALIAS = "__date"  # the parsed date, computed once per row by `column_select`
+
+
 def _date_checks(domain: Domain, value: str, today: dt.date) -> list[Check]:
-    parsed = parsed_date(value)
-    checks: list[Check] = [(f"{parsed} IS NULL", "date_invalid", values.REASON_DATE_FORMAT)]
+    checks: list[Check] = [(f"{DATE_ALIAS} IS NULL", "date_invalid", values.REASON_DATE_FORMAT)]
     if domain.min_date:
-        checks.append((f"{parsed} < DATE '{domain.min_date}'", "date_out_of_range",
+        checks.append((f"{DATE_ALIAS} < DATE '{domain.min_date}'", "date_out_of_range",
                        values.date_minimum_reason(domain.min_date)))
-    checks.append((f"{parsed} > DATE '{today.isoformat()}'", "date_future", values.REASON_DATE_FUTURE))
+    checks.append((f"{DATE_ALIAS} > DATE '{today.isoformat()}'", "date_future", values.REASON_DATE_FUTURE))
     return checks
 
 
@@ -162,12 +164,15 @@ def _size_checks(domain: Domain, value: str) -> list[Check]:
 # --- per-column SELECTs over a table -------------------------------------------------------
 
 
-def _case(checks: list[Check], label: str, pick: int) -> str:
-    branches = " ".join(
-        f"WHEN {condition} THEN {literal(rule if pick == 1 else f'{label}: {reason}')}"
-        for condition, rule, reason in checks
-    )
+def _check_index(checks: list[Check]) -> str:
+    """CASE giving the 1-based number of the first check that fails (each condition written once)."""
+    branches = " ".join(f"WHEN {condition} THEN {number}" for number, (condition, _, _) in enumerate(checks, 1))
     return f"CASE {branches} END"
+
+
+def _pick(texts: list[str], index: str) -> str:
+    """`texts[index]` as SQL: a constant list indexed by the check number."""
+    return f"[{', '.join(literal(text) for text in texts)}][{index}]"
 
 
 def sbx_column_checks(column: str, today: dt.date) -> list[Check]:
@@ -211,13 +216,22 @@ def column_select(
     """
     field = field or column
     kept = [check for check in checks if check[0]]
-    rule_case = _case(kept, field_label(field), 1)
-    message_case = _case(kept, field_label(field), 2)
+    label = field_label(field)
+    rules = _pick([rule for _, rule, _ in kept], "__check")
+    messages = _pick([f"{label}: {reason}" for _, _, reason in kept], "__check")
     return (
-        f"SELECT file_id, __record_no AS record_no, {literal(field)} AS field, rule, message, __value AS value FROM ("
-        f"SELECT *, {record_no} AS __record_no, {quote(column)} AS __value, {rule_case} AS rule, "
-        f"{message_case} AS message FROM {source} WHERE {where}) WHERE rule <> '' AND ({keep})"
+        f"SELECT file_id, __record_no AS record_no, {literal(field)} AS field, rule, {messages} AS message, "
+        f"__value AS value FROM (SELECT *, {rules} AS rule FROM ("
+        f"SELECT *, {_check_index(kept)} AS __check FROM ("
+        f"SELECT *, {record_no} AS __record_no, {quote(column)} AS __value{_derived(kept, column)} "
+        f"FROM {source} WHERE {where}))) WHERE rule <> '' AND ({keep})"
     )
+
+
+def _derived(checks: list[Check], column: str) -> str:
+    """Values the checks share, computed once per row (a CASE would recompute them per branch)."""
+    uses_date = any(DATE_ALIAS in condition for condition, _, _ in checks)
+    return f", {parsed_date(quote(column))} AS {DATE_ALIAS}" if uses_date else ""
 
 
 def sbx_field_selects(source: str, columns: tuple[str, ...], today: dt.date) -> Iterator[str]:
