@@ -398,3 +398,18 @@ def test_findings_are_replaced_not_added(world):
     assert world.findings() == world.findings()
     count = world.cursor.execute("SELECT count(*) FROM findings").fetchall()[0][0]
     assert count == 1
+
+
+def test_progress_is_told_and_a_cancelled_check_keeps_the_old_findings(world):
+    world.sbx({**TITULAR, "cpf": "48291736538"})
+    steps = []
+    report = run_checks(world.workspace, progress=lambda done, total, what: steps.append((done, total, what)),
+                        today=TODAY)
+    assert report.counts == {("cpf_invalid", "error"): 1} and not report.cancelled
+    assert steps[0][0] == 0 and steps[-1][0] == steps[-1][1]
+    world.cursor.execute("UPDATE sbx_movements SET cpf = '48291736537'")
+    calls = iter([False, False, True])
+    cancelled = run_checks(world.workspace, cancel=lambda: next(calls, True), today=TODAY)
+    assert cancelled.cancelled
+    assert world.cursor.execute("SELECT rule FROM findings").fetchall() == [("cpf_invalid",)]
+    assert run_checks(world.workspace, today=TODAY).counts == {}
