@@ -83,7 +83,7 @@ class SibApp(App[int]):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.workspace_path)
-        self._open_workspace()
+        self.call_after_refresh(self._open_workspace)  # paint first, then import DuckDB
 
     def new_cursor(self):
         """A DuckDB cursor for the calling thread (close it when done)."""

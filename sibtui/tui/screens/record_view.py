@@ -89,8 +89,8 @@ class RecordScreen(Screen):
     def _fill_fields(self, detail: RecordDetail) -> None:
         table = self.query_one("#record-fields", DataTable)
         table.clear(columns=True)
-        table.add_column("Campo", width=30)
-        table.add_column("Valor", width=28)
+        table.add_column("Campo", width=32)
+        table.add_column("Valor", width=26)
         table.add_column("Achados", width=14)
         problems = _problems_by_field(detail)
         for field in detail.fields:
@@ -110,7 +110,7 @@ class RecordScreen(Screen):
         self.query_one("#record-sources", Static).update(sources)
         table = self.query_one("#record-sides", DataTable)
         table.clear(columns=True)
-        for title, width in (("Campo", 24), ("SBX enviou", 18), ("RPX", 9), ("CNX tem", 18)):
+        for title, width in (("Campo", 21), ("SBX enviou", 22), ("RPX", 6), ("CNX tem", 22)):
             table.add_column(title, width=width)
         for line in detail.comparison:
             style = "bold" if line.differs else ""
@@ -205,7 +205,8 @@ def problems_text(detail: RecordDetail) -> Text:
         text.append(rejection.explanation.fix + "\n\n")
     for finding in detail.findings:
         style = "bold red" if finding.severity == "error" else "bold yellow"
-        text.append(f"Achado {finding.rule} ({finding.severity})", style=style)
+        severity = {"error": "erro", "warning": "aviso"}.get(finding.severity, finding.severity)
+        text.append(f"Achado {finding.rule} ({severity})", style=style)
         text.append(f" · {finding.field or 'registro'}\n")
         text.append("  " + visible(finding.message))
         if finding.value is not None:

@@ -198,12 +198,10 @@ def status_line(grid: PagedGrid) -> Text:
         return text
     total = grid.total
     first = min(int(grid.scroll_offset.y) + 1, total)
-    last = min(int(grid.scroll_offset.y) + max(grid.size.height - 1, 1), total)
+    last = min(int(grid.scroll_offset.y) + grid.page_height, total)
     text.append(f"  {format_count(first)}–{format_count(last)} de {format_count(total)}")
     if spec is not None and spec.narrowed:
         text.append(" (filtrado)", style="italic")
-    if total:
-        text.append(f" · linha {format_count(grid.cursor_row + 1)}")
     if spec is not None and spec.restriction is not None:
         text.append(f" · {spec.restriction.label}")
     if spec is not None and spec.filters:
@@ -211,4 +209,6 @@ def status_line(grid: PagedGrid) -> Text:
     if spec is not None and spec.sort:
         sort = spec.sort[0]
         text.append(f" · ordem: {sort.column} {'▼' if sort.descending else '▲'}")
+    if total:
+        text.append(f" · linha {format_count(grid.cursor_row + 1)}")
     return text

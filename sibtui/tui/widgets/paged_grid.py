@@ -54,8 +54,10 @@ class PagedGrid(ScrollView, can_focus=True):
         Binding("right,l", "cursor_right", "Coluna à direita", show=False, id="grid.right"),
         Binding("pageup", "page_up", "Página acima", show=False, id="grid.page_up"),
         Binding("pagedown,space", "page_down", "Página abaixo", show=False, id="grid.page_down"),
-        Binding("home,g", "first_row", "Primeira linha", show=False, id="grid.first"),
-        Binding("end,G", "last_row", "Última linha", show=False, id="grid.last"),
+        Binding("home,g,ctrl+home", "first_row", "Primeira linha", show=False, id="grid.first"),
+        Binding("end,G,ctrl+end", "last_row", "Última linha", show=False, id="grid.last"),
+        Binding("ctrl+pageup", "page_left", "Página à esquerda", show=False, id="grid.page_left"),
+        Binding("ctrl+pagedown", "page_right", "Página à direita", show=False, id="grid.page_right"),
         Binding("enter", "open_row", "Abrir", id="grid.open"),
         Binding("s", "sort", "Ordenar", id="grid.sort"),
         Binding("y", "copy_cell", "Copiar", show=False, id="grid.copy_cell"),
@@ -307,7 +309,7 @@ class PagedGrid(ScrollView, can_focus=True):
 
     def _visible_pages(self) -> list[int]:
         first = int(self.scroll_offset.y)
-        last = min(self.total - 1, first + max(self.size.height - 2, 0))
+        last = min(self.total - 1, first + self.page_height - 1)
         if self.total == 0:
             return []
         pages = list(range(first // PAGE_ROWS, last // PAGE_ROWS + 1))
@@ -390,8 +392,9 @@ class PagedGrid(ScrollView, can_focus=True):
     # -- actions -----------------------------------------------------------------------------
 
     @property
-    def _page_height(self) -> int:
-        return max(self.size.height - 1, 1)
+    def page_height(self) -> int:
+        """Rows visible at once: the height less the header and a horizontal scrollbar."""
+        return max(self.scrollable_content_region.height - 1, 1)
 
     def action_cursor_up(self) -> None:
         self.move_to(self.cursor_row - 1)
@@ -400,10 +403,10 @@ class PagedGrid(ScrollView, can_focus=True):
         self.move_to(self.cursor_row + 1)
 
     def action_page_up(self) -> None:
-        self.move_to(self.cursor_row - self._page_height)
+        self.move_to(self.cursor_row - self.page_height)
 
     def action_page_down(self) -> None:
-        self.move_to(self.cursor_row + self._page_height)
+        self.move_to(self.cursor_row + self.page_height)
 
     def action_first_row(self) -> None:
         self.move_to(0)
@@ -416,6 +419,12 @@ class PagedGrid(ScrollView, can_focus=True):
 
     def action_cursor_right(self) -> None:
         self._move_column(1)
+
+    def action_page_left(self) -> None:
+        self.scroll_to(x=max(self.scroll_offset.x - self.scrollable_content_region.width, 0), animate=False)
+
+    def action_page_right(self) -> None:
+        self.scroll_to(x=self.scroll_offset.x + self.scrollable_content_region.width, animate=False)
 
     def action_open_row(self) -> None:
         row = self.current_row()
@@ -450,13 +459,13 @@ class PagedGrid(ScrollView, can_focus=True):
         right = left + self._widths[self.cursor_column]
         if left < self.scroll_offset.x or self.cursor_column == 0:
             self.scroll_to(x=left, animate=False)
-        elif right > self.scroll_offset.x + self.size.width:
-            self.scroll_to(x=right - self.size.width + 1, animate=False)
+        elif right > self.scroll_offset.x + self.scrollable_content_region.width:
+            self.scroll_to(x=right - self.scrollable_content_region.width + 1, animate=False)
         self._after_move()
 
     def _scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)
-        height = self._page_height
+        height = self.page_height
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False)
         elif self.cursor_row >= top + height:

@@ -1,0 +1,45 @@
+"""Every screen at 80x24 over the sample month, as an analyst first sees it.
+
+Read the diff before accepting a change (`pytest --snapshot-update`): these pictures are
+what people see over SSH."""
+
+from __future__ import annotations
+
+import pytest
+from tui_helpers import FINDINGS_SQL, SIZE, make_app, sample_workspace, settle
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(sample_workspace(tmp_path, FINDINGS_SQL))
+
+
+def keys_then_settle(*keys: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param((), id="records"),
+        pytest.param(("t",), id="records_cnx"),
+        pytest.param(("2",), id="errors"),
+        pytest.param(("2", "r"), id="errors_whole_file_rejected"),
+        pytest.param(("2", "enter"), id="errors_drill"),
+        pytest.param(("2", "enter", "enter"), id="record_view"),
+        pytest.param(("2", "enter", "enter", "l"), id="record_side_by_side"),
+        pytest.param(("3",), id="cns"),
+        pytest.param(("4",), id="findings"),
+        pytest.param(("5", "f5"), id="sql"),
+        pytest.param(("f1",), id="help"),
+        pytest.param(("f",), id="filter_bar"),
+    ],
+)
+def test_screen(snap_compare, app, keys):
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle(*keys))
