@@ -30,9 +30,8 @@ _SENTINEL_UTF8 = SENTINEL.encode("utf-8")
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
 _EMPTY_ELEMENT = (rf"<({_NAME})[ \t\r\n]*/>", "<\\1>" + SENTINEL + "</\\1>")
 _EMPTY_PAIR = (rf"<({_NAME})[ \t\r\n]*></", "<\\1>" + SENTINEL + "</")
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-_WHITESPACE = " \t\r\n"
-_STARTS_BLANK = r"^[ \t\r\n]"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # raw ones decline earlier; `&#1;` only here
+_NOT_MARKS = bytes(set(range(256)) - set(b"/=&"))
 
 
 @dataclass
@@ -83,11 +82,14 @@ class _Accounts:
         self._rewritten = rewritten
         self.values = [self._value(records.column(name)) for name in layout.value_columns]
         self.hash_text = _hash_text(self.values)
-        elements = records.num_rows + self._leaves() + self._groups()
-        attributes = sum(len(records.column(c)) - records.column(c).null_count for c in layout.attribute_column_names)
+        marks = self.hash_text.translate(None, _NOT_MARKS)
+        # Every `&amp;` gives one `&` in a value; any other reference (`&#1;`, `&lt;`) does not.
+        self._other_references = chunk.ampersands != marks.count(b"&")
+        elements = records.num_rows + _present(records, layout.leaf_columns) + self._groups()
+        attributes = _present(records, layout.attribute_column_names)
         self.balanced = (
-            chunk.slashes == elements + self.hash_text.count(b"/")
-            and chunk.equals == attributes + self.hash_text.count(b"=")
+            chunk.slashes == elements + marks.count(b"/")
+            and chunk.equals == attributes + marks.count(b"=")
         )
 
     def _value(self, column: pa.Array) -> pa.Array:
@@ -95,52 +97,46 @@ class _Accounts:
             column = pc.if_else(pc.equal(column, SENTINEL), "", column)
         return column
 
-    def _leaves(self) -> int:
-        return sum(len(self._records.column(c)) - self._records.column(c).null_count for c in self._layout.leaf_columns)
-
     def _groups(self) -> int:
+        """Groups present: those with text of their own (blanks, a sentinel) or any leaf."""
         present = 0
         for group, _ in self._layout.groups:
-            names = (group.text_column, *group.leaf_columns)
-            mask = None
-            for name in names:
-                valid = pc.is_valid(self._records.column(name))
-                mask = valid if mask is None else pc.or_(mask, valid)
-            present += pc.sum(mask).as_py() or 0
+            columns = [self._records.column(name) for name in (group.text_column, *group.leaf_columns)]
+            merged = pc.coalesce(*columns)
+            present += len(merged) - merged.null_count
         return present
 
     def check_values(self) -> None:
         """What the reference refuses or reads differently, seen in the values themselves."""
-        for name in self._layout.text_columns:
-            text = self._records.column(name)
-            if text.null_count == len(text):
-                continue
-            if self._rewritten:
-                text = pc.if_else(pc.equal(text, SENTINEL), "", text)
-            if pc.any(pc.not_equal(pc.utf8_trim(text, _WHITESPACE), "")).as_py():
-                raise Declined("text where only elements belong")
-        for name in self._layout.attribute_column_names:
-            if pc.any(pc.match_substring(self._records.column(name), ">")).as_py():
-                raise Declined("'>' inside an attribute value")  # start-tag line would be ambiguous
+        texts = _joined([self._records.column(name) for name in self._layout.text_columns])
+        not_blank = r"[^ \t\r\n\x{E000}]" if self._rewritten else r"[^ \t\r\n]"
+        if _matches(texts, not_blank):
+            raise Declined("text where only elements belong")
+        attributes = _joined([self._records.column(name) for name in self._layout.attribute_column_names])
+        if pc.any(pc.match_substring(attributes, ">")).as_py():
+            raise Declined("'>' inside an attribute value")  # start-tag line would be ambiguous
         if self._rewritten and _SENTINEL_UTF8 in self.hash_text:
             raise Declined("private-use character in a value")
-        if _has_control(self.hash_text):
+        if self._other_references and _matches(pa.array([self.hash_text], pa.large_binary()), _CONTROL):
             raise Declined("control character in a value")
 
 
-def _has_control(text: bytes) -> bool:
-    return bool(pc.match_substring_regex(pa.array([text], pa.large_binary()), _CONTROL)[0].as_py())
+def _present(records: pa.RecordBatch, names) -> int:
+    return sum(records.num_rows - records.column(name).null_count for name in names)
 
 
-def _hashable(column: pa.Array) -> pa.Array:
-    """The column as the hash sees it: blank values (only XML whitespace) contribute nothing."""
-    if column.null_count == len(column) or not pc.any(pc.match_substring_regex(column, _STARTS_BLANK)).as_py():
-        return column
-    return pc.if_else(pc.equal(pc.utf8_trim(column, _WHITESPACE), ""), "", column)
+def _joined(columns: list[pa.Array]) -> pa.Array:
+    return pc.binary_join_element_wise(*columns, "", null_handling="replace", null_replacement="")
+
+
+def _matches(array: pa.Array, pattern: str) -> bool:
+    return bool(pc.any(pc.match_substring_regex(array, pattern)).as_py())
 
 
 def _hash_text(values: list[pa.Array]) -> bytes:
-    joined = pc.binary_join_element_wise(*map(_hashable, values), "", null_handling="replace", null_replacement="")
+    """Every value in column order, concatenated (the reference skips blank values: a file
+    that has any fails the hash comparison and is read by the reference)."""
+    joined = _joined(values)
     if len(joined) == 0:
         return b""
     offsets = memoryview(joined.buffers()[1]).cast("i")

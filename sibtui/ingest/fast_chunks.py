@@ -26,7 +26,7 @@ from sibtui.ingest.fast_layout import WRAPPER_TAG
 from sibtui.ingest.source import SourceReader
 
 FIRST_CHUNK_BYTES = 256 * 1024  # small, so the first rows are visible at once
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
 TAIL_BYTES = 64 * 1024
 # libxml2 keeps line numbers from 65,535 on apart ("big lines"), and lxml's `sourceline`
 # then reads one more than the real line (verified with lxml 6.1 / libxml2 2.14). The
@@ -34,6 +34,8 @@ TAIL_BYTES = 64 * 1024
 BIG_LINE = 65_535
 _WHITESPACE = b" \t\r\n"
 _TAG_END = frozenset(b" \t\r\n>/")
+_CONTROLS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # not allowed in XML 1.0
+_NOT_MARKS = bytes(set(range(256)) - set(b"/=&") - set(_CONTROLS))  # one pass keeps only these
 _OPEN = f"<{WRAPPER_TAG}>".encode()
 _CLOSE = f"</{WRAPPER_TAG}>".encode()
 
@@ -58,6 +60,7 @@ class Chunk:
     first_record_no: int
     slashes: int  # `/` characters in the raw records
     equals: int  # `=` characters in the raw records
+    ampersands: int  # `&` characters: entity and character references
     end_offset: int  # file offset just after this chunk
 
 
@@ -134,7 +137,11 @@ class ChunkReader:
         document = _OPEN + raw + _CLOSE
         if not raw.isascii():
             document = document.decode("latin-1").encode("utf-8")
-        chunk = Chunk(self._index, document, lines, self._records + 1, raw.count(b"/"), raw.count(b"="), self._offset)
+        marks = raw.translate(None, _NOT_MARKS)
+        if len(marks.translate(None, _CONTROLS)) != len(marks):
+            raise Declined("control character")
+        slashes, equals = marks.count(b"/"), marks.count(b"=")
+        chunk = Chunk(self._index, document, lines, self._records + 1, slashes, equals, marks.count(b"&"), self._offset)
         self._index += 1
         self._records += len(records)
         return chunk

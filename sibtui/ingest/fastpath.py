@@ -20,6 +20,7 @@ at any size (tests and benchmarks); the default tries it for CNX files of at lea
 
 from __future__ import annotations
 
+import hashlib
 import os
 import queue
 import threading
@@ -45,7 +46,7 @@ from sibtui.ingest.source import SourceReader
 from sibtui.ingest.writer_thread import TransactionWriter
 
 PARSER_ENV = "SIBTUI_PARSER"
-DEFAULT_MODE = "lxml"  # "auto" once the equivalence tests pass
+DEFAULT_MODE = "auto"
 FAST_PATH_MIN_BYTES = 8 * 1024 * 1024
 HEAD_BYTES = 64 * 1024
 _QUEUE_DEPTH = 2
@@ -120,18 +121,20 @@ class _Pipeline:
         self._threads: list[threading.Thread] = []
         self._to_duckdb: queue.Queue = queue.Queue(maxsize=_QUEUE_DEPTH)
         self._streaming = False
+        self._digest: _ThreadedDigest | None = None
 
     def run(self) -> tuple[ParseResult, dict[str, int]]:
         path = self._sniffed.path
         size = path.stat().st_size
         with path.open("rb") as raw:
             reader = SourceReader(path, raw)
+            self._digest = reader._digest = _ThreadedDigest()  # SHA-256 off the chunking path
             head = reader.read(HEAD_BYTES)
             region = find_region(path, head, size, self._layout.tag)
             skeleton, outside_rows = parse_skeleton(self._sniffed, region.prefix, region.suffix, self._layout.container)
             row_counts = self._insert_outside(outside_rows)
             self._check_cancel()
-            hash_ = EpilogueHash()
+            hash_ = _Utf8Hash()
             hash_.update([skeleton.hash_before])
             records = self._stream(reader, region, head, hash_, size)
             hash_.update([skeleton.hash_after])
@@ -151,10 +154,12 @@ class _Pipeline:
             self._put(self._to_duckdb, _END, force=True)
         for thread in self._threads:
             thread.join()
+        if self._digest is not None:
+            self._digest.close()
 
     # --- stages --------------------------------------------------------------------------
 
-    def _stream(self, reader: SourceReader, region: Region, head: bytes, hash_: EpilogueHash, size: int) -> int:
+    def _stream(self, reader: SourceReader, region: Region, head: bytes, hash_: "_Utf8Hash", size: int) -> int:
         initial = head[region.start : region.end]
         chunks = ChunkReader(reader, region, self._layout.tag, initial).chunks()
         parsed = self._start(self._parse_stage, self._start(self._produce, chunks))
@@ -164,7 +169,7 @@ class _Pipeline:
             if records == 0:
                 staging.publish(self._workspace, self._layout.table, self._file_id, batch.batch)
                 self._start_insert()
-            hash_.update([batch.hash_text.decode("utf-8")])
+            hash_.update_utf8(batch.hash_text)
             self._put(self._to_duckdb, batch.batch)
             records += batch.batch.num_rows
             if self._progress is not None:
@@ -284,6 +289,54 @@ class _Pipeline:
         result.sha256 = reader.sha256
         result.size_bytes = reader.bytes_read
         return result
+
+
+class _ThreadedDigest:
+    """A SHA-256 that hashes on a thread of its own (hashlib releases the GIL)."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+        self._pending: queue.Queue = queue.Queue(maxsize=8)
+        self.thread = threading.Thread(target=self._run, name="sibtui-fast-sha256", daemon=True)
+        self.thread.start()
+
+    def update(self, data: bytes) -> None:
+        self._pending.put(data)
+
+    def hexdigest(self) -> str:
+        self.close()
+        return self._digest.hexdigest()
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self._pending.put(None)
+            self.thread.join()
+
+    def _run(self) -> None:
+        while (data := self._pending.get()) is not None:
+            self._digest.update(data)
+
+
+class _Utf8Hash(EpilogueHash):
+    """`EpilogueHash` fed with the UTF-8 bytes Arrow already holds (no re-encoding to UTF-8).
+
+    `update_utf8(data)` is exactly `update([data.decode("utf-8")])`.
+    """
+
+    def update_utf8(self, data: bytes) -> None:
+        if not data:
+            return
+        if data.isascii():
+            latin1 = data
+        else:
+            text = data.decode("utf-8")
+            try:
+                latin1 = text.encode("latin-1")
+            except UnicodeEncodeError:
+                self.non_latin1 = True
+                latin1 = text.encode("latin-1", errors="replace")
+        self._latin1.update(latin1)
+        self._utf8.update(data)
 
 
 @dataclass(frozen=True)
