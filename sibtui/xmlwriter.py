@@ -9,7 +9,7 @@ and validate); only XML escaping is applied, and the hash covers the unescaped t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import BinaryIO
 
 from sibtui.catalog.shapes import Node
@@ -89,24 +89,26 @@ class SibXmlWriter:
         """Write `shape` from `values` ({column: text}); None leaves are omitted (§1.5).
 
         Required containers are written even when empty (`<endereco/>` in a retificação).
+        Each shape is compiled once per depth into a flat list of steps, so a record costs
+        one pass over that list, not a walk of its element tree (millions of records).
         """
-        attributes = [(a.name, values[a.field.name]) for a in shape.attributes if values.get(a.field.name) is not None]
         if not shape.children:
             self.leaf(shape.tag, values.get(shape.column_name) or "")
             return
-        children = [child for child in shape.children if _has_content(child, values)]
-        if not children and not attributes:
-            self.empty(shape.tag)
-            return
-        self.open(shape.tag, attributes)
-        for child in shape.children:
-            if child.is_leaf:
-                value = values.get(child.column_name)
-                if value is not None:
-                    self.leaf(child.tag, value)
-            elif child.required or _has_content(child, values):
-                self.node(child, values)
-        self.close(shape.tag)
+        out: list[str] = []
+        pieces: list[str] = []
+        _compiled(shape, self._depth, self._indent)(values, out, pieces)
+        text = "".join(out)
+        if not text.isascii() or _ILLEGAL_XML.search(text):
+            self._check_values(shape, values)
+        self._pieces.extend(pieces)
+        self._write(text)
+
+    def _check_values(self, shape: Node, values: Mapping[str, str | None]) -> None:
+        for column in [a.field.name for a in shape.attributes] + [leaf.column_name for leaf in shape.leaves()]:
+            value = values.get(column)
+            if value is not None:
+                self._check(value)
 
     # --- document ------------------------------------------------------------------------
 
@@ -149,9 +151,64 @@ class SibXmlWriter:
         self._buffered = 0
 
 
-def _has_content(node: Node, values: Mapping[str, str | None]) -> bool:
-    if node.is_leaf:
-        return values.get(node.column_name) is not None
-    if any(values.get(a.field.name) is not None for a in node.attributes):
-        return True
-    return any(_has_content(child, values) for child in node.children)
+# --- compiled shapes ------------------------------------------------------------------------
+
+Render = Callable[[Mapping[str, "str | None"], list[str], list[str]], None]
+_COMPILED: dict[tuple[int, int, str], Render] = {}
+
+
+def _compiled(shape: Node, depth: int, indent: str) -> Render:
+    """The renderer of `shape` at `depth` (cached by identity: hashing a tree walks all of it)."""
+    key = (id(shape), depth, indent)
+    render = _COMPILED.get(key)
+    if render is None:
+        render = _COMPILED[key] = _compile_group(shape, depth, indent, top=True)
+    return render
+
+
+def _compile_group(node: Node, depth: int, indent: str, top: bool = False) -> Render:
+    pad = indent * depth
+    tag = node.tag
+    attributes = tuple((a.name, a.field.name) for a in node.attributes)
+    columns = tuple(leaf.column_name for leaf in node.leaves())
+    # A leaf step is (column, "<tag>", "</tag>\n", "<tag/>\n"), rendered inline; a group step is its renderer.
+    steps = tuple(_compile_step(child, depth + 1, indent) for child in node.children)
+    opening, closing, empty = f"{pad}<{tag}", f"{pad}</{tag}>\n", f"{pad}<{tag}/>\n"
+    write_when_empty = top or node.required
+
+    def render(values: Mapping[str, str | None], out: list[str], pieces: list[str]) -> None:
+        rendered = ""
+        for name, column in attributes:
+            value = values.get(column)
+            if value is not None:
+                rendered += f' {name}="{_escape_attribute(value)}"'
+                if not is_blank(value):
+                    pieces.append(value)
+        if not rendered and all(values.get(column) is None for column in columns):
+            if write_when_empty:
+                out.append(empty)
+            return
+        out.append(f"{opening}{rendered}>\n")
+        for step in steps:
+            if type(step) is tuple:
+                value = values.get(step[0])
+                if value is None:
+                    continue
+                if value == "":
+                    out.append(step[3])
+                    continue
+                out.append(f"{step[1]}{_escape_text(value)}{step[2]}")
+                if not is_blank(value):
+                    pieces.append(value)
+            else:
+                step(values, out, pieces)
+        out.append(closing)
+
+    return render
+
+
+def _compile_step(child: Node, depth: int, indent: str) -> Render | tuple[str, str, str, str]:
+    if not child.is_leaf:
+        return _compile_group(child, depth, indent)
+    pad = indent * depth
+    return (child.column_name, f"{pad}<{child.tag}>", f"</{child.tag}>\n", f"{pad}<{child.tag}/>\n")

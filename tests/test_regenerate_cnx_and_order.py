@@ -157,3 +157,16 @@ def test_a_tampered_file_fails_verification(workspace, out, tmp_path):
     problems = verify_part(written.path, expected)
     assert problems == [f"{written.name}: declared hash {written.hash} does not match the content",
                         f"{written.name}: movement 1 reads back with other values"]
+
+
+def test_cnx_edits_already_written_are_not_sent_again(workspace, out):
+    file_id = load_file(workspace, NEWEST_CNX).file_id
+    cursor = workspace.cursor()
+    editor.set_field(cursor, RecordRef(file_id, 1), "numero", "12")
+    assert len(regenerate(cursor, out, clock=lambda: CLOCK).regenerations) == 1
+    again = regenerate(cursor, out, clock=lambda: CLOCK)
+    assert again.regenerations == [] and again.skipped == [(again.skipped[0][0], "nada a reenviar")]
+    editor.set_field(cursor, RecordRef(file_id, 1), "bairro", "JARDINS")
+    [regeneration] = regenerate(cursor, out, clock=lambda: CLOCK).regenerations
+    root = etree.parse(str(regeneration.files[0].path)).getroot()
+    assert [(c.tag, c.text) for c in root.find(".//retificacao/endereco")] == [("bairro", "JARDINS")]

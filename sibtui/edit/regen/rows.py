@@ -106,12 +106,16 @@ FROM ({{latest}}) l
 JOIN {CNX_TABLE} raw USING (file_id, record_no)
 JOIN files f ON f.file_id = l.file_id
 WHERE f.registroANS IS NOT DISTINCT FROM ? AND l.value IS DISTINCT FROM l.original AND l.value IS NOT NULL
+  AND l.edit_id NOT IN (SELECT unnest(edit_ids) FROM regenerated_movements WHERE source_table = '{CNX_TABLE}')
 ORDER BY l.file_id, l.record_no, l.edit_id
 """
 
 
 def cnx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: int) -> list[dict]:
-    """One retificação per edited CNX record: its CCO and only the fields that changed."""
+    """One retificação per edited CNX record: its CCO and only the fields that changed.
+
+    A field whose newest edit already went into a regenerated file is not sent again.
+    """
     sql = _CNX_EDITS_SQL.format(latest=latest_edits_sql(CNX_TABLE, upto_edit_id))
     records: dict[tuple[int, int], dict] = {}
     for file_id, record_no, column, value, original, edit_id, cco, titular in cursor.execute(

@@ -29,7 +29,7 @@ from sibtui.edit.regen import log, rows
 from sibtui.edit.regen.checks import MovementProblem, movement_problems
 from sibtui.edit.regen.normalize import normalise_row
 from sibtui.edit.regen.output import HEADER_TIME_FORMAT, PartHeader, PartWriter, check_folder, sbx_name
-from sibtui.edit.regen.plan import SCOPE_CNX_EDITS, SourcePlan, plan_all
+from sibtui.edit.regen.plan import SCOPE_CNX_EDITS, SCOPE_REJECTED, SourcePlan, plan_all
 from sibtui.edit.regen.verify import Expected, row_digest, verify_part
 from sibtui.errors import SibError
 from sibtui.rules.file_rules import ANS_CNPJ, MAX_MOVEMENTS
@@ -213,7 +213,7 @@ class _Writer:
         movement = row["movement"]
         shape = shapes.MOVEMENT_SHAPES[Movement(movement)]
         values, normalised = normalise_row(shape, row)
-        self._check(position, row, shape, values)
+        self._check(position, row, shape, values, normalised)
         if not self.regeneration.problems:  # after a fatal problem nothing is published: only check the rest
             try:
                 self.parts[-1].write(shape, values)
@@ -225,8 +225,12 @@ class _Writer:
         self.movement_rows.append(self._movement_row(part_no, position, row))
         self._change_rows(part_no, position, row, values, normalised)
 
-    def _check(self, position: int, row: dict, shape, values: dict) -> None:
-        found: list[MovementProblem] = movement_problems(shape, values, self.options.today)
+    def _check(self, position: int, row: dict, shape, values: dict, normalised: list) -> None:
+        if self.plan.scope == SCOPE_REJECTED:
+            rule_columns: Iterable[str] = values
+        else:
+            rule_columns = {edit["field"] for edit in row.get("__edits") or []} | {n.column for n in normalised}
+        found: list[MovementProblem] = movement_problems(shape, values, self.options.today, rule_columns)
         if not found:
             return
         where = f"{_source(row)} ({row['movement']}, posição {position} da parte {len(self.parts)})"

@@ -31,7 +31,7 @@ from sibtui.ingest.xmlerrors import safe_parser_options
 from sibtui.rules.file_rules import ACCEPTED_VERSIONS, ANS_CNPJ, MAX_MOVEMENTS
 
 _VALUE_COLUMNS = SBX_MOVEMENTS.value_columns
-_MOVEMENT_TAGS = {movement.value for movement in Movement}
+_MOVEMENT_TAGS = tuple(movement.value for movement in Movement)
 MAX_PROBLEMS = 20
 
 
@@ -113,7 +113,7 @@ def _structure(path: Path, schema: etree.XMLSchema | None) -> list[str]:
     problems: list[str] = []
     options = safe_parser_options()
     try:
-        context = etree.iterparse(str(path), events=("end",), schema=schema, **options)
+        context = etree.iterparse(str(path), events=("end",), tag=_MOVEMENT_TAGS, schema=schema, **options)
         for position, element in _movements(context):
             problems += [f"{path.name}: movement {position} <{element.tag}>: {p}"
                          for p in element_problems(element, shapes.MOVEMENT_SHAPES[Movement(element.tag)])]
@@ -127,49 +127,67 @@ def _structure(path: Path, schema: etree.XMLSchema | None) -> list[str]:
 def _movements(context) -> Iterator[tuple[int, etree._Element]]:
     position = 0
     for _, element in context:
-        if element.tag in _MOVEMENT_TAGS and element.getparent() is not None \
-                and element.getparent().tag == "beneficiarios":
+        parent = element.getparent()
+        if parent is not None and parent.tag == "beneficiarios":
             position += 1
             yield position, element
             element.clear(keep_tail=True)
-            parent = element.getparent()
             while element.getprevious() is not None:
                 del parent[0]
 
 
+@dataclass(frozen=True)
+class _ShapeIndex:
+    order: dict[str, tuple[int, Node]]
+    required: tuple[str, ...]
+    choices: tuple[tuple[str, frozenset[str]], ...]  # required choice -> tags of its leaves
+
+
+_INDEXES: dict[int, _ShapeIndex] = {}
+
+
+def _index(shape: Node) -> _ShapeIndex:
+    """Child order and required tags of a shape (cached by identity: hashing walks the tree)."""
+    index = _INDEXES.get(id(shape))
+    if index is None:
+        choices = tuple(
+            (choice, frozenset(leaf.tag for leaf in shape.leaves() if leaf.choice == choice))
+            for choice in shape.required_choices
+        )
+        index = _INDEXES[id(shape)] = _ShapeIndex(
+            {child.tag: (position, child) for position, child in enumerate(shape.children)},
+            tuple(child.tag for child in shape.children if child.required),
+            choices,
+        )
+    return index
+
+
 def element_problems(element: etree._Element, shape: Node) -> list[str]:
     """Order, presence and emptiness of `element`'s children against its element tree."""
-    order = {child.tag: index for index, child in enumerate(shape.children)}
+    index = _index(shape)
     problems: list[str] = []
     seen: set[str] = set()
     last = -1
     for child in element:
-        index = order.get(child.tag)
-        if index is None:
+        found = index.order.get(child.tag)
+        if found is None:
             problems.append(f"<{child.tag}> does not belong here")
             continue
-        if index <= last:
+        position, node = found
+        if position <= last:
             problems.append(f"<{child.tag}> is out of the schema's order")
-        last = index
+        last = position
         seen.add(child.tag)
-        node = shape.children[index]
         if node.is_leaf:
-            problems += _leaf_problems(child)
+            text = child.text
+            if not text:
+                problems.append(f"<{child.tag}> is empty (empty elements are left out)")
+            elif text != text.strip(XML_WHITESPACE):
+                problems.append(f"<{child.tag}> has blanks around its value")
         else:
             problems += [f"<{child.tag}>: {p}" for p in element_problems(child, node)]
-    problems += [f"required <{c.tag}> is missing" for c in shape.children if c.required and c.tag not in seen]
-    if shape.required_choices:
-        present = {child.tag for child in element.iter()}
-        for choice in shape.required_choices:
-            if not any(leaf.choice == choice and leaf.tag in present for leaf in shape.leaves()):
-                problems.append(f"none of the '{choice}' elements is present")
+    problems += [f"required <{tag}> is missing" for tag in index.required if tag not in seen]
+    for choice, tags in index.choices:
+        if not any(leaf.tag in tags for leaf in element.iter()):
+            problems.append(f"none of the '{choice}' elements is present")
     return problems
-
-
-def _leaf_problems(leaf: etree._Element) -> list[str]:
-    text = leaf.text or ""
-    if text == "":
-        return [f"<{leaf.tag}> is empty (empty elements are left out)"]
-    if text != text.strip(XML_WHITESPACE):
-        return [f"<{leaf.tag}> has blanks around its value"]
-    return []
