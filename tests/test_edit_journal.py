@@ -210,3 +210,11 @@ def test_a_workspace_made_before_the_journal_still_opens(tmp_path):
         cursor = workspace.cursor()
         editor.set_field(cursor, REJECTED_CPF, "cpf", GOOD_CPF)
         assert _current_cpf(cursor) == GOOD_CPF
+
+
+def test_edit_core_does_not_import_textual():
+    modules = ["sibtui.edit.editor", "sibtui.edit.cns", "sibtui.edit.pending", "sibtui.edit.diff",
+               "sibtui.edit.regen.run", "sibtui.commands.fix", "sibtui.commands.regenerate"]
+    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert result.stdout.strip() == "False"
