@@ -156,12 +156,14 @@ def test_cns_assignment_is_followed_and_the_missing_ones_qualified(workspace, tm
         "000000000303": {"cns": None, "cpf": "73105826408"},  # valid CPF, name, birth: ANS will
         "000000000404": {"cns": None, "cpf": "73105826409"},  # CPF with a wrong digit: does not qualify
         "000000000505": {"cns": None, "cpf": "26481397022", "situacao": "INATIVO"},  # inactive: not counted
+        "000000000606": {"cns": None, "cpf": "26481397022", "nome": "MARIA 2 SILVA"},  # digit: outside st_no_pessoa
     }
     load_file(workspace, _file(tmp_path, "ArqConf9999970920261001.CNX", older, "2026-10-01T07:00:00"))
     load_file(workspace, _file(tmp_path, "ArqConf9999971020261110.CNX", newer, "2026-11-10T08:00:00"))
     cursor = workspace.cursor()
     pair = choose_pair(cursor)
     summary = assignment_summary(cursor, pair)
-    assert (summary.assigned_since_previous, summary.missing_qualifying, summary.missing_not_qualifying) == (1, 1, 2)
+    assert (summary.assigned_since_previous, summary.missing_qualifying, summary.missing_not_qualifying) == (1, 1, 3)
     assert [row[0] for row in still_missing(cursor, pair, qualifying=True).rows] == ["000000000303"]
-    assert [row[0] for row in still_missing(cursor, pair, qualifying=False).rows] == ["000000000202", "000000000404"]
+    assert [row[0] for row in still_missing(cursor, pair, qualifying=False).rows] == [
+        "000000000202", "000000000404", "000000000606"]

@@ -14,7 +14,10 @@ on the active vínculos of the newest CNX of each operator:
 
 from __future__ import annotations
 
-from sibtui.rules.field_sql import literal, parsed_date
+import datetime as dt
+
+from sibtui.catalog.domains import DATA_NASCIMENTO, PESSOA
+from sibtui.rules.field_sql import domain_checks, literal, parsed_date
 from sibtui.rules.sql_digits import cpf_ok
 
 CNS_RULES = ("cns_missing", "cns_invalid", "cns_provisional", "cns_duplicate", "cns_differs_from_cnx")
@@ -30,10 +33,15 @@ NOT_QUALIFIES_MESSAGE = (
 
 
 def qualifies(alias: str) -> str:
-    """TRUE when a record has what ANS needs to assign a CNS itself: valid CPF, name, birth date."""
+    """TRUE when a record has what ANS needs to assign a CNS itself (§6.2): a valid CPF, a name
+    in the allowed repertoire (st_no_pessoa: size and characters) and a plausible birth date
+    (a real date, not before 1890-01-01, not in the future) — the checker's own value rules."""
+    name = f"{alias}.nome"
+    name_fails = " OR ".join(f"coalesce({condition}, true)" for condition, _, _ in domain_checks(PESSOA, name, dt.date.today()))
+    born = parsed_date(f"{alias}.dataNascimento")
     return (
-        f"({cpf_ok(alias + '.cpf')} AND coalesce(trim({alias}.nome) <> '', false) "
-        f"AND {parsed_date(alias + '.dataNascimento')} IS NOT NULL)"
+        f"({cpf_ok(alias + '.cpf')} AND {name} IS NOT NULL AND NOT ({name_fails}) "
+        f"AND coalesce({born} BETWEEN DATE '{DATA_NASCIMENTO.min_date}' AND current_date, false))"
     )
 
 
