@@ -121,3 +121,15 @@ def test_regenerate_into_a_missing_folder(db, tmp_path, capsys):
 def test_diff_before_any_regeneration(db, capsys):
     code, _, stderr = _run(capsys, "fix", "diff", "--db", str(db))
     assert code == 1 and "no SBX has been regenerated" in stderr
+
+
+def test_regenerate_report_lists_every_movement_and_why(db, out, tmp_path, capsys):
+    report = tmp_path / "relatorio.csv"
+    _run(capsys, "fix", "set", "--db", str(db), "--record", "1:3", f"cpf={GOOD_CPF}")
+    code, _, _ = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--sbx", "1", "--report", str(report))
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8"))))
+    assert [r["source_record_no"] for r in rows] == ["3", "4", "5", "6", "8", "9", "10", "11", "19", "22", "23"]
+    assert (rows[0]["record_key"], rows[0]["why"], rows[0]["rejection_codes"], rows[0]["edit_ids"]) == (
+        "0000200003", "rejected", "0402", "1")
+    assert rows[2]["rejection_codes"] == "0401,0701"

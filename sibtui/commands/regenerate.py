@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="also write retificações from CNX edits (default when no --sbx is given)")
     cnx.add_argument("--no-cnx-edits", dest="cnx_edits", action="store_false", help="leave CNX edits out")
     parser.add_argument("--xsd", type=Path, metavar="PATH", help="also validate against this sib.xsd")
+    parser.add_argument("--report", type=Path, metavar="CSV",
+                        help="also write one line per movement written: file, position, source, why, codes, edits")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -39,6 +41,8 @@ def run(options: argparse.Namespace) -> int:
                 cursor, options.out, sbx_file_ids=options.sbx, all_movements=options.all,
                 include_cnx_edits=options.cnx_edits, xsd_path=options.xsd, progress=bar.update,
             )
+            if options.report is not None:
+                _write_report(cursor, options.report, result)
         finally:
             cursor.close()
     for regeneration in result.regenerations:
@@ -48,6 +52,16 @@ def run(options: argparse.Namespace) -> int:
     if not result.regenerations:
         print("nothing to regenerate", file=sys.stderr)
     return EXIT_PROBLEM if result.failed else EXIT_OK
+
+
+def _write_report(cursor, path: Path, result) -> None:
+    from sibtui.edit.diff import MOVEMENT_COLUMNS, movement_rows
+    from sibtui.output import write_rows
+
+    rows = [row for r in result.regenerations if r.regeneration_id is not None
+            for row in movement_rows(cursor, r.regeneration_id)]
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        write_rows(MOVEMENT_COLUMNS, rows, "csv", stream)
 
 
 def _print_regeneration(regeneration) -> None:

@@ -53,3 +53,28 @@ def diff_rows(cursor: duckdb.DuckDBPyConnection, regeneration_id: int | None = N
     if not known.fetchall()[0][0]:
         raise NoRegeneration(f"no regeneration {regeneration_id} in this workspace")
     return cursor.execute(_DIFF_SQL, [regeneration_id]).fetchall()
+
+
+MOVEMENT_COLUMNS = (
+    "regeneration_id", "output_name", "position", "movement", "record_key", "source_table", "source_file_id",
+    "source_record_no", "why", "rejection_codes", "edit_ids",
+)
+
+_MOVEMENTS_SQL = """
+SELECT m.regeneration_id, r.output_name, m.position, m.movement,
+       coalesce(s.cco, s.codigoBeneficiario, x.cco) AS record_key, m.source_table, m.source_file_id,
+       m.source_record_no, m.why, array_to_string(m.rejection_codes, ','), array_to_string(m.edit_ids, ',')
+FROM regenerated_movements m
+JOIN regenerations r ON r.regeneration_id = m.regeneration_id AND r.part_no = m.part_no
+LEFT JOIN sbx_movements s ON m.source_table = 'sbx_movements'
+      AND s.file_id = m.source_file_id AND s.record_no = m.source_record_no
+LEFT JOIN cnx_beneficiaries x ON m.source_table = 'cnx_beneficiaries'
+      AND x.file_id = m.source_file_id AND x.record_no = m.source_record_no
+WHERE m.regeneration_id = ?
+ORDER BY m.part_no, m.position
+"""
+
+
+def movement_rows(cursor: duckdb.DuckDBPyConnection, regeneration_id: int) -> list[tuple]:
+    """What went into a regeneration and why: one row of `MOVEMENT_COLUMNS` per movement written."""
+    return cursor.execute(_MOVEMENTS_SQL, [regeneration_id]).fetchall()
