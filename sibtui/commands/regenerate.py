@@ -99,7 +99,8 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-            self._progress = Progress(TextColumn("gerando {task.description}"), BarColumn(), MofNCompleteColumn(),
+            self._progress = Progress(TextColumn("gerando {task.description}", markup=False), BarColumn(),
+                                      MofNCompleteColumn(),
                                       console=Console(stderr=True), transient=True)
 
     def __enter__(self) -> "_Progress":
