@@ -27,8 +27,9 @@ def keys_then_settle(*keys: str):
 @pytest.mark.parametrize(
     "keys",
     [
-        pytest.param((), id="records"),
-        pytest.param(("t",), id="records_cnx"),
+        pytest.param((), id="cycle"),
+        pytest.param(("1",), id="records"),
+        pytest.param(("1", "t"), id="records_cnx"),
         pytest.param(("2",), id="errors"),
         pytest.param(("2", "r"), id="errors_whole_file_rejected"),
         pytest.param(("2", "enter"), id="errors_drill"),
@@ -37,8 +38,11 @@ def keys_then_settle(*keys: str):
         pytest.param(("3",), id="cns"),
         pytest.param(("4",), id="findings"),
         pytest.param(("5", "f5"), id="sql"),
-        pytest.param(("f1",), id="help"),
-        pytest.param(("f",), id="filter_bar"),
+        pytest.param(("1", "f1"), id="help"),
+        pytest.param(("1", "f"), id="filter_bar"),
+        pytest.param(("6",), id="changes"),
+        pytest.param(("6", "down", "down", "enter"), id="changes_drill"),
+        pytest.param(("6", "down", "down", "enter", "enter"), id="record_old_and_new"),
     ],
 )
 def test_screen(snap_compare, app, keys):

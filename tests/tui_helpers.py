@@ -3,6 +3,7 @@ it, and a way to wait for every worker instead of sleeping."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from conftest import SAMPLE_DIR
@@ -10,6 +11,7 @@ from sibtui.db.workspace import Workspace
 from sibtui.ingest.loader import load_files
 
 SIZE = (80, 24)
+TODAY = date(2026, 12, 1)  # the sample month's RPX came in November: day 1 still closes it
 
 
 def sample_workspace(folder: Path, extra_sql: str = "") -> Path:
@@ -24,10 +26,10 @@ def sample_workspace(folder: Path, extra_sql: str = "") -> Path:
     return path
 
 
-def make_app(path: Path, files=()):
+def make_app(path: Path, files=(), today: date = TODAY):
     from sibtui.tui.app import SibApp
 
-    return SibApp(path, files, history_path=path.with_suffix(".history.jsonl"))
+    return SibApp(path, files, history_path=path.with_suffix(".history.jsonl"), today=today)
 
 
 async def settle(pilot, rounds: int = 40) -> None:

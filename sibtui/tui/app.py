@@ -1,9 +1,11 @@
 """The review console: modes (one screen each), global keys, the palette, and the slow
 work every screen shares (opening the workspace, loading files, running the checks).
 
-The first screen paints before DuckDB is even imported: the workspace opens in a thread
-worker, then files load in another, reporting progress to `load_state`; each loaded file
-bumps `data_version` and every screen re-reads what it shows.
+The first screen paints before DuckDB is even imported: screens are imported the first
+time their mode opens (`sibtui.tui.modes`), the workspace opens in a thread worker, then
+files load in another, reporting progress to `load_state`; each loaded file bumps
+`data_version` and every screen re-reads what it shows. With more than one file the home
+screen is the Cycle; with one, the Records.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -21,12 +24,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from sibtui.errors import SibError, WorkspaceError
+from sibtui.tui import modes
+from sibtui.tui.checks import checks_available
 from sibtui.tui.jobs import Jobs
-from sibtui.tui.screens.cns import CnsScreen
-from sibtui.tui.screens.errors import ErrorsScreen
-from sibtui.tui.screens.findings import FindingsScreen, checks_available
-from sibtui.tui.screens.records import RecordsScreen
-from sibtui.tui.screens.sql import SqlScreen
 from sibtui.tui.widgets.load_bar import LoadState
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the load worker
@@ -37,20 +37,11 @@ class SibApp(App[int]):
 
     TITLE = "sibtui"
     CSS_PATH = "app.tcss"
-    MODES = {
-        "records": RecordsScreen,
-        "errors": ErrorsScreen,
-        "cns": CnsScreen,
-        "findings": FindingsScreen,
-        "sql": SqlScreen,
-    }
-    DEFAULT_MODE = "records"
+    MODES = {mode.name: mode.make_screen for mode in modes.MODES}
+    DEFAULT_MODE = "cycle"
     BINDINGS = [
-        Binding("1", "switch_mode('records')", "Registros", show=False, id="app.records"),
-        Binding("2", "switch_mode('errors')", "Erros RPX", show=False, id="app.errors"),
-        Binding("3", "switch_mode('cns')", "CNS", show=False, id="app.cns"),
-        Binding("4", "switch_mode('findings')", "Achados", show=False, id="app.findings"),
-        Binding("5", "switch_mode('sql')", "SQL", show=False, id="app.sql"),
+        *(Binding(mode.key, f"switch_mode('{mode.name}')", mode.title, show=False, id=f"app.{mode.name}")
+          for mode in modes.MODES),
         Binding("f1,question_mark", "help", "Ajuda", id="app.help"),
         Binding("ctrl+p", "command_palette", "Paleta", show=False, priority=True, id="app.palette"),
         Binding("escape", "cancel_jobs", "Cancelar", id="app.cancel"),
@@ -67,16 +58,21 @@ class SibApp(App[int]):
         files: Iterable[Path] = (),
         fallback_files: Iterable[Path] = (),
         history_path: Path | None = None,
+        today: date | None = None,
     ) -> None:
+        files = list(files)
+        self.DEFAULT_MODE = _first_home(files)  # read by App.__init__: the screen of the first frame
         super().__init__()
         from sibtui.query.history import QueryHistory
         from sibtui.query.history import history_path as default_history
 
         self.workspace_path = Path(workspace_path)
-        self.files = list(files)
+        self.files = files
         self.fallback_files = list(fallback_files)
         self.workspace = None
         self.jobs = Jobs()
+        self._today = today
+        self._navigated = False  # the analyst chose a mode: never switch home under them
         self.history = QueryHistory(history_path or default_history(self.workspace_path))
 
     # -- workspace -------------------------------------------------------------------------
@@ -84,6 +80,10 @@ class SibApp(App[int]):
     def on_mount(self) -> None:
         self.sub_title = str(self.workspace_path)
         self.call_after_refresh(self._open_workspace)  # paint first, then import DuckDB
+
+    def today(self) -> date:
+        """The day deadlines are counted from (fixed in tests)."""
+        return self._today or date.today()
 
     def new_cursor(self):
         """A DuckDB cursor for the calling thread (close it when done)."""
@@ -97,17 +97,34 @@ class SibApp(App[int]):
 
         try:
             workspace = Workspace(self.workspace_path)
+            file_count = _file_count(workspace)
         except SibError as error:
             self.call_from_thread(self.exit, 1, 1, f"sibtui: error: {error}")
             return
-        self.call_from_thread(self._workspace_opened, workspace)
+        self.call_from_thread(self._workspace_opened, workspace, file_count)
 
-    def _workspace_opened(self, workspace) -> None:
+    def _workspace_opened(self, workspace, file_count: int) -> None:
         self.workspace = workspace
+        files = self.files or (self.fallback_files if file_count == 0 else [])
+        if not files:
+            self._go_home(file_count)
         self.data_version += 1
-        files = self.files or (self.fallback_files if _is_empty(workspace) else [])
         if files:
             self._load(files)
+
+    def _go_home(self, file_count: int) -> None:
+        """Cycle when several files are loaded, Records otherwise, unless the analyst moved."""
+        home = "cycle" if file_count > 1 else "records"
+        if not self._navigated and home != self.current_mode and len(self.screen_stack) == 1:
+            self.switch_mode(home)
+
+    def action_switch_mode(self, mode: str) -> None:
+        self.open_mode(mode)
+
+    def open_mode(self, mode: str):
+        """Switch to `mode` because the analyst asked (a key, a click, Enter on a row)."""
+        self._navigated = True
+        return self.switch_mode(mode)
 
     def on_unmount(self) -> None:
         self.jobs.cancel_all()
@@ -140,14 +157,17 @@ class SibApp(App[int]):
                 if stop.is_set():
                     break
         finally:
-            self.call_from_thread(self._load_finished, job, loaded, duplicates, failed, stop.is_set())
+            file_count = _file_count(self.workspace)
+            self.call_from_thread(self._load_finished, job, loaded, duplicates, failed, stop.is_set(), file_count)
 
     def _file_done(self) -> None:
         self.data_version += 1
 
-    def _load_finished(self, job: int, loaded: int, duplicates: int, failed: int, cancelled: bool) -> None:
+    def _load_finished(self, job: int, loaded: int, duplicates: int, failed: int, cancelled: bool,
+                       file_count: int) -> None:
         self.jobs.finish(job)
         self.load_state = None
+        self._go_home(file_count)
         summary = f"{loaded} carregados · {duplicates} já estavam no workspace · {failed} com erro"
         self.notify(("carga cancelada · " if cancelled else "") + summary, timeout=6)
         if loaded and checks_available():
@@ -220,9 +240,16 @@ class _Throttled:
         self.app.call_from_thread(setattr, self.app, "load_state", state)
 
 
-def _is_empty(workspace) -> bool:
+def _first_home(files: list[Path]) -> str:
+    """The mode of the first frame, guessed before the workspace opens: one file given is
+    reviewed record by record; anything else (a folder, several files, a workspace reopened)
+    is most likely a month of files, so the Cycle. Corrected once the workspace is open."""
+    return "records" if len(files) == 1 and not files[0].is_dir() else "cycle"
+
+
+def _file_count(workspace) -> int:
     cursor = workspace.cursor()
     try:
-        return cursor.execute("SELECT count(*) FROM files").fetchall()[0][0] == 0
+        return int(cursor.execute("SELECT count(*) FROM files").fetchall()[0][0])
     finally:
         cursor.close()

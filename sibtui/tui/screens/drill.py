@@ -3,6 +3,8 @@ with filter, search and export like every grid. Escape goes back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,10 +22,12 @@ class DrillScreen(Screen):
     CSS_PATH = "drill.tcss"
     BINDINGS = [Binding("escape,backspace", "back", "Voltar", id="drill.back")]
 
-    def __init__(self, spec: GridSpec, mode: str) -> None:
+    def __init__(self, spec: GridSpec, mode: str, opener: Callable[[Screen, dict], None] | None = None) -> None:
+        """`opener(screen, row)` opens what Enter on a row means; by default, its record."""
         super().__init__()
         self.spec = spec
         self.mode = mode
+        self.opener = opener
 
     def compose(self) -> ComposeResult:
         yield ModeBar(self.mode)
@@ -43,5 +47,8 @@ class DrillScreen(Screen):
     def _open_record(self, event: PagedGrid.Opened) -> None:
         from sibtui.tui.screens.record_view import open_record
 
+        if self.opener is not None:
+            self.opener(self, event.row)
+            return
         relation = self.spec.relation or ""
         open_record(self, event.row, relation.removesuffix("_current"))

@@ -36,6 +36,7 @@ class ErrorsScreen(ModeScreen):
         self.rpx_list: list[RpxFile] = []
         self.groups: list[ErrorGroup] = []
         self.rpx_index = 0
+        self._wanted_rpx: int | None = None  # file_id asked for before the list was read
 
     def compose_body(self) -> ComposeResult:
         yield DataTable(id="rpx-files", cursor_type="row")
@@ -79,9 +80,20 @@ class ErrorsScreen(ModeScreen):
         if not files:
             self._show_empty()
             return
-        self.rpx_index = min(self.rpx_index, len(files) - 1)
+        wanted = next((index for index, rpx in enumerate(files) if rpx.file_id == self._wanted_rpx), None)
+        self._wanted_rpx = None
+        self.rpx_index = min(self.rpx_index if wanted is None else wanted, len(files) - 1)
         table.move_cursor(row=self.rpx_index)
         self._select_rpx(self.rpx_index)
+
+    def show_rpx(self, file_id: int) -> None:
+        """Select the RPX `file_id` (from the Cycle screen), now or once the list is read."""
+        index = next((index for index, rpx in enumerate(self.rpx_list) if rpx.file_id == file_id), None)
+        if index is None:
+            self._wanted_rpx = file_id
+            return
+        self.query_one("#rpx-files", DataTable).move_cursor(row=index)
+        self._select_rpx(index)
 
     def _show_empty(self) -> None:
         self.query_one("#rpx-summary", Static).update(

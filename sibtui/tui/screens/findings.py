@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,15 +12,12 @@ from sibtui.output import format_count
 from sibtui.query.findings_overview import FindingGroup, group_records_spec
 from sibtui.query.records import TABLE_LABELS
 from sibtui.tui.cells import visible
+from sibtui.tui.checks import checks_available
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.screens.drill import DrillScreen
 from sibtui.tui.widgets.drill_table import DrillTable
 
 SEVERITY_LABELS = {"error": "erro", "warning": "aviso"}
-
-
-def checks_available() -> bool:
-    return importlib.util.find_spec("sibtui.rules.engine") is not None
 
 
 class FindingsScreen(ModeScreen):

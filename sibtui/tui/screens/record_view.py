@@ -1,11 +1,14 @@
 """One record: every field with its label and findings; SBX, RPX and CNX side by side;
-the RPX errors (ANS's words verbatim, then ours) and our findings.
+the RPX errors (ANS's words verbatim, then ours) and our findings. Opened from the Changes
+screen, also the older and newer conference of the vínculo, changed fields highlighted.
 
 The fields table is keyed by column name (`current_field`), so an edit action (issue 5)
 binds a key here and opens an editor for that field without changing the layout.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -19,6 +22,9 @@ from sibtui.query.records import RecordDetail
 from sibtui.tui.cells import raw_text, value_text, visible
 from sibtui.tui.widgets.load_bar import LoadBar
 
+if TYPE_CHECKING:
+    from sibtui.query.changes_overview import ConferenceLine, ConferenceRef
+
 
 def open_record(screen: Screen, row: dict, table_hint: str | None) -> None:
     """Resolve which record a grid row is (in a worker) and push its view."""
@@ -29,16 +35,19 @@ class RecordScreen(Screen):
     CSS_PATH = "record_view.tcss"
     BINDINGS = [
         Binding("escape,backspace", "back", "Voltar", id="record.back"),
-        Binding("c", "show_tab('fields')", "Campos", id="record.fields"),
-        Binding("l", "show_tab('sides')", "Lado a lado", id="record.sides"),
-        Binding("a", "show_tab('problems')", "RPX e achados", id="record.problems"),
+        # the tab titles show these keys, so the footer keeps room for the actions
+        Binding("c", "show_tab('fields')", "Campos", show=False, id="record.fields"),
+        Binding("l", "show_tab('sides')", "Lado a lado", show=False, id="record.sides"),
+        Binding("a", "show_tab('problems')", "RPX e achados", show=False, id="record.problems"),
+        Binding("m", "show_tab('conference')", "Antes e depois", show=False, id="record.conference"),
         Binding("y", "copy_value", "Copiar valor", id="record.copy_value"),
         Binding("Y", "copy_record", "Copiar registro", show=False, id="record.copy_record"),
     ]
 
-    def __init__(self, table: str, file_id: int, record_no: int) -> None:
+    def __init__(self, table: str, file_id: int, record_no: int, conference: ConferenceRef | None = None) -> None:
         super().__init__()
         self.key = (table, file_id, record_no)
+        self.conference = conference
         self.detail: RecordDetail | None = None
 
     @staticmethod
@@ -48,19 +57,28 @@ class RecordScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("carregando registro…", id="record-title", markup=False)
         with TabbedContent(id="record-tabs"):
-            with TabPane("Campos", id="fields"):
+            with TabPane("c Campos", id="fields"):
                 yield DataTable(id="record-fields", cursor_type="row", zebra_stripes=True)
-            with TabPane("SBX · RPX · CNX", id="sides"):
+            with TabPane("l SBX·RPX·CNX", id="sides"):
                 yield Static("", id="record-sources", markup=False)
                 yield DataTable(id="record-sides", cursor_type="row", zebra_stripes=True)
-            with TabPane("RPX e achados", id="problems"):
+            with TabPane("a RPX e achados", id="problems"):
                 with VerticalScroll(id="record-problems-scroll"):
                     yield Static("", id="record-problems", markup=False)
+            if self.conference is not None:
+                with TabPane("m Antes·depois", id="conference"):
+                    yield Static(conference_title(self.conference), id="record-conference-title", markup=False)
+                    yield DataTable(id="record-conference", cursor_type="row", zebra_stripes=True)
         yield LoadBar()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_tab" and parameters == ("conference",):
+            return self.conference is not None
+        return True
 
     @work(thread=True, exclusive=True, group="record-load")
     def _load(self) -> None:
@@ -69,9 +87,29 @@ class RecordScreen(Screen):
         cursor = self.app.new_cursor()
         try:
             detail = record_detail(cursor, *self.key)
+            conference = None
+            if self.conference is not None:
+                from sibtui.query.changes_overview import conference_lines
+
+                conference = conference_lines(cursor, self.conference)
         finally:
             cursor.close()
         self.app.call_from_thread(self._show, detail)
+        if conference is not None:
+            self.app.call_from_thread(self._show_conference, conference)
+
+    def _show_conference(self, lines: list[ConferenceLine]) -> None:
+        table = self.query_one("#record-conference", DataTable)
+        table.clear(columns=True)
+        for title, width in (("", 1), ("Campo", 23), ("antes", 24), ("depois", 24)):
+            table.add_column(title, width=width)
+        for line in lines:
+            style = "bold yellow" if line.changed else ""
+            table.add_row(Text("●" if line.changed else "", style=style), Text(line.label, style=style),
+                          _side(line.old, style), _side(line.new, style), key=line.name)
+        self.action_show_tab("conference")
+        first_changed = next((index for index, line in enumerate(lines) if line.changed), 0)
+        table.move_cursor(row=first_changed)
 
     def _show(self, detail: RecordDetail | None) -> None:
         title = self.query_one("#record-title", Static)
@@ -132,7 +170,8 @@ class RecordScreen(Screen):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#record-tabs", TabbedContent).active = tab
-        target = {"fields": "#record-fields", "sides": "#record-sides", "problems": "#record-problems-scroll"}[tab]
+        target = {"fields": "#record-fields", "sides": "#record-sides", "problems": "#record-problems-scroll",
+                  "conference": "#record-conference"}[tab]
         self.query_one(target).focus()
 
     def action_back(self) -> None:
@@ -165,6 +204,24 @@ def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
         screen.app.call_from_thread(screen.notify, "esta linha não é um registro de SBX ou CNX", severity="warning")
         return
     screen.app.call_from_thread(screen.app.push_screen, RecordScreen(*key))
+
+
+def conference_title(ref: ConferenceRef) -> Text:
+    """Which conferences the two columns are, and whether the vínculo is in both."""
+    def when(snapshot) -> str:
+        return f"{snapshot.taken_at:%d/%m/%Y}" if snapshot.taken_at else "sem data"
+
+    text = Text("antes  ", style="bold")
+    text.append(f"{ref.older.name} ({when(ref.older)})")
+    if ref.older_record_no is None:
+        text.append("  vínculo novo: não estava nesta", style="yellow")
+    text.append("\ndepois ", style="bold")
+    text.append(f"{ref.newer.name} ({when(ref.newer)})")
+    if ref.newer_record_no is None:
+        text.append("  sumiu: não está nesta", style="yellow")
+    elif ref.older_record_no is not None:
+        text.append("  ● = alterado", style="bold yellow")
+    return text
 
 
 def _side(value: str | None, style: str) -> Text:

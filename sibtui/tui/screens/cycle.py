@@ -1,0 +1,204 @@
+"""Cycle: the month at a glance, one card per SBX (the RPX that answers it, what must go to
+ANS again and by when), the next sending deadline on top. The home screen when several
+files are loaded; Enter opens the rejected records of that file.
+
+The cards live in an OptionList (already loaded with Textual's command palette), not a
+DataTable: this screen is the first frame, and a month has a handful of files.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from sibtui.output import format_count
+from sibtui.tui.cells import visible
+from sibtui.tui.screens.base import ModeScreen
+
+if TYPE_CHECKING:
+    from sibtui.cycle.status import CycleRow
+
+OUTCOME_STYLES = {
+    "processado": "bold green",
+    "arquivo rejeitado": "bold red",
+    "aguardando RPX": "bold yellow",
+    "RPX sem o SBX": "bold magenta",
+}
+# Counts the edit journal may add to CycleRow: shown when the attribute exists.
+JOURNAL_COUNTS: tuple[tuple[str, str], ...] = (
+    ("uncorrected_records", "sem correção"),
+    ("corrected_records", "corrigidos, falta regenerar"),
+    ("regenerated_records", "regenerados"),
+    ("resent_records", "reenviados"),
+)
+
+
+class CycleList(OptionList):
+    BINDINGS = [Binding("enter", "select", "Ver rejeitados", id="cycle.open")]
+
+
+class CycleScreen(ModeScreen):
+    MODE = "cycle"
+    CSS_PATH = "cycle.tcss"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[CycleRow] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("abrindo o workspace…", id="cycle-deadline", markup=False)
+        yield CycleList(id="cycle-files")
+        yield Static("", id="cycle-hint", markup=False)
+
+    def refresh_data(self) -> None:
+        self._load(self.app.today())
+
+    @work(thread=True, exclusive=True, group="cycle-load")
+    def _load(self, today: date) -> None:
+        from sibtui.cycle.status import cycle_rows, next_deadline
+
+        cursor = self.new_cursor()
+        try:
+            rows = cycle_rows(cursor, today)
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._show, rows, next_deadline(today), today)
+
+    def _show(self, rows: list[CycleRow], deadline: date, today: date) -> None:
+        self.rows = rows
+        self.query_one("#cycle-deadline", Static).update(deadline_text(rows, deadline, today))
+        cards = self.query_one("#cycle-files", CycleList)
+        highlighted = cards.highlighted
+        cards.clear_options()
+        options: list[Option | None] = []
+        for index, row in enumerate(rows):
+            options += [None] if options else []
+            options.append(Option(card(row, today), id=str(index)))
+        cards.add_options(options)
+        if rows:
+            cards.highlighted = min(highlighted or 0, len(rows) - 1)
+            cards.focus()
+        else:
+            self.query_one("#cycle-hint", Static).update(EMPTY_HINT)
+
+    @on(OptionList.OptionHighlighted, "#cycle-files")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one("#cycle-hint", Static).update(hint_text(self.rows[int(event.option.id or 0)]))
+
+    @on(OptionList.OptionSelected, "#cycle-files")
+    async def _selected(self, event: OptionList.OptionSelected) -> None:
+        row = self.rows[int(event.option.id or 0)]
+        if row.rpx_file_id is not None:
+            await self.app.open_mode("errors")
+            while len(self.app.screen_stack) > 1:
+                self.app.pop_screen()
+            self.app.screen_stack[0].show_rpx(row.rpx_file_id)
+        elif row.sbx_file_id is not None:
+            from sibtui.query.cycle_overview import movements_spec
+            from sibtui.tui.screens.drill import DrillScreen
+
+            self.app.push_screen(DrillScreen(movements_spec(row.sbx_name, row.sbx_file_id), self.MODE))
+
+
+def deadline_text(rows: list[CycleRow], deadline: date, today: date) -> Text:
+    """"Próximo prazo de envio 05/12/2026 · faltam 4 dias", then what is pending."""
+    text = Text("Próximo prazo de envio ", style="bold")
+    text.append(f"{deadline:%d/%m/%Y}", style="bold reverse")
+    text.append(f" · {days_text((deadline - today).days)} · hoje {today:%d/%m/%Y}")
+    sbx = sum(1 for row in rows if row.sbx_file_id is not None)
+    pending = sum(row.pending_records for row in rows)
+    whole = sum(1 for row in rows if row.outcome == "arquivo rejeitado")
+    text.append(f"\n{sbx} SBX · {format_count(pending)} movimentos a reenviar")
+    if whole:
+        text.append(f" · {whole} arquivo rejeitado inteiro" if whole == 1 else f" · {whole} arquivos rejeitados inteiros",
+                    style="red")
+    return text
+
+
+def card(row: CycleRow, today: date) -> Text:
+    """Several lines about one SBX: the answer, when it went, for which month, what to redo."""
+    text = Text(visible(row.sbx_name), style="bold")
+    text.append("  ")
+    text.append(row.outcome, style=OUTCOME_STYLES.get(row.outcome, "bold"))
+    sent = [f"enviado {_day(row.sent_at)}"] if row.sent_at is not None else []
+    if row.competencia is not None:
+        sent.append(f"competência {row.competencia}")
+    sent.append(f"{format_count(row.movement_count)} movimentos" if row.movement_count is not None
+                else "SBX não carregado")
+    text.append("\n  " + " · ".join(sent))
+    if row.rpx_name:
+        text.append(f"\n  RPX {visible(row.rpx_name)}")
+        text.append(f" · protocolo {visible(row.protocolo)}" if row.protocolo else " · sem protocolo")
+        text.append_text(_answer(row))
+    text.append_text(_pending(row, today))
+    for label in _journal(row):
+        text.append("\n  " + label, style="cyan")
+    for alert in row.alerts(today):
+        text.append("\n  ⚠ " + alert, style="yellow")
+    return text
+
+
+def _answer(row: CycleRow) -> Text:
+    if row.outcome == "arquivo rejeitado":
+        text = Text(f"\n  ARQUIVO REJEITADO ({row.rejection_code or '?'}) ", style="bold red")
+        text.append(visible(row.rejection_reason or "sem motivo"))
+        return text
+    total = row.totals.get("total")
+    if total is None:
+        return Text()
+    answer = f"\n  {format_count(total.rejeitados or 0)} rejeitados de {format_count(total.registros or 0)}"
+    if total.percentual_acerto is not None:
+        answer += f" · acerto {total.percentual_acerto:.2f}%".replace(".", ",")
+    return Text(answer)
+
+
+def _pending(row: CycleRow, today: date) -> Text:
+    deadline = row.deadline(today)
+    if not row.pending_records or deadline is None:
+        return Text("\n  nada a reenviar" if row.rpx_file_id is not None else "", style="green")
+    left = row.days_left(today)
+    text = Text(f"\n  ▶ {format_count(row.pending_records)} a reenviar até {deadline:%d/%m/%Y}", style="bold")
+    text.append(f" · {days_text(left)}", style="bold red" if left is not None and left <= 1 else "bold")
+    return text
+
+
+def _journal(row: CycleRow) -> list[str]:
+    parts = [f"{format_count(value)} {label}" for name, label in JOURNAL_COUNTS
+             if isinstance(value := getattr(row, name, None), int) and value]
+    regenerated = getattr(row, "regenerated_file", None)
+    if regenerated:
+        parts.append(f"regenerado em {regenerated}")
+    return [" · ".join(parts)] if parts else []
+
+
+EMPTY_HINT = Text("Nenhum SBX ou RPX no workspace: carregue os arquivos do mês (sibtui load).", style="dim")
+
+
+def hint_text(row: CycleRow) -> Text:
+    """What Enter does on this card."""
+    if row.rpx_file_id is not None:
+        return Text(f"Enter: erros do {visible(row.rpx_name or '')} por código (tela 2)", style="dim")
+    if row.sbx_file_id is not None:
+        return Text("Enter: os movimentos deste SBX (ainda sem RPX)", style="dim")
+    return Text("", style="dim")
+
+
+def days_text(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days == 0:
+        return "vence hoje"
+    if days < 0:
+        return f"venceu há {-days} dia{'s' if days < -1 else ''}"
+    return f"falta{'m' if days > 1 else ''} {days} dia{'s' if days > 1 else ''}"
+
+
+def _day(moment: datetime | date) -> str:
+    return f"{moment:%d/%m/%Y}"
