@@ -30,7 +30,7 @@ from sibtui.hashing import EpilogueHash, is_blank
 from sibtui.ingest.records import RecordPlan, compile_plan
 from sibtui.ingest.sniff import Sniffed
 from sibtui.ingest.source import SourceReader
-from sibtui.ingest.xmlerrors import describe_syntax_error, local_name, safe_parser_options
+from sibtui.ingest.xmlerrors import local_name, safe_parser_options, syntax_error
 
 ProgressCallback = Callable[[int, int, int], None]  # (bytes read, total bytes, records)
 CancelCallback = Callable[[], bool]
@@ -162,7 +162,7 @@ class DocumentParser:
             for _, element in context:
                 self._on_end(element)
         except etree.XMLSyntaxError as error:
-            raise InputError(self.path, describe_syntax_error(error), error.lineno) from None
+            raise syntax_error(self.path, error) from None
 
     def _report_progress(self) -> None:
         if self._progress is not None and self._reader is not None:

@@ -7,6 +7,7 @@ comes from the content (`operadoraParaANS/beneficiarios` is an SBX whatever its 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from sibtui.catalog.document import KIND_MARKERS, ROOT_TAG, UNSUPPORTED_MESSAGES
 from sibtui.catalog.kinds import FileKind
 from sibtui.errors import InputError
 from sibtui.ingest.source import Encoding, check_encoding, check_readable, read_head
-from sibtui.ingest.xmlerrors import describe_syntax_error, local_name, safe_parser_options
+from sibtui.ingest.xmlerrors import local_name, safe_parser_options, syntax_error
 
 SNIFF_LIMIT = 4 * 1024 * 1024  # the header is a few hundred bytes; this is generous
 _MESSAGE_PARENTS = {"operadoraParaANS", "ansParaOperadora"}
 _EXTENSIONS = {".sbx": FileKind.SBX, ".rpx": FileKind.RPX, ".cnx": FileKind.CNX}
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:\x80-\xff]")  # a start tag, not <? or <!
+_DOCTYPE_REFUSED = "DOCTYPE declarations are not allowed in SIB files (refused for safety, never read)"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ def sniff(path: Path) -> Sniffed:
     check_readable(path)
     head = read_head(path)
     encoding = check_encoding(path, head)
+    _refuse_doctype(path, head)
     parser = etree.XMLPullParser(
         events=("start",),
         encoding=None if encoding.declared else "iso-8859-1",
@@ -61,6 +65,16 @@ def sniff(path: Path) -> Sniffed:
     raise InputError(path, "no SIB message found (<operadoraParaANS> or <ansParaOperadora>) near the start of the file")
 
 
+def _refuse_doctype(path: Path, head: bytes) -> None:
+    """Refuse a DOCTYPE before libxml2 reads it: its internal subset alone can be a bomb."""
+    root = _FIRST_ELEMENT.search(head)
+    prolog = head[: root.start()] if root else head
+    found = prolog.find(b"<!DOCTYPE")
+    if found >= 0:
+        line = prolog[:found].count(b"\n") + 1
+        raise InputError(path, _DOCTYPE_REFUSED, line)
+
+
 def _feed(path: Path, parser: etree.XMLPullParser, chunk: bytes) -> tuple[FileKind, str | None] | None:
     try:
         parser.feed(chunk)
@@ -69,7 +83,7 @@ def _feed(path: Path, parser: etree.XMLPullParser, chunk: bytes) -> tuple[FileKi
             if found is not None:
                 return found
     except etree.XMLSyntaxError as error:
-        raise InputError(path, describe_syntax_error(error), error.lineno) from None
+        raise syntax_error(path, error) from None
     return None
 
 
@@ -77,7 +91,7 @@ def _close(path: Path, parser: etree.XMLPullParser) -> None:
     try:
         parser.close()
     except etree.XMLSyntaxError as error:
-        raise InputError(path, describe_syntax_error(error), error.lineno) from None
+        raise syntax_error(path, error) from None
 
 
 def _inspect(path: Path, element: etree._Element) -> tuple[FileKind, str | None] | None:
@@ -85,7 +99,7 @@ def _inspect(path: Path, element: etree._Element) -> tuple[FileKind, str | None]
     parent = element.getparent()
     if parent is None:
         if element.getroottree().docinfo.doctype:
-            raise InputError(path, "DOCTYPE declarations are not allowed in SIB files (refused for safety)", element.sourceline)
+            raise InputError(path, _DOCTYPE_REFUSED, element.sourceline)
         if tag != ROOT_TAG:
             raise InputError(path, f"not a SIB file: root element is <{tag}>, expected <{ROOT_TAG}>", element.sourceline)
         return None

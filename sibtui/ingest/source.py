@@ -19,6 +19,12 @@ from sibtui.errors import InputError
 HEAD_BYTES = 64 * 1024
 _DECLARATION = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _LATIN1_NAMES = {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin-1", "latin1", "l1", "iso-ir-100", "cp819"}
+_ARCHIVES = {  # ANS and operators exchange SIB files zipped; a download may keep the archive
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip archive",
+    b"7z\xbc\xaf\x27\x1c": "7-Zip archive",
+    b"Rar!\x1a\x07": "RAR archive",
+}
 _BOMS = {
     b"\xef\xbb\xbf": "UTF-8",
     b"\xff\xfe": "UTF-16",
@@ -57,6 +63,9 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
 
 def check_encoding(path: Path, head: bytes) -> Encoding:
     """Refuse what cannot be an ISO-8859-1 SIB file before parsing a single element."""
+    for magic, name in _ARCHIVES.items():
+        if head.startswith(magic):
+            raise InputError(path, f"is a {name}, not an XML file: extract the SIB file from it first", 1)
     for bom, name in _BOMS.items():
         if head.startswith(bom):
             raise InputError(path, f"starts with a {name} byte-order mark; SIB files must be ISO-8859-1", 1)
