@@ -75,7 +75,12 @@ def _codes_by_operation() -> dict[Movement, list[str]]:
 
 
 def _sbx_inclusion(values: dict, titular_code: str | None) -> dict:
+    """An inclusion as the operator sends it: schema-valid (ANS's critique, not the XSD, flags the
+    wrong check digits), so a regeneration of the whole file passes the schema facets."""
     sbx = {k: v for k, v in values.items() if k not in {"cco", "situacao", "dataAtualizacao", "ccoBeneficiarioTitular"}}
+    if sbx.get("cns") and len(sbx["cns"]) != 15:
+        sbx["cns"] = with_definitive_cns_digits(sbx["cns"][:11])
+    sbx["nome"] = sbx["nome"].replace(" & ", " E ")
     sbx["codigoBeneficiarioTitular"] = titular_code
     sbx["dataPrimeiraContratacao"] = None
     sbx["dataCancelamento"] = sbx["motivoCancelamento"] = None

@@ -1,0 +1,75 @@
+"""A real terminal for the console: tmux at 80x24, keys sent, the screen read back.
+
+Time to first paint is measured from the moment tmux is asked to start the program until
+the pane shows a given text; a key's latency from the moment it is sent until the pane has
+stopped changing (the last change counts, so a two-step repaint is measured to its end).
+Reading the pane costs a few milliseconds, which is the resolution of these figures.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+
+POLL_SECONDS = 0.004
+SETTLE_SECONDS = 0.3
+
+
+def available() -> bool:
+    return shutil.which("tmux") is not None
+
+
+class Pane:
+    def __init__(self, command: str, width: int = 80, height: int = 24):
+        self.name = f"bench-{uuid.uuid4().hex[:8]}"
+        self.started = time.perf_counter()
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command],
+                       check=True)
+
+    def text(self) -> str:
+        done = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        return done.stdout
+
+    def wait_for(self, needle: str, timeout: float = 60.0) -> float:
+        """Seconds since start until `needle` is on screen."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if needle in self.text():
+                return time.perf_counter() - self.started
+            time.sleep(POLL_SECONDS)
+        raise TimeoutError(f"{needle!r} never appeared; screen:\n{self.text()}")
+
+    def key_latency(self, *keys: str, until: str | None = None, settle: float = SETTLE_SECONDS,
+                    timeout: float = 30.0) -> float:
+        """Send `keys`; seconds until the screen stops changing (after showing `until`, if given)."""
+        before = self.text()
+        sent = time.perf_counter()
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        last_change, current, seen = None, before, until is None
+        deadline = sent + timeout
+        while time.perf_counter() < deadline:
+            screen = self.text()
+            now = time.perf_counter()
+            if screen != current:
+                current, last_change = screen, now
+                seen = seen or until in screen
+            elif seen and last_change is not None and now - last_change > settle:
+                break
+            time.sleep(POLL_SECONDS)
+        if last_change is None or not seen:
+            raise TimeoutError(f"screen did not change as expected after {keys}:\n{current}")
+        return last_change - sent
+
+    def send(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+    def __enter__(self) -> "Pane":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
