@@ -139,7 +139,9 @@ COMMANDS: tuple[Command, ...] = (
 COMMANDS_BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with `only`, the others are listed without their arguments
+    (what those import is then never loaded: the console's first frame waits on it)."""
     parser = argparse.ArgumentParser(
         prog="sibtui",
         description="Review console and tools for SIB/ANS files (SBX, RPX, CNX).",
@@ -152,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub = subparsers.add_parser(
             command.name, help=command.help, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
         )
-        command.add_arguments(sub)
+        if only is None or command.name == only:
+            command.add_arguments(sub)
     return parser
 
 
@@ -177,8 +180,9 @@ def _normalise(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    options = build_parser().parse_args(_normalise(arguments))
+    arguments = _normalise(list(sys.argv[1:] if argv is None else argv))
+    chosen = arguments[0] if arguments and arguments[0] in COMMANDS_BY_NAME else None
+    options = build_parser(chosen).parse_args(arguments)
     try:
         return COMMANDS_BY_NAME[options.command].run(options)
     except SibError as error:

@@ -34,7 +34,7 @@ def run_open(db: Path | None, files: list[Path]) -> int:
 
 def choose_workspace(db: Path | None) -> Path:
     """--db, else $SIBTUI_DB, else the last workspace opened, else the XDG default."""
-    from sibtui.db.workspace import WORKSPACE_ENV, default_workspace_path
+    from sibtui.db.paths import WORKSPACE_ENV, default_workspace_path
 
     if db is not None:
         return db.expanduser()

@@ -13,22 +13,14 @@ from pathlib import Path
 
 import duckdb
 
+from sibtui.db.paths import WORKSPACE_ENV, default_workspace_path
 from sibtui.db.schema import SCHEMA_VERSION, ensure_schema, stored_schema_version
 from sibtui.errors import WorkspaceError
 
+__all__ = ["WORKSPACE_ENV", "Workspace", "default_workspace_path"]
+
 DEFAULT_MEMORY_LIMIT = "1GB"  # perf-notes §4: without a limit DuckDB grew to 6 GB on a 10M ingest
-WORKSPACE_ENV = "SIBTUI_DB"
 _LOCK_PID = re.compile(r"PID (\d+)")
-
-
-def default_workspace_path() -> Path:
-    """`$SIBTUI_DB`, else the XDG data directory (`~/.local/share/sibtui/workspace.duckdb`)."""
-    configured = os.environ.get(WORKSPACE_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return platformdirs.user_data_path("sibtui") / "workspace.duckdb"
 
 
 class Workspace:

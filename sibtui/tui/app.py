@@ -30,13 +30,16 @@ from sibtui.tui.jobs import Jobs
 from sibtui.tui.widgets.load_bar import LoadState
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the load worker
+FIRST_FRAME_GRACE = 0.05  # seconds between the first paint and opening the workspace
 
 
 class SibApp(App[int]):
     """`SibApp(workspace_path, files)`: open the workspace, load `files`, review."""
 
     TITLE = "sibtui"
-    CSS_PATH = "app.tcss"
+    # The home screens' CSS is read with the app's: a screen bringing CSS the stylesheet has
+    # not seen makes Textual reparse all of it, and that must not happen before the first frame.
+    CSS_PATH = ["app.tcss", "screens/cycle.tcss", "screens/records.tcss"]
     MODES = {mode.name: mode.make_screen for mode in modes.MODES}
     DEFAULT_MODE = "cycle"
     BINDINGS = [
@@ -79,7 +82,9 @@ class SibApp(App[int]):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.workspace_path)
-        self.call_after_refresh(self._open_workspace)  # paint first, then import DuckDB
+        # Paint first, then import DuckDB: the import holds the GIL for tens of milliseconds,
+        # and Textual's writer thread needs it to put the first frame on the terminal.
+        self.call_after_refresh(self.set_timer, FIRST_FRAME_GRACE, self._open_workspace)
 
     def today(self) -> date:
         """The day deadlines are counted from (fixed in tests)."""

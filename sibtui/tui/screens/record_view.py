@@ -109,7 +109,7 @@ class RecordScreen(Screen):
                           _side(line.old, style), _side(line.new, style), key=line.name)
         self.action_show_tab("conference")
         first_changed = next((index for index, line in enumerate(lines) if line.changed), 0)
-        table.move_cursor(row=first_changed)
+        self.call_after_refresh(table.move_cursor, row=first_changed)  # once laid out: scroll only if needed
 
     def _show(self, detail: RecordDetail | None) -> None:
         title = self.query_one("#record-title", Static)
