@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sibtui.db.workspace import Workspace  # noqa: E402
+from sibtui.edit.regen import parts as regen_parts  # noqa: E402
 from sibtui.edit.regen import run as regen_run  # noqa: E402
 from sibtui.edit.regen import verify  # noqa: E402
 
@@ -93,7 +94,7 @@ def _time_verification() -> list[float]:
         finally:
             spent.append(time.perf_counter() - started)
 
-    regen_run.verify_part = timed
+    regen_parts.verify_part = timed
     return spent
 
 

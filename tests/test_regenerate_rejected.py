@@ -12,7 +12,7 @@ from sibtui.db.workspace import Workspace
 from sibtui.edit import editor
 from sibtui.edit.diff import NoRegeneration, diff_rows
 from sibtui.edit.records import EditError, RecordRef
-from sibtui.edit.regen import run as regen_run
+from sibtui.edit.regen import parts as regen_parts
 from sibtui.edit.regen.run import RegenerationCancelled, regenerate
 from sibtui.ingest.loader import load_file, load_files
 from sibtui.rules.check_digits import with_cpf_digits
@@ -174,7 +174,7 @@ def test_an_existing_name_is_never_overwritten(loaded, out):
 
 
 def test_more_than_the_limit_is_split_into_parts(loaded, out, monkeypatch, tmp_path):
-    monkeypatch.setattr(regen_run, "MAX_MOVEMENTS", 10)
+    monkeypatch.setattr(regen_parts, "MAX_MOVEMENTS", 10)
     [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], all_movements=True, clock=Clock()).regenerations
     assert [(f.part_no, f.part_count, f.movement_count, f.sequencial) for f in regeneration.files] == [
         (1, 3, 10, 43), (2, 3, 10, 44), (3, 3, 5, 45)]  # after 41 and 42 loaded
