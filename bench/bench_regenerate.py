@@ -75,8 +75,8 @@ def main() -> int:
               f"in {seconds:.2f} s: {options.rows / seconds:,.0f} movements/s, {size / 1e6 / seconds:.1f} MB/s")
         print(f"  of which verification (reload + order{' + XSD' if options.xsd else ''}): "
               f"{sum(verify_seconds):.2f} s")
-        print(f"  {regeneration.edit_count:,} edits applied, {regeneration.record_problem_count:,} record-level "
-              "problems found (synthetic check digits are wrong on purpose)")
+        print(f"  {regeneration.edit_count:,} edits applied; {regeneration.record_problem_count:,} field-rule "
+              "errors in the values that changed")
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
     return 0
