@@ -13,7 +13,9 @@ from sibtui.output import write_rows
 
 COLUMNS = (
     "sbx", "registro_ans", "competencia", "enviado_em", "rpx", "protocolo", "situacao", "motivo_rejeicao",
-    "movimentos", "rejeitados", "percentual_acerto", "pendentes", "prazo", "dias_restantes", "alertas",
+    "movimentos", "rejeitados", "percentual_acerto", "pendentes", "sem_correcao", "corrigidos_nao_regenerados",
+    "regenerados", "arquivos_regenerados", "reenviados_aceitos", "reenviados_rejeitados", "reenviados_aguardando",
+    "prazo", "dias_restantes", "alertas",
 )
 
 
@@ -48,6 +50,13 @@ def _values(row: CycleRow, today: date) -> tuple:
         total.rejeitados if total else None,
         total.percentual_acerto if total else None,
         row.pending_records,
+        row.progress.uncorrected,
+        row.progress.corrected,
+        row.progress.regenerated,
+        " ".join(row.progress.regenerated_files) or None,
+        row.progress.resent_accepted,
+        row.progress.resent_rejected,
+        row.progress.resent_awaiting,
         _iso(row.deadline(today)),
         row.days_left(today),
         "; ".join(row.alerts(today)),

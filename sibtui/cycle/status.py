@@ -20,6 +20,7 @@ from sibtui.cycle.calendar import (
     rpx_has_expired,
     rpx_is_late,
 )
+from sibtui.cycle.progress import PendingProgress, pending_progress
 
 AWAITING = "aguardando RPX"
 PROCESSED = "processado"
@@ -91,6 +92,7 @@ class CycleRow:
     rpx_late: bool = False
     rpx_expired: bool = False
     totals: dict[str, Totals] = field(default_factory=dict)  # movement (or 'total') -> counts
+    progress: PendingProgress = field(default_factory=PendingProgress)  # corrected, regenerated, re-sent
 
     @property
     def competencia(self) -> Competencia | None:
@@ -124,6 +126,8 @@ class CycleRow:
             alerts.append(f"{self.answers} RPX para este SBX: vale o mais novo")
         if self.outcome == ORPHAN:
             alerts.append("SBX não carregado")
+        if self.outcome == PROCESSED and self.progress.regenerated_unchanged:
+            alerts.append(f"{self.progress.regenerated_unchanged} regenerado(s) sem correção: a ANS deve rejeitar de novo")
         return alerts
 
     @property
@@ -137,12 +141,15 @@ class CycleRow:
 def cycle_rows(cursor: duckdb.DuckDBPyConnection, today: date) -> list[CycleRow]:
     totals = _totals(cursor)
     rejected = dict(cursor.execute(_REJECTED_RECORDS_SQL).fetchall())
+    progress = pending_progress(cursor)
     rows = []
     for values in cursor.execute(_FILES_SQL).fetchall():
         row = _row(values, today)
         if row.rpx_file_id is not None:
             row.totals = totals.get(row.rpx_file_id, {})
             row.rejected_records = rejected.get(row.rpx_file_id, 0)
+        if row.sbx_file_id is not None:
+            row.progress = progress.get(row.sbx_file_id, PendingProgress())
         rows.append(row)
     return rows
 
