@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bench import data, grid, load, paint, queries
-from bench.generate import DEFAULT_OUT
+from bench.generate import DEFAULT_OUT, generate
 from bench.report import Figure, seconds, table
 
 SECTIONS = ("load", "bar", "review", "grid", "paint")
@@ -47,7 +47,7 @@ def run(options: argparse.Namespace) -> list[Figure]:
     if "load" in wanted:
         figures += load.load_figures(out, paths.cnx_before, records, with_reference=not options.no_reference)
     if "bar" in wanted:
-        bar = data.dataset(out, BAR_RECORDS, 1).cnx_before
+        bar = generate(out / "data", BAR_RECORDS, BAR_RECORDS // 10, 1, {"cnx"}).cnx_before
         figures += _bar(out, bar)
     if "review" in wanted:
         figures += queries.all_figures(out, records)

@@ -23,6 +23,7 @@ from bench.generate import DEFAULT_OUT
 from bench.report import Figure, print_table, seconds, unavailable
 
 PAGE = 19  # rows of the grid at 80x24
+FIRST_ROW = 3  # screen line of the grid's first row (tabs, count line, header above it)
 PAGE_TARGET = 0.050
 END_TARGET = 0.200
 SCREEN_TARGET = 0.150
@@ -95,7 +96,7 @@ def screen_figures(workspace_path: Path, rows: int) -> list[Figure]:
         for _ in range(header.index(SORT_COLUMN) if SORT_COLUMN in header else 0):
             pane.send("Right")
             time.sleep(0.05)
-        sorted_in = pane.key_latency("s", until=f"▲ {SORT_COLUMN}", settle=0.5, timeout=120)
+        sorted_in = pane.key_latency("s", until=f"▲ {SORT_COLUMN}", changed_line=FIRST_ROW, settle=0.5, timeout=120)
         downs = [pane.key_latency("PageDown") for _ in range(7)]
         end = pane.key_latency("End")
         pane.send("q")

@@ -42,19 +42,20 @@ class Pane:
         raise TimeoutError(f"{needle!r} never appeared; screen:\n{self.text()}")
 
     def key_latency(self, *keys: str, until: str | None = None, settle: float = SETTLE_SECONDS,
-                    timeout: float = 30.0) -> float:
-        """Send `keys`; seconds until the screen stops changing (after showing `until`, if given)."""
+                    timeout: float = 30.0, changed_line: int | None = None) -> float:
+        """Send `keys`; seconds until the screen stops changing, once it shows `until` (if given)
+        and line `changed_line` (if given) differs from before."""
         before = self.text()
         sent = time.perf_counter()
         subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-        last_change, current, seen = None, before, until is None
+        last_change, current, seen = None, before, until is None and changed_line is None
         deadline = sent + timeout
         while time.perf_counter() < deadline:
             screen = self.text()
             now = time.perf_counter()
             if screen != current:
                 current, last_change = screen, now
-                seen = seen or until in screen
+                seen = seen or _shows(screen, before, until, changed_line)
             elif seen and last_change is not None and now - last_change > settle:
                 break
             time.sleep(POLL_SECONDS)
@@ -73,3 +74,12 @@ class Pane:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _shows(screen: str, before: str, until: str | None, changed_line: int | None) -> bool:
+    if until is not None and until not in screen:
+        return False
+    if changed_line is not None:
+        old, new = before.splitlines(), screen.splitlines()
+        return len(new) > changed_line and (len(old) <= changed_line or new[changed_line] != old[changed_line])
+    return True
