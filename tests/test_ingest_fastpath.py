@@ -177,6 +177,8 @@ def test_unusual_but_valid_records_load_identically(tmp_path, monkeypatch, spy, 
         ("</beneficiario>", "</beneficiario>solto"),
         ("</beneficiario>", "</beneficiario>\r"),
         ("<sexo>3</sexo>", "<sexo>3</sexo><nome>A</nome>"),
+        ("</beneficiario>", "</beneficiario><beneficiarioExtra/>"),
+        ("</beneficiario>", '</beneficiario><beneficiario cco="1"><beneficiario/></beneficiario>'),
     ],
 )
 def test_what_the_fast_path_cannot_vouch_for_goes_to_the_reference(tmp_path, monkeypatch, spy, old, new):
@@ -275,3 +277,25 @@ def test_without_xml2arrow_the_reference_loads_everything(tmp_path, monkeypatch,
     monkeypatch.setattr(fastpath, "fast_parser", lambda layout: None)
     report = load_file(workspace, write(tmp_path, "c.cnx", cnx(RECORDS)))
     assert report.record_count == 3 and spy.accepted == []
+
+
+@pytest.mark.parametrize("failure", ["import", "mapping"])
+def test_xml2arrow_missing_or_refusing_leaves_the_reference(tmp_path, monkeypatch, spy, workspace, failure):
+    import sys
+
+    import xml2arrow
+
+    if failure == "import":
+        monkeypatch.setitem(sys.modules, "xml2arrow", None)  # `import xml2arrow` now raises ImportError
+    else:
+        def refuse(path):
+            raise xml2arrow.Xml2ArrowError("mapping refused")
+
+        monkeypatch.setattr(xml2arrow, "XmlToArrowParser", refuse)
+    monkeypatch.setenv(fastpath.PARSER_ENV, "fast")
+    fastpath.fast_parser.cache_clear()
+    try:
+        report = load_file(workspace, write(tmp_path, "c.cnx", cnx(RECORDS)))
+    finally:
+        fastpath.fast_parser.cache_clear()
+    assert report.record_count == 3 and report.hash_ok and spy.accepted == []

@@ -19,7 +19,6 @@ from sibtui.catalog import shapes
 from sibtui.catalog.shapes import Node
 from sibtui.catalog.tables import CNX_BENEFICIARIES, Table
 
-WRAPPER_TAG = "c"  # chunks are parsed as <c>records...</c>
 TEXT_PREFIX = "_text_"
 
 
@@ -67,7 +66,7 @@ class RecordLayout:
 
     def fields(self) -> list[tuple[str, str]]:
         """(column, xml path) of every field asked of the fast parser, values first."""
-        base = f"/{WRAPPER_TAG}/{self.tag}"
+        base = f"/{self.tag}"  # a chunk is its records side by side, without a container
         fields = [(column, f"{base}/@{name}") for name, column in self.attribute_columns]
         children: dict[str, str] = {}
         for tag, column in self.direct_leaves:
@@ -86,7 +85,7 @@ class RecordLayout:
             "  trim_text: false",
             "tables:",
             "  - name: records",
-            f"    xml_path: /{WRAPPER_TAG}",
+            "    xml_path: /",
             "    levels: []",
             "    fields:",
         ]
@@ -126,9 +125,8 @@ def cnx_layout() -> RecordLayout:
     return compile_layout(shapes.CNX_BENEFICIARIO, CNX_BENEFICIARIES, "conferencia")
 
 
-@cache
 def config_path(layout: RecordLayout) -> Path:
-    """The layout's YAML written once per process (xml2arrow reads its mapping from a file)."""
+    """The layout's YAML in a temporary file (xml2arrow reads its mapping from a file)."""
     handle = tempfile.NamedTemporaryFile("w", prefix="sibtui-fast-", suffix=".yaml", delete=False)
     with handle:
         handle.write(layout.yaml())
