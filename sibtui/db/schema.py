@@ -28,6 +28,7 @@ from sibtui.catalog.tables import (
     Table,
 )
 from sibtui.compare.changes import changes_between_sql, changes_view_sql
+from sibtui.compare.pending import SBX_CNS_PENDING_SQL
 from sibtui.compare.snapshots import SNAPSHOTS_VIEW_SQL
 from sibtui.cycle.pairing import VIEWS as CYCLE_VIEWS
 from sibtui.db.identifiers import quote  # noqa: F401 (re-exported: callers import it from here)
@@ -189,7 +190,7 @@ def _publish_catalog(connection: duckdb.DuckDBPyConnection) -> None:
 def _create_derived_views(connection: duckdb.DuckDBPyConnection) -> None:
     for statement in (
         FILE_MOMENTS_SQL, SNAPSHOTS_VIEW_SQL, changes_view_sql(), changes_between_sql(), *CYCLE_VIEWS,
-        *rules_ddl.views_sql(),
+        SBX_CNS_PENDING_SQL, *rules_ddl.views_sql(),
     ):
         connection.execute(statement)
 

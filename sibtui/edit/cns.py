@@ -2,9 +2,10 @@
 
 The source is, per registro ANS, the newest loaded CNX (by `file_moments`). It fills:
 
-- SBX inclusões (matched by `codigoBeneficiario`) whose CNS is absent or differs;
-- SBX retificações (matched by CCO) that send a CNS different from ANS's (one that sends
-  none is left alone: leaving CNS out of a retificação means "do not change it");
+- the SBX movements of `sbx_cns_pending` (`sibtui.compare.pending`: inclusões through the
+  CCO their RPX assigned, retificações that send a CNS different from ANS's; one that sends
+  none is left alone: leaving CNS out of a retificação means "do not change it") — the same
+  list the conference comparison shows as pending work;
 - records of older conferences (matched by CCO) whose CNS is absent or differs, so the
   analyst's copy of ANS's view agrees with the newest one.
 
@@ -29,32 +30,20 @@ WITH newest AS (
     QUALIFY row_number() OVER (PARTITION BY registroANS ORDER BY moment DESC NULLS LAST, file_id DESC) = 1
 ),
 held AS (
-    SELECT n.registroANS, n.file_id AS cnx_file_id, trim(c.cco) AS cco,
-           trim(c.codigoBeneficiario) AS codigo, trim(c.cns) AS cns
+    SELECT n.registroANS, n.file_id AS cnx_file_id, trim(c.cco) AS cco, trim(c.cns) AS cns
     FROM cnx_beneficiaries c JOIN newest n ON n.file_id = c.file_id
     WHERE trim(c.cns) <> ''
 ),
 by_cco AS (
     SELECT registroANS, cco, any_value(cnx_file_id) AS cnx_file_id, min(cns) AS cns
     FROM held GROUP BY ALL HAVING count(DISTINCT cns) = 1
-),
-by_codigo AS (
-    SELECT registroANS, codigo, min(cns) AS cns
-    FROM held WHERE codigo IS NOT NULL GROUP BY ALL HAVING count(DISTINCT cns) = 1
 )
 """
 
 _CANDIDATES_SQL = _SOURCES_SQL + """
-SELECT 'sbx_movements' AS table_name, m.movement, m.file_id, m.record_no, m.cns AS old, s.cns AS new
-FROM sbx_movements_current m JOIN files f ON f.file_id = m.file_id
-JOIN by_codigo s ON s.registroANS = f.registroANS AND s.codigo = trim(m.codigoBeneficiario)
-WHERE m.movement = 'inclusao' AND m.cns IS DISTINCT FROM s.cns {sbx_filter}
-UNION ALL
-SELECT 'sbx_movements', m.movement, m.file_id, m.record_no, m.cns, s.cns
-FROM sbx_movements_current m JOIN files f ON f.file_id = m.file_id
-JOIN by_cco s ON s.registroANS = f.registroANS AND s.cco = trim(m.cco)
-WHERE m.movement <> 'inclusao' AND list_contains(?, m.movement) AND m.cns IS NOT NULL
-  AND m.cns IS DISTINCT FROM s.cns {sbx_filter}
+SELECT 'sbx_movements' AS table_name, m.movement, m.file_id, m.record_no, m.cns AS old, p.cnx_cns AS new
+FROM sbx_cns_pending p JOIN sbx_movements_current m USING (file_id, record_no)
+WHERE list_contains(?, m.movement) {sbx_filter}
 UNION ALL
 SELECT 'cnx_beneficiaries', NULL, c.file_id, c.record_no, c.cns, s.cns
 FROM cnx_beneficiaries_current c JOIN files f ON f.file_id = c.file_id
