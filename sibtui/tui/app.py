@@ -48,12 +48,16 @@ class SibApp(App[int]):
         Binding("f1,question_mark", "help", "Ajuda", id="app.help"),
         Binding("ctrl+p", "command_palette", "Paleta", show=False, priority=True, id="app.palette"),
         Binding("escape", "cancel_jobs", "Cancelar", id="app.cancel"),
+        Binding("u", "undo", "Desfazer", show=False, id="app.undo"),
+        Binding("U", "redo", "Refazer", show=False, id="app.redo"),
+        Binding("f4", "pending", "Alterações pendentes", show=False, id="app.pending"),
         Binding("ctrl+t", "change_theme", "Tema", show=False, id="app.theme"),
         Binding("q", "quit", "Sair", show=False, id="app.quit"),
     ]
 
     data_version: reactive[int] = reactive(0)
     load_state: reactive[LoadState | None] = reactive(None)
+    pending: reactive[tuple[int, int]] = reactive((0, 0))  # (fields, records) edited and not yet sent
 
     def __init__(
         self,
@@ -110,6 +114,7 @@ class SibApp(App[int]):
 
     def _workspace_opened(self, workspace, file_count: int) -> None:
         self.workspace = workspace
+        self._count_pending()
         files = self.files or (self.fallback_files if file_count == 0 else [])
         if not files:
             self._go_home(file_count)
@@ -198,11 +203,64 @@ class SibApp(App[int]):
             self.call_from_thread(self.jobs.finish, job)
         self.call_from_thread(self._file_done)
 
+    # -- edits -------------------------------------------------------------------------------
+
+    def edits_changed(self) -> None:
+        """An edit, bulk edit, undo or redo was committed: screens re-read, findings follow."""
+        self.data_version += 1
+        self._count_pending()
+        self.run_checks()
+
+    @work(thread=True, exclusive=True, group="pending-count")
+    def _count_pending(self) -> None:
+        from sibtui.edit.pending import pending_count
+
+        cursor = self.new_cursor()
+        try:
+            counts = pending_count(cursor)
+        finally:
+            cursor.close()
+        self.call_from_thread(setattr, self, "pending", counts)
+
+    def action_undo(self) -> None:
+        self._undo_or_redo("undo")
+
+    def action_redo(self) -> None:
+        self._undo_or_redo("redo")
+
+    @work(thread=True, group="undo")
+    def _undo_or_redo(self, which: str) -> None:
+        from sibtui.edit import editor
+
+        cursor = self.new_cursor()
+        try:
+            result = getattr(editor, which)(cursor)
+        except SibError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        finally:
+            cursor.close()
+        if result is None:
+            self.call_from_thread(self.notify, "nada a desfazer" if which == "undo" else "nada a refazer", timeout=3)
+            return
+        fields = len(result.changes)
+        verb = "desfeita" if which == "undo" else "refeita"
+        self.call_from_thread(self.notify, f"ação {verb}: {fields} campo{'s' if fields != 1 else ''}", timeout=3)
+        self.call_from_thread(self.edits_changed)
+
+    def action_pending(self) -> None:
+        from sibtui.tui.screens.pending import PendingScreen
+
+        if not isinstance(self.screen, PendingScreen):
+            self.push_screen(PendingScreen(self.current_mode))
+
     # -- keys and palette --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_jobs":
             return bool(self.jobs)
+        if action in {"undo", "redo", "pending"}:
+            return self.workspace is not None
         return True
 
     def action_cancel_jobs(self) -> None:

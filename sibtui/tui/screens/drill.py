@@ -39,6 +39,7 @@ class DrillScreen(Screen):
         panel = self.query_one("#drill-grid", GridPanel)
         panel.show(self.spec)
         panel.grid.focus()
+        self.watch(self.app, "data_version", lambda _: panel.reload(), init=False)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -31,6 +31,11 @@ def open_record(screen: Screen, row: dict, table_hint: str | None) -> None:
     RecordScreen.open_from_row(screen, row, table_hint)
 
 
+def edit_cell(screen: Screen, row: dict, column: str, table_hint: str | None) -> None:
+    """Resolve the record of a grid row (in a worker) and open the editor on `column`."""
+    screen.run_worker(lambda: _resolve_for_edit(screen, row, column, table_hint), thread=True, group="record-resolve")
+
+
 class RecordScreen(Screen):
     CSS_PATH = "record_view.tcss"
     BINDINGS = [
@@ -40,6 +45,7 @@ class RecordScreen(Screen):
         Binding("l", "show_tab('sides')", "Lado a lado", show=False, id="record.sides"),
         Binding("a", "show_tab('problems')", "RPX e achados", show=False, id="record.problems"),
         Binding("m", "show_tab('conference')", "Antes e depois", show=False, id="record.conference"),
+        Binding("e", "edit", "Editar", id="record.edit"),
         Binding("y", "copy_value", "Copiar valor", id="record.copy_value"),
         Binding("Y", "copy_record", "Copiar registro", show=False, id="record.copy_record"),
     ]
@@ -49,6 +55,7 @@ class RecordScreen(Screen):
         self.key = (table, file_id, record_no)
         self.conference = conference
         self.detail: RecordDetail | None = None
+        self.edited: dict[str, str | None] = {}  # field -> loaded value, for the fields changed
 
     @staticmethod
     def open_from_row(screen: Screen, row: dict, table_hint: str | None) -> None:
@@ -82,11 +89,13 @@ class RecordScreen(Screen):
 
     @work(thread=True, exclusive=True, group="record-load")
     def _load(self) -> None:
+        from sibtui.query.edited import edited_originals
         from sibtui.query.records import record_detail
 
         cursor = self.app.new_cursor()
         try:
             detail = record_detail(cursor, *self.key)
+            edited = edited_originals(cursor, *self.key)
             conference = None
             if self.conference is not None:
                 from sibtui.query.changes_overview import conference_lines
@@ -94,7 +103,7 @@ class RecordScreen(Screen):
                 conference = conference_lines(cursor, self.conference)
         finally:
             cursor.close()
-        self.app.call_from_thread(self._show, detail)
+        self.app.call_from_thread(self._show, detail, edited)
         if conference is not None:
             self.app.call_from_thread(self._show_conference, conference)
 
@@ -111,12 +120,13 @@ class RecordScreen(Screen):
         first_changed = next((index for index, line in enumerate(lines) if line.changed), 0)
         self.call_after_refresh(table.move_cursor, row=first_changed)  # once laid out: scroll only if needed
 
-    def _show(self, detail: RecordDetail | None) -> None:
+    def _show(self, detail: RecordDetail | None, edited: dict[str, str | None]) -> None:
         title = self.query_one("#record-title", Static)
         if detail is None:
             title.update("registro não encontrado (o workspace mudou?)")
             return
         self.detail = detail
+        self.edited = edited
         line = f" · linha {detail.line}" if detail.line else ""
         title.update(Text(detail.title + line, style="bold"))
         self._fill_fields(detail)
@@ -126,6 +136,7 @@ class RecordScreen(Screen):
 
     def _fill_fields(self, detail: RecordDetail) -> None:
         table = self.query_one("#record-fields", DataTable)
+        row = table.cursor_row
         table.clear(columns=True)
         table.add_column("Campo", width=32)
         table.add_column("Valor", width=26)
@@ -134,8 +145,14 @@ class RecordScreen(Screen):
         for field in detail.fields:
             label = Text(field.label)
             label.append(f" {field.name}", style="dim")
-            table.add_row(label, value_text(field.value, field.value_label), problems.get(field.name, Text()),
-                          key=field.name)
+            value = value_text(field.value, field.value_label)
+            if field.name in self.edited:
+                label.stylize("bold yellow")
+                value = Text("✎ ", style="bold yellow").append_text(value)
+                value.append_text(Text("  era ", style="dim").append_text(value_text(self.edited[field.name])))
+            table.add_row(label, value, problems.get(field.name, Text()), key=field.name)
+        if row:
+            table.move_cursor(row=min(row, table.row_count - 1))
 
     def _fill_sides(self, detail: RecordDetail) -> None:
         sources = Text()
@@ -176,6 +193,17 @@ class RecordScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_edit(self) -> None:
+        from sibtui.tui.screens.edit_field import EditFieldScreen
+
+        name = self.current_field
+        if self.detail is None or name is None:
+            return
+        field = next(field for field in self.detail.fields if field.name == name)
+        where = f"{self.detail.title}"
+        screen = EditFieldScreen(self.key[0], self.key[1], self.key[2], name, field.value, where)
+        self.app.push_screen(screen, lambda saved: self._load() if saved else None)
 
     def action_copy_value(self) -> None:
         name = self.current_field
@@ -222,6 +250,33 @@ def conference_title(ref: ConferenceRef) -> Text:
     elif ref.older_record_no is not None:
         text.append("  ● = alterado", style="bold yellow")
     return text
+
+
+def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | None) -> None:
+    from sibtui.catalog.tables import TABLES_BY_NAME
+    from sibtui.query.records import resolve_record
+
+    cursor = screen.app.new_cursor()
+    try:
+        key = resolve_record(cursor, row, table_hint)
+        current = None
+        if key is not None and column in TABLES_BY_NAME[key[0]].value_columns:
+            found = cursor.execute(f'SELECT "{column}" FROM "{key[0]}_current" WHERE file_id = ? AND record_no = ?',
+                                   [key[1], key[2]]).fetchall()
+            current = found[0][0] if found else None
+    finally:
+        cursor.close()
+    if key is None:
+        screen.app.call_from_thread(screen.notify, "esta linha não é um registro de SBX ou CNX", severity="warning")
+        return
+    if column not in TABLES_BY_NAME[key[0]].value_columns:
+        screen.app.call_from_thread(screen.notify, f"{column} não é um campo do registro: escolha a coluna do campo",
+                                    severity="warning", markup=False)
+        return
+    from sibtui.tui.screens.edit_field import EditFieldScreen
+
+    where = f"{key[0]} · arquivo {key[1]} · registro {key[2]}"
+    screen.app.call_from_thread(screen.app.push_screen, EditFieldScreen(*key, column, current, where))
 
 
 def _side(value: str | None, style: str) -> Text:

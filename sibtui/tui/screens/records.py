@@ -37,7 +37,10 @@ class RecordsScreen(ModeScreen):
 
     def refresh_data(self) -> None:
         grid = self.panel.grid
-        self.panel.show(grid.spec if grid.spec is not None else table_spec(self.table))
+        if grid.spec is not None:
+            self.panel.reload()  # an edit or new findings: same rows, same place
+            return
+        self.panel.show(table_spec(self.table))
         grid.focus()
 
     def action_switch_table(self) -> None:

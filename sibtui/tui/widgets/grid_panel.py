@@ -1,5 +1,6 @@
 """A paged grid with what every grid offers: a truthful count line, the filter bar,
-`/` search with next/previous, and export. Records, drill-downs and SQL results use it."""
+`/` search with next/previous, export, and edits (`e` the cell under the cursor, `b` a bulk
+action on every record listed). Records, drill-downs and SQL results use it."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ class GridPanel(Vertical):
 
     BINDINGS = [
         Binding("f", "filter", "Filtrar", id="grid.filter"),
-        Binding("slash", "search", "Buscar", id="grid.search"),
+        Binding("e", "edit", "Editar", id="grid.edit"),
+        Binding("b", "bulk", "Ação em lote", show=False, id="grid.bulk"),
+        Binding("slash", "search", "Buscar", show=False, id="grid.search"),
         Binding("n", "search_next", "Próxima", show=False, id="grid.search_next"),
         Binding("N", "search_previous", "Anterior", show=False, id="grid.search_previous"),
         Binding("x", "export", "Exportar", id="grid.export"),
@@ -47,6 +50,7 @@ class GridPanel(Vertical):
 
     def on_mount(self) -> None:
         self.prompt.display = False
+        self.watch(self.app, "pending", lambda _: self._update_status(), init=False)
 
     @property
     def grid(self) -> PagedGrid:
@@ -60,12 +64,35 @@ class GridPanel(Vertical):
         self.grid.show(spec)
         self._update_status()
 
+    def reload(self) -> None:
+        """The data changed (an edit, an undo, new findings): read again, keep the place."""
+        self.grid.reload()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_prompt":
             return self._prompt_mode is not None
         if action in {"filter", "search", "search_next", "search_previous", "export"}:
             return self.grid.view is not None
+        if action in {"edit", "bulk"}:
+            return records_listed(self.grid)
         return True
+
+    # -- edits -----------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        from sibtui.tui.screens.record_view import edit_cell
+
+        row, column = self.grid.current_row(), self.grid.current_column
+        if row is not None and column is not None:
+            edit_cell(self.screen, row, column, record_table(self.grid))
+
+    def action_bulk(self) -> None:
+        from sibtui.tui.screens.bulk import BulkScreen
+
+        view = self.grid.view
+        if view is not None and records_listed(self.grid):
+            sql, parameters = view.ordered_sql()
+            self.app.push_screen(BulkScreen(sql, parameters, view.total, view.spec.title or "registros"))
 
     # -- filter and search -----------------------------------------------------------------
 
@@ -188,6 +215,18 @@ class GridPanel(Vertical):
             self.app.call_from_thread(self.app.jobs.finish, job)
 
 
+def record_table(grid: PagedGrid) -> str | None:
+    from sibtui.query.edited import record_table as table_of
+
+    return table_of(grid.spec.relation if grid.spec else None)
+
+
+def records_listed(grid: PagedGrid) -> bool:
+    """Whether the grid's rows name SBX/CNX records (`file_id`, `record_no`) to edit."""
+    view = grid.view
+    return view is not None and view.total > 0 and {"file_id", "record_no"} <= set(view.column_names)
+
+
 def status_line(grid: PagedGrid) -> Text:
     """"SBX movimentos  1–20 de 1.204.311 (filtrado) · linha 3 · filtro: … · ordem: nome ▲"."""
     spec = grid.spec
@@ -211,4 +250,8 @@ def status_line(grid: PagedGrid) -> Text:
         text.append(f" · ordem: {sort.column} {'▼' if sort.descending else '▲'}")
     if total:
         text.append(f" · linha {format_count(grid.cursor_row + 1)}")
+    fields, _ = getattr(grid.app, "pending", (0, 0))
+    if fields:
+        word = "alteração" if fields == 1 else "alterações"
+        text.append(f" · ✎ {format_count(fields)} {word} (F4)", style="yellow")
     return text

@@ -46,6 +46,7 @@ class PagedGrid(ScrollView, can_focus=True):
         "paged-grid--cursor",
         "paged-grid--cursor-row",
         "paged-grid--marker",
+        "paged-grid--edited",
     }
     BINDINGS = [
         Binding("up,k", "cursor_up", "Subir", show=False, id="grid.up"),
@@ -100,14 +101,16 @@ class PagedGrid(ScrollView, can_focus=True):
             self.position = position
 
     class _Prepared(Message):
-        def __init__(self, token: int, view: PagedView, first_page: list[tuple]) -> None:
+        def __init__(self, token: int, view: PagedView, first_page: list[tuple], edited: set,
+                     place: tuple[int, int, float] | None) -> None:
             super().__init__()
-            self.token, self.view, self.first_page = token, view, first_page
+            self.token, self.view, self.first_page, self.edited, self.place = token, view, first_page, edited, place
 
     class _Fetched(Message):
-        def __init__(self, token: int, page: int, rows: list[tuple] | None, error: str | None = None) -> None:
+        def __init__(self, token: int, page: int, rows: list[tuple] | None, error: str | None = None,
+                     edited: set | None = None) -> None:
             super().__init__()
-            self.token, self.page, self.rows, self.error = token, page, rows, error
+            self.token, self.page, self.rows, self.error, self.edited = token, page, rows, error, edited or set()
 
     def __init__(self, cursor_factory: CursorFactory, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
@@ -123,6 +126,7 @@ class PagedGrid(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._offsets: list[int] = []
         self._numeric: list[bool] = []
+        self._edited: set[tuple[int, int, str]] = set()  # (file_id, record_no, column) the analyst changed
 
     # -- public API ------------------------------------------------------------------------
 
@@ -134,13 +138,21 @@ class PagedGrid(ScrollView, can_focus=True):
     def preparing(self) -> bool:
         return self.spec is not None and self.view is None and not self.message
 
-    def show(self, spec: GridSpec) -> None:
-        """Prepare `spec` in a worker; the old rows stay until the new ones are ready."""
+    def show(self, spec: GridSpec, keep_place: bool = False) -> None:
+        """Prepare `spec` in a worker; the old rows stay until the new ones are ready.
+
+        With `keep_place`, the cursor and the scroll come back where they were (a reload)."""
+        place = (self.cursor_row, self.cursor_column, self.scroll_offset.y) if keep_place else None
         self._token += 1
         self.spec = spec
         self.message = ""
-        self._prepare(self._token, spec)
+        self._prepare(self._token, spec, place)
         self.refresh()
+
+    def reload(self) -> None:
+        """Read the same spec again (the data changed: an edit, an undo), keeping the place."""
+        if self.spec is not None:
+            self.show(self.spec, keep_place=True)
 
     def show_view(self, view: PagedView, first_page: list[tuple]) -> None:
         """Show a view prepared elsewhere (the SQL screen runs its own query worker)."""
@@ -183,32 +195,35 @@ class PagedGrid(ScrollView, can_focus=True):
     # -- workers (thread; they talk back by messages only) -------------------------------
 
     @work(thread=True, exclusive=True, group="grid-prepare")
-    def _prepare(self, token: int, spec: GridSpec) -> None:
+    def _prepare(self, token: int, spec: GridSpec, place: tuple[int, int, float] | None = None) -> None:
         from sibtui.errors import SibError
         from sibtui.query.paging import open_view
 
         cursor = self._cursor_factory()
         try:
             view = open_view(cursor, spec)
-            first = view.window(cursor, 0, PAGE_ROWS)
+            first_page = place[0] // PAGE_ROWS if place else 0
+            first = view.window(cursor, first_page * PAGE_ROWS, PAGE_ROWS)
+            edited = _edited_in(cursor, view, first)
         except SibError as error:
             self.post_message(self._Fetched(token, -1, None, str(error)))
             return
         finally:
             cursor.close()
-        self.post_message(self._Prepared(token, view, first))
+        self.post_message(self._Prepared(token, view, first, edited, place))
 
     @work(thread=True, group="grid-fetch")
     def _fetch(self, token: int, view: PagedView, page: int) -> None:
         cursor = self._cursor_factory()
         try:
             rows = view.window(cursor, page * PAGE_ROWS, PAGE_ROWS)
+            edited = _edited_in(cursor, view, rows)
         except Exception as error:  # a failed window must never kill the console
             self.post_message(self._Fetched(token, page, None, str(error).splitlines()[0]))
             return
         finally:
             cursor.close()
-        self.post_message(self._Fetched(token, page, rows))
+        self.post_message(self._Fetched(token, page, rows, edited=edited))
 
     @work(thread=True, exclusive=True, group="grid-find")
     def _find(self, token: int, view: PagedView, text: str, start: int, backwards: bool) -> None:
@@ -231,7 +246,7 @@ class PagedGrid(ScrollView, can_focus=True):
     def _on_prepared(self, message: _Prepared) -> None:
         message.stop()
         if message.token == self._token:
-            self._adopt(message.view, message.first_page)
+            self._adopt(message.view, message.first_page, message.edited, message.place)
 
     @on(_Fetched)
     def _on_fetched(self, message: _Fetched) -> None:
@@ -245,6 +260,7 @@ class PagedGrid(ScrollView, can_focus=True):
             self.post_message(self.Failed(self, message.error))
             return
         self._store(message.page, message.rows or [])
+        self._edited |= message.edited
         self.refresh()
         self._after_move()
         self._pump()
@@ -256,16 +272,19 @@ class PagedGrid(ScrollView, can_focus=True):
 
     # -- preparing and caching -----------------------------------------------------------
 
-    def _adopt(self, view: PagedView, first_page: list[tuple]) -> None:
+    def _adopt(self, view: PagedView, first_page: list[tuple], edited: set | None = None,
+               place: tuple[int, int, float] | None = None) -> None:
         self._release_view()
         self.view = view
         self.message = ""
         self._pages.clear()
-        self._store(0, first_page)
+        self._edited = set(edited or ())
+        row, column, scroll_y = place or (0, 0, 0)
+        self._store(row // PAGE_ROWS, first_page)
         self._measure(view, first_page)
-        self.cursor_row = 0
-        self.cursor_column = 0
-        self.scroll_to(0, 0, animate=False)
+        self.cursor_row = max(0, min(row, view.total - 1))
+        self.cursor_column = min(column, max(len(view.columns) - 1, 0))
+        self.scroll_to(self.scroll_offset.x if place else 0, scroll_y, animate=False)
         self.refresh()
         self.post_message(self.Ready(self))
         self._after_move()
@@ -275,7 +294,18 @@ class PagedGrid(ScrollView, can_focus=True):
             self._close_view(self.view)
         self.view = None
         self._pages.clear()
+        self._edited = set()
         self._fetching = False
+
+    def is_edited(self, position: int, column: str) -> bool:
+        """Whether the value at `position`, `column` is one the analyst changed."""
+        values = self._row(position)
+        if values is None or not self._edited or self.view is None:
+            return False
+        names = self.view.column_names
+        if "file_id" not in names or "record_no" not in names:
+            return False
+        return (values[names.index("file_id")], values[names.index("record_no")], column) in self._edited
 
     def _measure(self, view: PagedView, sample: list[tuple]) -> None:
         widths = []
@@ -372,16 +402,29 @@ class PagedGrid(ScrollView, can_focus=True):
         if values is None:
             return Strip([Segment(" …", row_style)])
         marker = self.get_component_rich_style("paged-grid--marker")
+        edited_style = self.get_component_rich_style("paged-grid--edited")
         cursor_style = base + self.get_component_rich_style("paged-grid--cursor")
+        edited = self._edited_columns(values)
         segments = []
         for index, (value, width) in enumerate(zip(values, self._widths)):
             style = cursor_style if on_cursor and index == self.cursor_column else row_style
             if value is None or value == "":
                 style = style + marker
+            if index in edited:
+                style = style + edited_style
             text = cell_text(value)
             segments.append(Segment(_fit(text, width, self._numeric[index] and value is not None), style))
             segments.append(Segment(" ", row_style))
         return Strip(segments)
+
+    def _edited_columns(self, values: tuple) -> set[int]:
+        if not self._edited or self.view is None:
+            return set()
+        names = self.view.column_names
+        if "file_id" not in names or "record_no" not in names:
+            return set()
+        key = (values[names.index("file_id")], values[names.index("record_no")])
+        return {index for index, name in enumerate(names) if (*key, name) in self._edited}
 
     def on_focus(self) -> None:
         self.refresh()
@@ -475,6 +518,18 @@ class PagedGrid(ScrollView, can_focus=True):
         self.refresh()
         self._pump()
         self.post_message(self.Moved(self))
+
+
+def _edited_in(cursor, view: PagedView, rows: list[tuple]) -> set[tuple[int, int, str]]:
+    """The edited values among `rows` of a record grid (nothing for other grids)."""
+    from sibtui.query.edited import edited_cells, record_table
+
+    table = record_table(view.spec.relation)
+    names = view.column_names
+    if table is None or "file_id" not in names or "record_no" not in names:
+        return set()
+    file_index, record_index = names.index("file_id"), names.index("record_no")
+    return edited_cells(cursor, table, [(row[file_index], row[record_index]) for row in rows])
 
 
 def _fit(text: str, width: int, right: bool) -> str:

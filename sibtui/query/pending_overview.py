@@ -1,0 +1,28 @@
+"""Grids of the edit workflow (UI-free): the pending changes before regenerating, and what
+a regenerated file carries against the loaded values. Both read `sibtui.edit`."""
+
+from __future__ import annotations
+
+from sibtui.query.spec import GridSpec
+
+PENDING_LEADING = ("record_key", "field", "original", "current", "reason", "movement", "table_name",
+                   "file_id", "record_no")
+DIFF_LEADING = ("output_name", "position", "record_key", "field", "original", "corrected", "why", "reason")
+
+
+def pending_spec() -> GridSpec:
+    """Every pending change, old -> new, one row per record and field."""
+    from sibtui.edit.pending import pending_sql
+
+    return GridSpec(sql=pending_sql(), title="Alterações pendentes", hidden_columns=("edit_id",),
+                    leading_columns=PENDING_LEADING)
+
+
+def diff_spec(regeneration_ids: list[int]) -> GridSpec:
+    """Original versus corrected value of every field the regenerated files changed."""
+    from sibtui.edit.diff import _DIFF_SQL
+
+    ids = ", ".join(str(int(regeneration_id)) for regeneration_id in regeneration_ids) or "NULL"
+    sql = _DIFF_SQL.replace("c.regeneration_id = ?", f"c.regeneration_id IN ({ids})")
+    return GridSpec(sql=sql, title="SBX regenerados: original × corrigido",
+                    hidden_columns=("regeneration_id", "edit_id"), leading_columns=DIFF_LEADING)

@@ -1,0 +1,193 @@
+"""A bulk action on every record a grid lists (by an error code, a rule or a filter): set a
+field, fill the CNS from the newest CNX, or clean the names (trim, upper-case, accents).
+
+The action first runs as a dry run and shows old -> new, what the field rules refuse and
+the warnings; Enter confirms and it is written as one journal action (one transaction),
+so one undo reverts all of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sibtui.errors import SibError
+from sibtui.output import format_count
+from sibtui.tui.cells import visible
+
+PREVIEW_LINES = 12
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    key: str
+    title: str
+    operations: tuple[str, ...] = ()  # clean-ups of sibtui.edit.transforms
+
+
+ACTIONS: tuple[BulkAction, ...] = (
+    BulkAction("set", "Definir um campo (campo = valor)"),
+    BulkAction("fill-cns", "Preencher o CNS com o da CNX mais recente"),
+    BulkAction("trim", "Nomes: tirar espaços das pontas", ("trim",)),
+    BulkAction("upper", "Nomes: maiúsculas", ("upper",)),
+    BulkAction("remove-accents", "Nomes: remover acentos", ("remove-accents",)),
+)
+
+
+class BulkScreen(ModalScreen[bool]):
+    CSS_PATH = "bulk.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancelar", id="bulk.cancel"),
+        Binding("enter", "confirm", "Gravar", id="bulk.confirm"),
+    ]
+
+    def __init__(self, sql: str, parameters: list, total: int, title: str) -> None:
+        super().__init__()
+        self.sql, self.parameters, self.total, self.title_text = sql, parameters, total, title
+        self.action: BulkAction | None = None
+        self.assignment: tuple[str, str | None] | None = None
+        self.preview = None  # the dry run's EditResult, waiting for Enter
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="bulk-dialog"):
+            yield Label(f"Ação em lote: {format_count(self.total)} linhas de {self.title_text}", id="bulk-title",
+                        markup=False)
+            yield OptionList(*(Option(action.title, id=action.key) for action in ACTIONS), id="bulk-actions")
+            yield Input(placeholder="campo = valor (vazio remove o elemento)", id="bulk-assignment")
+            with VerticalScroll(id="bulk-preview-scroll"):
+                yield Static("", id="bulk-preview", markup=False)
+            yield Static(Text("Enter escolhe · Esc cancela", style="dim"), id="bulk-hint", markup=False)
+
+    def on_mount(self) -> None:
+        from sibtui.edit.ddl import editable_columns
+
+        assignment = self.query_one("#bulk-assignment", Input)
+        names = sorted({c for table in ("sbx_movements", "cnx_beneficiaries") for c in editable_columns(table)})
+        assignment.suggester = SuggestFromList([f"{name} = " for name in names], case_sensitive=False)
+        assignment.display = False
+        self.query_one("#bulk-preview-scroll").display = False
+        self.query_one("#bulk-actions", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#bulk-actions")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.action = next(action for action in ACTIONS if action.key == event.option.id)
+        if self.action.key == "set":
+            assignment = self.query_one("#bulk-assignment", Input)
+            assignment.display = True
+            assignment.focus()
+            self._hint("escreva campo = valor e Enter para ver o que muda · Esc cancela")
+            return
+        self._plan()
+
+    @on(Input.Submitted, "#bulk-assignment")
+    def _assigned(self, event: Input.Submitted) -> None:
+        event.stop()
+        column, sep, value = event.value.partition("=")
+        if not sep or not column.strip():
+            self._hint("escreva campo = valor, por exemplo: cns = 123456789012345", style="bold red")
+            return
+        self.assignment = (column.strip(), value.strip() or None)
+        self._plan()
+
+    def _plan(self) -> None:
+        self._hint("calculando o que muda…")
+        self._run(self.action, self.assignment, dry_run=True)
+
+    @work(thread=True, exclusive=True, group="bulk")
+    def _run(self, action: BulkAction, assignment: tuple[str, str | None] | None, dry_run: bool) -> None:
+        cursor = self.app.new_cursor()
+        try:
+            refs = cursor.sql(f"SELECT DISTINCT file_id, record_no FROM ({self.sql})",
+                              params=self.parameters or None).to_arrow_table()
+            result = _apply(cursor, action, assignment, refs, dry_run, self.app.today())
+        except SibError as error:
+            self.app.call_from_thread(self._hint, visible(str(error)), "bold red")
+            return
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._previewed if dry_run else self._applied, result)
+
+    def _previewed(self, result) -> None:
+        self.preview = result
+        scroll = self.query_one("#bulk-preview-scroll")
+        scroll.display = True
+        self.query_one("#bulk-preview", Static).update(preview_text(result))
+        self.query_one("#bulk-actions").display = False
+        self.query_one("#bulk-assignment").display = False
+        scroll.focus()
+        self.refresh_bindings()
+        if result.changes:
+            self._hint("Enter grava (uma ação: u desfaz tudo) · Esc cancela", style="bold")
+        else:
+            self._hint("nada a mudar · Esc fecha")
+
+    def _applied(self, result) -> None:
+        self.notify(f"{format_count(result.changed_records)} registros alterados "
+                    f"({format_count(len(result.changes))} campos) · u desfaz", timeout=5)
+        self.app.edits_changed()
+        self.dismiss(True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm":
+            return self.preview is not None and bool(self.preview.changes)
+        return True
+
+    def action_confirm(self) -> None:
+        """Enter on the preview writes it (the option list and the input take their own Enter)."""
+        if self.preview is not None and self.action is not None:
+            self._hint("gravando…")
+            self._run(self.action, self.assignment, dry_run=False)
+            self.preview = None
+            self.refresh_bindings()
+
+    def _hint(self, message: str, style: str = "dim") -> None:
+        self.query_one("#bulk-hint", Static).update(Text(message, style=style))
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def _apply(cursor, action: BulkAction, assignment, refs, dry_run: bool, today):
+    from sibtui.edit import editor
+    from sibtui.edit.cns import fill_cns
+
+    options = {"dry_run": dry_run, "today": today}
+    if action.key == "set":
+        column, value = assignment
+        return editor.bulk_set(cursor, refs, column, value, **options)
+    if action.key == "fill-cns":
+        return fill_cns(cursor, refs, **options)
+    return editor.clean_up(cursor, refs, action.operations, **options)
+
+
+def preview_text(result) -> Text:
+    """How many records change, the first old -> new, what the rules refuse, the warnings."""
+    text = Text(f"{format_count(result.changed_records)} registros mudam ({format_count(len(result.changes))} campos)",
+                style="bold")
+    text.append(f" · {format_count(result.unchanged)} já estavam assim · {format_count(len(result.refused))} recusados"
+                f" · {format_count(len(result.warnings))} avisos")
+    if result.not_applicable:
+        text.append(f" · {format_count(result.not_applicable)} sem esse campo")
+    for change in result.changes[:PREVIEW_LINES]:
+        text.append(f"\n{change.ref} {change.field}: ")
+        text.append(visible(change.old) if change.old is not None else "ausente", style="red")
+        text.append(" → ")
+        text.append(visible(change.new) if change.new is not None else "ausente", style="green")
+    if len(result.changes) > PREVIEW_LINES:
+        text.append(f"\n… e mais {format_count(len(result.changes) - PREVIEW_LINES)}", style="dim")
+    for refusal in result.refused[:PREVIEW_LINES]:
+        reasons = "; ".join(problem.message for problem in refusal.problems) or "não pode ser removido"
+        text.append(f"\n✗ {refusal.ref} {refusal.field} = {visible(refusal.value or '')}: {visible(reasons)}",
+                    style="red")
+    for ref, problem in result.warnings[:PREVIEW_LINES]:
+        text.append(f"\n⚠ {ref} {problem.field}: {visible(problem.message)}", style="yellow")
+    return text

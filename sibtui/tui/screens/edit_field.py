@@ -1,0 +1,146 @@
+"""Edit one field of one record: checked as you type by the checker's own field rules
+(check digits, domains, sizes), the rule's message under the value, Enter saves.
+
+An error-severity problem refuses the value; Enter a second time on the same value saves
+it anyway (forced, and the journal says so). Warnings are shown and never block. An empty
+value removes the element. Each save is one journal action in its own transaction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from sibtui.tui.cells import value_text, visible
+
+if TYPE_CHECKING:
+    from sibtui.edit.validation import ValueCheck
+
+
+class EditFieldScreen(ModalScreen[bool]):
+    """Dismisses with True when the value was saved."""
+
+    CSS_PATH = "edit_field.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancelar", id="edit.cancel")]
+
+    def __init__(self, table: str, file_id: int, record_no: int, column: str, current: str | None,
+                 where: str = "") -> None:
+        super().__init__()
+        self.table, self.column, self.current, self.where = table, column, current, where
+        self.ref_key = (file_id, record_no)
+        self._armed_value: str | None = None  # a refused value the analyst may save anyway
+
+    def compose(self) -> ComposeResult:
+        from sibtui.catalog.fields import FIELDS
+
+        catalogued = FIELDS.get(self.column)
+        label = catalogued.label if catalogued else self.column
+        with Vertical(id="edit-dialog"):
+            yield Label(f"Editar {label} ({self.column})", id="edit-title", markup=False)
+            yield Static(Text(self.where, style="dim"), id="edit-where", markup=False)
+            current = Text("atual: ", style="bold")
+            current.append_text(value_text(self.current))
+            yield Static(current, id="edit-current", markup=False)
+            yield Input(value=self.current or "", id="edit-value", select_on_focus=False)
+            yield Static("", id="edit-check", markup=False)
+            yield Static(Text("Enter grava · vazio remove o elemento · Esc cancela", style="dim"), id="edit-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-value", Input).focus()
+        self._check(self.current or "")
+
+    @property
+    def ref(self):
+        from sibtui.edit.records import RecordRef
+
+        return RecordRef(*self.ref_key)
+
+    @on(Input.Changed, "#edit-value")
+    def _changed(self, event: Input.Changed) -> None:
+        self._armed_value = None
+        self._check(event.value)
+
+    @work(thread=True, exclusive=True, group="edit-check")
+    def _check(self, value: str) -> None:
+        from sibtui.errors import SibError
+
+        cursor = self.app.new_cursor()
+        try:
+            from sibtui.edit.editor import check_edit
+
+            check = check_edit(cursor, self.ref, self.column, value, self.app.today())
+        except SibError as error:
+            self.app.call_from_thread(self._show_refusal, str(error))
+            return
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._show_check, value, check)
+
+    def _show_check(self, value: str, check: ValueCheck) -> None:
+        if value != self.query_one("#edit-value", Input).value:
+            return  # the analyst kept typing: a newer check is on its way
+        self.query_one("#edit-check", Static).update(check_text(check))
+
+    def _show_refusal(self, message: str) -> None:
+        self.query_one("#edit-check", Static).update(Text(visible(message), style="bold red"))
+
+    @on(Input.Submitted, "#edit-value")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        force = self._armed_value is not None and self._armed_value == event.value
+        self._save(event.value, force)
+
+    @work(thread=True, exclusive=True, group="edit-save")
+    def _save(self, value: str, force: bool) -> None:
+        from sibtui.edit.editor import EditRefused, set_field
+        from sibtui.errors import SibError
+
+        cursor = self.app.new_cursor()
+        try:
+            result = set_field(cursor, self.ref, self.column, value, force=force, today=self.app.today())
+        except EditRefused as refused:
+            self.app.call_from_thread(self._refused, value, refused.check)
+            return
+        except SibError as error:
+            self.app.call_from_thread(self._show_refusal, str(error))
+            return
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._saved, result)
+
+    def _refused(self, value: str, check: ValueCheck) -> None:
+        self._armed_value = value
+        text = check_text(check)
+        text.append("\nEnter de novo grava assim mesmo (forçado, fica no diário)", style="bold yellow")
+        self.query_one("#edit-check", Static).update(text)
+
+    def _saved(self, result) -> None:
+        changed = "sem mudança (já tinha esse valor)" if not result.changes else f"{self.column} gravado"
+        for _, problem in result.warnings:
+            changed += f" · aviso: {problem.message}"
+        self.notify(changed, timeout=4, markup=False)
+        self.app.edits_changed()
+        self.dismiss(bool(result.changes))
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def check_text(check: ValueCheck) -> Text:
+    """✓ when valid; each problem with its rule's message, errors red, warnings yellow."""
+    if not check.problems:
+        return Text("✓ válido pelas regras do campo", style="green")
+    text = Text()
+    for problem in check.problems:
+        error = problem.severity == "error"
+        text.append("✗ " if error else "⚠ ", style="bold red" if error else "bold yellow")
+        text.append(visible(problem.message) + "\n", style="red" if error else "yellow")
+    text.rstrip()
+    return text

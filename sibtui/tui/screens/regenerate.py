@@ -1,0 +1,194 @@
+"""Regenerate from the console: the same core as `sibtui regenerate`, in a worker with a
+progress bar and Esc to cancel, then the report (files written, what went in, what will
+likely be rejected again) and d for what the new file carries against the loaded one."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
+
+from sibtui.errors import SibError
+from sibtui.output import format_count
+from sibtui.tui.cells import visible
+
+DEFAULT_FOLDER = "sbx-corrigidos"
+SCOPE_LABELS = {
+    "rejected": "os movimentos rejeitados",
+    "file-rejected": "o arquivo rejeitado inteiro",
+    "all": "todos os movimentos",
+    "cnx-edits": "retificações das edições da CNX",
+}
+
+
+class RegenerateScreen(ModalScreen[None]):
+    CSS_PATH = "regenerate.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancelar / fechar", id="regenerate.cancel"),
+        Binding("d", "diff", "Diferença", show=False, id="regenerate.diff"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop: threading.Event | None = None
+        self.regeneration_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="regenerate-dialog"):
+            yield Label("Gerar os SBX corrigidos (rejeitados e edições da CNX)", id="regenerate-title", markup=False)
+            yield Input(value=str(Path.cwd() / DEFAULT_FOLDER), id="regenerate-folder", placeholder="pasta")
+            yield Checkbox("Todos os movimentos (não só os rejeitados)", id="regenerate-all")
+            yield ProgressBar(total=1, show_eta=False, id="regenerate-progress")
+            yield Static("", id="regenerate-step", markup=False)
+            with VerticalScroll(id="regenerate-report-scroll"):
+                yield Static("", id="regenerate-report", markup=False)
+            with Horizontal(id="regenerate-buttons"):
+                yield Button("Gerar", variant="primary", id="regenerate-go")
+                yield Button("Fechar", id="regenerate-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#regenerate-progress").display = False
+        self.query_one("#regenerate-folder", Input).focus()
+
+    @property
+    def running(self) -> bool:
+        return self._stop is not None
+
+    @on(Input.Submitted, "#regenerate-folder")
+    @on(Button.Pressed, "#regenerate-go")
+    def _go(self) -> None:
+        if self.running:
+            return
+        folder = Path(self.query_one("#regenerate-folder", Input).value.strip() or DEFAULT_FOLDER).expanduser()
+        self._stop = threading.Event()
+        self.query_one("#regenerate-progress").display = True
+        self.query_one("#regenerate-go", Button).disabled = True
+        self._step(Text("gerando… (Esc cancela)", style="bold"))
+        self._run(folder, self.query_one("#regenerate-all", Checkbox).value, self._stop)
+
+    @work(thread=True, exclusive=True, group="regenerate")
+    def _run(self, folder: Path, all_movements: bool, stop: threading.Event) -> None:
+        from sibtui.edit.regen.run import regenerate
+
+        job = self.app.call_from_thread(self.app.jobs.start, "geração dos SBX", stop.set)
+        cursor = self.app.new_cursor()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            result = regenerate(cursor, folder, all_movements=all_movements, progress=self._progress,
+                                cancel=stop.is_set, today=self.app.today())
+        except (SibError, OSError) as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        finally:
+            cursor.close()
+            self.app.call_from_thread(self._finished, job)
+        self.app.call_from_thread(self._done, result)
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        self.app.call_from_thread(self._moved, done, total, label)
+
+    def _moved(self, done: int, total: int, label: str) -> None:
+        self.query_one("#regenerate-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self._step(Text(f"{visible(label)} · {format_count(done)} de {format_count(total)} movimentos"))
+
+    def _finished(self, job: int) -> None:
+        self.app.jobs.finish(job)
+        self._stop = None
+        self.query_one("#regenerate-go", Button).disabled = False
+
+    def _failed(self, message: str) -> None:
+        cancelled = "cancel" in message.lower()
+        self._step(Text("geração cancelada: nenhum arquivo ficou pela metade" if cancelled else visible(message),
+                        style="yellow" if cancelled else "bold red"))
+
+    def _done(self, result) -> None:
+        self.regeneration_ids = [r.regeneration_id for r in result.regenerations if r.regeneration_id is not None]
+        self.query_one("#regenerate-report", Static).update(report_text(result))
+        self.query_one("#regenerate-report-scroll").focus()
+        written = sum(len(r.files) for r in result.regenerations)
+        hint = " · d mostra a diferença" if self.regeneration_ids else ""
+        self._step(Text(f"{written} arquivo(s) gerado(s){hint} · Esc fecha", style="bold green" if written else "bold"))
+        self.app.edits_changed()
+
+    def _step(self, text: Text) -> None:
+        self.query_one("#regenerate-step", Static).update(text)
+
+    def action_cancel(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+            return
+        self.dismiss()
+
+    @on(Button.Pressed, "#regenerate-close")
+    def _close(self) -> None:
+        self.action_cancel()
+
+    def action_diff(self) -> None:
+        if self.regeneration_ids:
+            from sibtui.query.pending_overview import diff_spec
+            from sibtui.tui.screens.drill import DrillScreen
+
+            self.app.push_screen(DrillScreen(diff_spec(self.regeneration_ids), self.app.current_mode))
+
+
+def report_text(result) -> Text:
+    """Per source: the files written (name, movements, hash), notes and likely rejections."""
+    text = Text()
+    for regeneration in result.regenerations:
+        plan = regeneration.plan
+        text.append(f"{visible(plan.label)}", style="bold")
+        text.append(f" ({SCOPE_LABELS.get(plan.scope, plan.scope)})\n")
+        for note in plan.notes:
+            text.append(f"  nota: {visible(note)}\n", style="dim")
+        if regeneration.problems:
+            text.append(f"  nada gravado: {regeneration.problem_count} problema(s)\n", style="bold red")
+            for problem in regeneration.problems:
+                text.append(f"    {visible(problem)}\n", style="red")
+            continue
+        for written in regeneration.files:
+            text.append(f"  ✓ {written.path}\n", style="green")
+            text.append(f"    {format_count(written.movement_count)} movimentos · hash {written.hash} · "
+                        f"sequencial {written.sequencial}\n")
+        text.append(f"  {format_count(regeneration.edit_count)} edições em "
+                    f"{format_count(regeneration.edited_movements)} movimentos\n")
+        if regeneration.record_problem_count:
+            text.append(f"  ⚠ {regeneration.record_problem_count} movimento(s) devem ser rejeitados de novo:\n",
+                        style="yellow")
+            for problem in regeneration.record_problems[:20]:
+                text.append(f"    {visible(problem)}\n", style="yellow")
+    for label, why in result.skipped:
+        text.append(f"{visible(label)}: {visible(why)}\n", style="dim")
+    if not result.regenerations and not result.skipped:
+        text.append("Nada a gerar: não há rejeitados nem edições da CNX.", style="dim")
+    text.rstrip()
+    return text
+
+
+def show_latest_diff(screen: Screen) -> None:
+    """Push the diff of the newest regenerated file, or say there is none."""
+    screen.run_worker(lambda: _latest_diff(screen), thread=True, group="regenerate-diff")
+
+
+def _latest_diff(screen: Screen) -> None:
+    from sibtui.edit.diff import NoRegeneration, latest_regeneration_id
+    from sibtui.query.pending_overview import diff_spec
+    from sibtui.tui.screens.drill import DrillScreen
+
+    cursor = screen.app.new_cursor()
+    try:
+        regeneration_id = latest_regeneration_id(cursor)
+    except NoRegeneration:
+        screen.app.call_from_thread(screen.notify, "nenhum SBX foi regenerado neste workspace ainda (r nas alterações pendentes gera)",
+                                    severity="warning")
+        return
+    finally:
+        cursor.close()
+    spec = diff_spec([regeneration_id])
+    screen.app.call_from_thread(screen.app.push_screen, DrillScreen(spec, screen.app.current_mode))
