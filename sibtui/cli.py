@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -65,6 +66,9 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     add_format_option(parser)
     parser.add_argument("sql", metavar="SQL", help="the query; '-' reads it from standard input")
+    parser.add_argument("--write", action="store_true",
+                        help="write mode: allow statements that change the workspace (scratch tables); "
+                             "loaded files and the edit journal are evidence, change them with `sibtui fix`")
 
 
 def _hash_arguments(parser: argparse.ArgumentParser) -> None:
@@ -149,6 +153,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"sibtui {__version__}")
+    parser.add_argument(MASK_FLAG, action="store_true",
+                        help="mask mode: hide CPF, CNS, names and other personal data in every output and export "
+                             "(anywhere on the line; also $SIBTUI_MASK=1)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         sub = subparsers.add_parser(
@@ -159,6 +166,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+MASK_FLAG = "--mask"
 _OPTIONS_WITH_VALUE = {"--db", "--format"}
 _TOP_LEVEL_FLAGS = {"-h", "--help", "--version"}
 
@@ -179,10 +187,23 @@ def _normalise(argv: list[str]) -> list[str]:
     return ["open", *leading, *rest]
 
 
+def _take_mask_flag(arguments: list[str]) -> tuple[list[str], bool]:
+    """`--mask` anywhere before `--` turns mask mode on for every command (and the console)."""
+    end = arguments.index("--") if "--" in arguments else len(arguments)
+    kept = [argument for argument in arguments[:end] if argument != MASK_FLAG] + arguments[end:]
+    return kept, len(kept) != len(arguments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = _normalise(list(sys.argv[1:] if argv is None else argv))
+    from sibtui import privacy
+
+    arguments, masked = _take_mask_flag(list(sys.argv[1:] if argv is None else argv))
+    arguments = _normalise(arguments)
     chosen = arguments[0] if arguments and arguments[0] in COMMANDS_BY_NAME else None
     options = build_parser(chosen).parse_args(arguments)
+    if masked:
+        privacy.set_masking(True)
+    previous_umask = privacy.owner_only_files()  # DuckDB's WAL and spill files, exports, SBX files
     try:
         return COMMANDS_BY_NAME[options.command].run(options)
     except SibError as error:
@@ -191,7 +212,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print_error("interrupted; nothing half-done was kept")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()  # `sibtui query ... | head`: the reader has what it wanted
+        return EXIT_BROKEN_PIPE
+    except Exception as error:  # a bug: one line, never a traceback (its values could be CPFs)
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print_error(f"internal error ({type(error).__name__} at {_where(error)}); please report it, "
+                    f"with the traceback {DEBUG_ENV}=1 shows (it may hold personal data)")
+        return EXIT_PROBLEM
+    finally:
+        os.umask(previous_umask)
+        if masked:
+            privacy.set_masking(None)
+
+
+DEBUG_ENV = "SIBTUI_DEBUG"
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as `yes | head` leaves it
+
+
+def _where(error: BaseException) -> str:
+    """The innermost frame, without the message (a message may quote a value)."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "?"
+    frame = frames[-1]
+    return f"{Path(frame.filename).name}:{frame.lineno} {frame.name}"
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def print_error(message: str) -> None:
-    print(f"sibtui: error: {message}", file=sys.stderr)
+    from sibtui.terminal import printable
+
+    print(f"sibtui: error: {printable(message)}", file=sys.stderr)

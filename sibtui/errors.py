@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sibtui.terminal import printable
+
 
 class SibError(Exception):
     """Base of every error sibtui reports to its user."""
@@ -28,7 +30,7 @@ class InputError(SibError):
         if self.line:
             location += f":{self.line}"
         where = f" <{self.element}>" if self.element else ""
-        return f"{location}:{where} {self.reason}"
+        return printable(f"{location}:{where} {self.reason}")  # a file name may hold escape sequences
 
 
 class DuplicateFileError(SibError):
@@ -39,7 +41,7 @@ class DuplicateFileError(SibError):
         self.existing_file_id = existing_file_id
         self.existing_name = existing_name
         super().__init__(
-            f"{self.path}: already loaded as file {existing_file_id} ({existing_name}); skipped"
+            printable(f"{self.path}: already loaded as file {existing_file_id} ({existing_name}); skipped")
         )
 
 

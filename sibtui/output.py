@@ -1,7 +1,9 @@
 """Formatting result rows for the terminal and for scripts: table, CSV or JSON.
 
 Every CLI command that prints rows goes through `write_rows`, so formats behave alike
-everywhere. Values are data, never markup: a name like `[SILVA]` prints as written.
+everywhere. Values are data, never markup: a name like `[SILVA]` prints as written, and in
+the table (a terminal) control characters print as escapes (`sibtui.terminal`). In mask
+mode (`sibtui.privacy`) personal fields are masked in every format.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from sibtui.privacy import masked_rows
+from sibtui.terminal import printable
 
 FORMATS = ("table", "csv", "json")
 TABLE_ROW_LIMIT = 10_000  # a terminal table has to hold every row to size columns
@@ -38,8 +43,13 @@ def write_rows(
     output_format: str,
     stream: TextIO,
     console: Console | None = None,
+    mask: bool | None = None,
 ) -> int:
-    """Write rows in `output_format`; return how many were written."""
+    """Write rows in `output_format`; return how many were written.
+
+    `mask`: hide personal data (None: as mask mode says, `sibtui.privacy.masking_enabled`).
+    """
+    rows = masked_rows(columns, rows, mask)
     if output_format == "csv":
         return _write_csv(columns, rows, stream)
     if output_format == "json":
@@ -76,14 +86,14 @@ def _write_json(columns: Sequence[str], rows: Iterable[Sequence[object]], stream
 def _write_table(columns: Sequence[str], rows: Iterable[Sequence[object]], console: Console) -> int:
     table = Table(show_header=True, header_style="bold", show_lines=False)
     for name in columns:
-        table.add_column(Text(name), no_wrap=True, overflow="ellipsis", min_width=min(len(name), 10))
+        table.add_column(Text(printable(name)), no_wrap=True, overflow="ellipsis", min_width=min(len(name), 10))
     count = 0
     truncated = False
     for row in rows:
         if count >= TABLE_ROW_LIMIT:
             truncated = True
             break
-        table.add_row(*(_NULL if value is None else Text(str(_plain(value))) for value in row))
+        table.add_row(*(_NULL if value is None else Text(printable(str(_plain(value)))) for value in row))
         count += 1
     console.print(table)
     if truncated:

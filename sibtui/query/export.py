@@ -6,18 +6,25 @@ streamed out of DuckDB as Arrow batches and written here: CSV through Python's c
 `?`), Parquet through pyarrow's writer. `cancel` is checked between batches; a cancelled
 or failed export leaves no file behind. NULL (element absent) and '' both become an empty
 CSV cell; Parquet keeps NULL.
+
+Exports hold CPFs and names (LGPD): the file is created owner-only (0600) from its first
+byte, written under a hidden temporary name in the same folder and renamed when complete,
+so a crash or a kill never leaves half an export under the name asked for. In mask mode
+(`sibtui.privacy`) personal columns are masked in the file too.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sibtui.errors import SibError
+from sibtui.privacy import Masker, masking_enabled
 
 if TYPE_CHECKING:
     import duckdb
@@ -63,55 +70,93 @@ def export_query(
     parameters: list | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
+    mask: bool | None = None,
 ) -> int:
-    """Write the rows of `sql` to `path`; return how many rows were written."""
+    """Write the rows of `sql` to `path`; return how many rows were written.
+
+    `mask`: hide personal data (None: as mask mode says).
+    """
     import duckdb
 
     path = Path(path).expanduser()
+    masked = masking_enabled() if mask is None else mask
+    temporary: Path | None = None
     try:
         reader = cursor.sql(sql.strip().rstrip(";"), params=parameters or None).to_arrow_reader(BATCH_ROWS)
         write = _write_parquet if options.format == "parquet" else _write_csv
-        return write(reader, path, options, progress, cancel or (lambda: False))
+        handle, temporary = _owner_only_temporary(path)
+        masker = Masker(reader.schema.names) if masked else None
+        written = write(reader, handle, options, progress, cancel or (lambda: False), masker)
+        os.replace(temporary, path)
+        return written
     except (duckdb.InterruptException, ExportCancelled):
-        _remove(path)
+        _remove(temporary)
         raise ExportCancelled(f"{path}: export cancelled") from None
     except duckdb.Error as error:
-        _remove(path)
+        _remove(temporary)
         raise ExportError(f"{path}: {str(error).strip().splitlines()[0]}") from None
     except OSError as error:
-        _remove(path)
+        _remove(temporary)
         raise ExportError(f"{path}: cannot write: {error.strerror or error}") from None
+    except BaseException:
+        _remove(temporary)
+        raise
 
 
-def _write_csv(reader, path: Path, options: ExportOptions, progress, cancel: CancelCallback) -> int:
+def _owner_only_temporary(path: Path) -> tuple[int, Path]:
+    """A new file beside `path`, mode 0600 from creation (mkstemp), hidden while written."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    return handle, Path(name)
+
+
+def _write_csv(reader, handle: int, options: ExportOptions, progress, cancel: CancelCallback, masker) -> int:
     written = 0
-    with open(path, "w", encoding=options.encoding, errors="replace", newline="") as stream:
-        _owner_only(path)
+    with open(handle, "w", encoding=options.encoding, errors="replace", newline="") as stream:
         writer = csv.writer(stream, delimiter=options.delimiter, lineterminator="\r\n")
         writer.writerow(reader.schema.names)
         for batch in reader:
             _check(cancel)
-            columns = [column.to_pylist() for column in batch.columns]
-            writer.writerows(["" if value is None else value for value in row] for row in zip(*columns))
+            rows = zip(*(column.to_pylist() for column in batch.columns))
+            if masker is not None:
+                rows = masker.rows(rows)
+            writer.writerows(["" if value is None else value for value in row] for row in rows)
             written += batch.num_rows
             if progress is not None:
                 progress(written)
+        _flush(stream)
     return written
 
 
-def _write_parquet(reader, path: Path, options: ExportOptions, progress, cancel: CancelCallback) -> int:
+def _write_parquet(reader, handle: int, options: ExportOptions, progress, cancel: CancelCallback, masker) -> int:
     import pyarrow.parquet as pq
 
     written = 0
-    with pq.ParquetWriter(str(path), reader.schema) as writer:
-        _owner_only(path)
-        for batch in reader:
-            _check(cancel)
-            writer.write_batch(batch)
-            written += batch.num_rows
-            if progress is not None:
-                progress(written)
+    with open(handle, "wb") as stream:
+        with pq.ParquetWriter(stream, reader.schema) as writer:
+            for batch in reader:
+                _check(cancel)
+                writer.write_batch(_masked_batch(batch, masker) if masker is not None else batch)
+                written += batch.num_rows
+                if progress is not None:
+                    progress(written)
+        _flush(stream)
     return written
+
+
+def _masked_batch(batch, masker: Masker):
+    import pyarrow as pa
+
+    rows = masker.rows(zip(*(column.to_pylist() for column in batch.columns)))
+    columns = list(zip(*rows)) or [[] for _ in batch.schema]
+    return pa.RecordBatch.from_arrays(
+        [pa.array(list(values), type=field.type) for values, field in zip(columns, batch.schema)], schema=batch.schema
+    )
+
+
+def _flush(stream) -> None:
+    """On disk before it gets its name: a crash right after the rename keeps a whole file."""
+    stream.flush()
+    os.fsync(stream.fileno())
 
 
 def _check(cancel: CancelCallback) -> None:
@@ -119,15 +164,9 @@ def _check(cancel: CancelCallback) -> None:
         raise ExportCancelled("cancelled")
 
 
-def _owner_only(path: Path) -> None:
-    """Exports hold CPFs and names (LGPD): readable by the owner only."""
-    try:
-        os.chmod(path, 0o600)
-    except OSError:
-        pass
-
-
-def _remove(path: Path) -> None:
+def _remove(path: Path | None) -> None:
+    if path is None:
+        return
     try:
         path.unlink()
     except OSError:
