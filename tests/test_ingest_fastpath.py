@@ -299,3 +299,16 @@ def test_xml2arrow_missing_or_refusing_leaves_the_reference(tmp_path, monkeypatc
     finally:
         fastpath.fast_parser.cache_clear()
     assert report.record_count == 3 and report.hash_ok and spy.accepted == []
+
+
+def test_the_memory_limit_is_lowered_during_a_fast_load_and_put_back(tmp_path, monkeypatch, spy, workspace):
+    monkeypatch.setenv(fastpath.PARSER_ENV, "fast")
+    limit = "SELECT current_setting('memory_limit')"
+    before = query(workspace, limit)
+    during: list = []
+    path = write(tmp_path, "c.cnx", cnx(RECORDS))
+    load_file(workspace, path, progress=lambda *_: during.append(query(workspace, limit)[0][0]))
+    load_file(workspace, write(tmp_path, "d.cnx", cnx(RECORDS, registro="000582")))
+    assert spy.accepted == [True, True]
+    assert query(workspace, limit) == before
+    assert during and all(value != before[0][0] for value in during)

@@ -29,6 +29,7 @@ class Workspace:
     def __init__(self, path: Path | str, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT):
         self.path = Path(path).expanduser()
         self.read_only = read_only
+        self.memory_limit = memory_limit  # as configured (DuckDB reports it rounded)
         self.connection = self._connect(memory_limit)
         try:
             self._prepare()

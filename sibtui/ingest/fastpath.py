@@ -25,13 +25,14 @@ import os
 import queue
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
 import pyarrow as pa
 
 from sibtui.catalog.kinds import FileKind
-from sibtui.db.workspace import Workspace
+from sibtui.db.workspace import Workspace, fetch_first
 from sibtui.errors import LoadCancelled, SibError, WorkspaceError
 from sibtui.hashing import EpilogueHash
 from sibtui.ingest import staging
@@ -49,6 +50,7 @@ PARSER_ENV = "SIBTUI_PARSER"
 DEFAULT_MODE = "auto"
 FAST_PATH_MIN_BYTES = 8 * 1024 * 1024
 HEAD_BYTES = 64 * 1024
+LOAD_MEMORY_LIMIT = "512MB"
 _QUEUE_DEPTH = 2
 _POLL_SECONDS = 0.05
 _END = object()
@@ -97,6 +99,11 @@ def load(
 ) -> FastLoad | None:
     """Parse `sniffed` into a new transaction; None (rolled back) when lxml must read it."""
     layout = cnx_layout()
+    with _memory_limit(workspace, LOAD_MEMORY_LIMIT):
+        return _load(workspace, sniffed, layout, progress, cancel)
+
+
+def _load(workspace, sniffed, layout, progress, cancel) -> FastLoad | None:
     writer = TransactionWriter(workspace, str(sniffed.path))
     file_id = writer.start()
     pipeline = _Pipeline(workspace, sniffed, layout, writer, file_id, progress, cancel)
@@ -112,6 +119,31 @@ def load(
     pipeline.stop()
     staging.withdraw(workspace, layout.table)
     return FastLoad(writer, file_id, result, row_counts)
+
+
+@contextmanager
+def _memory_limit(workspace: Workspace, limit: str) -> Iterator[None]:
+    """DuckDB's limit lowered while the fast path loads, then put back.
+
+    Blocks of the table being written stay cached up to the limit (about 55 MB per million
+    rows here); with the default 1 GB and the parser's own few hundred MB, a file of ten
+    million records would pass 1 GiB. The setting is the instance's, so a query the console
+    runs meanwhile works within the same, lower, limit (DuckDB spills to disk past it).
+    """
+    cursor = workspace.cursor()
+    try:
+        # The limit as configured: DuckDB reports it rounded, and setting the rounded value
+        # back would let it creep down load after load.
+        previous = getattr(workspace, "memory_limit", None) or fetch_first(
+            cursor, "SELECT current_setting('memory_limit')"
+        )[0]
+        cursor.execute(f"SET memory_limit = '{limit}'")
+        yield
+    finally:
+        try:
+            cursor.execute(f"SET memory_limit = '{previous}'")
+        finally:
+            cursor.close()
 
 
 class _Pipeline:
@@ -302,7 +334,7 @@ class _ThreadedDigest:
 
     def __init__(self) -> None:
         self._digest = hashlib.sha256()
-        self._pending: queue.Queue = queue.Queue(maxsize=8)
+        self._pending: queue.Queue = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._run, name="sibtui-fast-sha256", daemon=True)
         self.thread.start()
 
