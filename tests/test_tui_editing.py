@@ -207,3 +207,7 @@ async def test_pending_changes_then_regenerate_with_report_and_diff(loaded, tmp_
         names = diff.view.column_names
         edited = [r for r in rows if r[names.index("why")] == "edit"]
         assert [(r[names.index("field")], r[names.index("corrected")]) for r in edited] == [("cns", VALID_CNS)]
+        await pilot.press("escape", "escape", "escape", "0")  # the Cycle follows the movements
+        await settle(pilot)
+        first_card = str(app.screen.query_one("#cycle-files").get_option_at_index(0).prompt)
+        assert f"gerados em {written[0]}" in first_card

@@ -127,12 +127,14 @@ class BulkScreen(ModalScreen[bool]):
         self.refresh_bindings()
         if result.changes:
             self._hint("Enter grava (uma ação: u desfaz tudo) · Esc cancela", style="bold")
+        elif self.action is not None and self.action.key == "fill-cns":
+            self._hint("nada a mudar: a CNX mais recente não tem outro CNS para estes registros · Esc fecha")
         else:
             self._hint("nada a mudar · Esc fecha")
 
     def _applied(self, result) -> None:
-        self.notify(f"{format_count(result.changed_records)} registros alterados "
-                    f"({format_count(len(result.changes))} campos) · u desfaz", timeout=5)
+        self.notify(f"{_plural(result.changed_records, 'registro alterado', 'registros alterados')} "
+                    f"({_plural(len(result.changes), 'campo', 'campos')}) · u desfaz", timeout=5)
         self.app.edits_changed()
         self.dismiss(True)
 
@@ -171,7 +173,8 @@ def _apply(cursor, action: BulkAction, assignment, refs, dry_run: bool, today):
 
 def preview_text(result) -> Text:
     """How many records change, the first old -> new, what the rules refuse, the warnings."""
-    text = Text(f"{format_count(result.changed_records)} registros mudam ({format_count(len(result.changes))} campos)",
+    records, fields = result.changed_records, len(result.changes)
+    text = Text(f"{_plural(records, 'registro muda', 'registros mudam')} ({_plural(fields, 'campo', 'campos')})",
                 style="bold")
     text.append(f" · {format_count(result.unchanged)} já estavam assim · {format_count(len(result.refused))} recusados"
                 f" · {format_count(len(result.warnings))} avisos")
@@ -191,3 +194,7 @@ def preview_text(result) -> Text:
     for ref, problem in result.warnings[:PREVIEW_LINES]:
         text.append(f"\n⚠ {ref} {problem.field}: {visible(problem.message)}", style="yellow")
     return text
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{format_count(count)} {one if count == 1 else many}"

@@ -31,15 +31,6 @@ OUTCOME_STYLES = {
     "aguardando RPX": "bold yellow",
     "RPX sem o SBX": "bold magenta",
 }
-# Counts the edit journal may add to CycleRow: shown when the attribute exists.
-JOURNAL_COUNTS: tuple[tuple[str, str], ...] = (
-    ("uncorrected_records", "sem correção"),
-    ("corrected_records", "corrigidos, falta regenerar"),
-    ("regenerated_records", "regenerados"),
-    ("resent_records", "reenviados"),
-)
-
-
 class CycleList(OptionList):
     BINDINGS = [Binding("enter", "select", "Ver rejeitados", id="cycle.open")]
 
@@ -170,12 +161,21 @@ def _pending(row: CycleRow, today: date) -> Text:
 
 
 def _journal(row: CycleRow) -> list[str]:
-    parts = [f"{format_count(value)} {label}" for name, label in JOURNAL_COUNTS
-             if isinstance(value := getattr(row, name, None), int) and value]
-    regenerated = getattr(row, "regenerated_file", None)
-    if regenerated:
-        parts.append(f"regenerado em {regenerated}")
-    return [" · ".join(parts)] if parts else []
+    """Where the pending movements stand: uncorrected, corrected, regenerated, re-sent."""
+    progress = getattr(row, "progress", None)
+    if progress is None or not row.pending_records:
+        return []
+    generated = "gerados"
+    if progress.regenerated_files:
+        generated += " em " + ", ".join(visible(name) for name in progress.regenerated_files)
+    states = [(progress.uncorrected, "sem correção"), (progress.corrected, "corrigidos, falta gerar"),
+              (progress.regenerated, generated)]
+    lines = [" · ".join(f"{format_count(count)} {label}" for count, label in states if count) or "nenhum movimento"]
+    if progress.resent:
+        lines.append(f"reenviados {format_count(progress.resent)}: {format_count(progress.resent_accepted)} aceitos, "
+                     f"{format_count(progress.resent_rejected)} rejeitados, "
+                     f"{format_count(progress.resent_awaiting)} aguardando RPX")
+    return lines
 
 
 EMPTY_HINT = Text("Nenhum SBX ou RPX no workspace: carregue os arquivos do mês (sibtui load).", style="dim")

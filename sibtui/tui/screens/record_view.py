@@ -117,8 +117,10 @@ class RecordScreen(Screen):
             table.add_row(Text("●" if line.changed else "", style=style), Text(line.label, style=style),
                           _side(line.old, style), _side(line.new, style), key=line.name)
         self.action_show_tab("conference")
-        first_changed = next((index for index, line in enumerate(lines) if line.changed), 0)
-        self.call_after_refresh(table.move_cursor, row=first_changed)  # once laid out: scroll only if needed
+        changed = sum(1 for line in lines if line.changed)
+        if changed:
+            title = self.query_one("#record-conference-title", Static)
+            title.update(conference_title(self.conference, changed))
 
     def _show(self, detail: RecordDetail | None, edited: dict[str, str | None]) -> None:
         title = self.query_one("#record-title", Static)
@@ -138,9 +140,9 @@ class RecordScreen(Screen):
         table = self.query_one("#record-fields", DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        table.add_column("Campo", width=32)
-        table.add_column("Valor", width=26)
-        table.add_column("Achados", width=14)
+        table.add_column("Campo", width=30)
+        table.add_column("Valor", width=32)
+        table.add_column("Achados", width=12)
         problems = _problems_by_field(detail)
         for field in detail.fields:
             label = Text(field.label)
@@ -234,7 +236,7 @@ def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
     screen.app.call_from_thread(screen.app.push_screen, RecordScreen(*key))
 
 
-def conference_title(ref: ConferenceRef) -> Text:
+def conference_title(ref: ConferenceRef, changed: int = 0) -> Text:
     """Which conferences the two columns are, and whether the vínculo is in both."""
     def when(snapshot) -> str:
         return f"{snapshot.taken_at:%d/%m/%Y}" if snapshot.taken_at else "sem data"
@@ -242,13 +244,14 @@ def conference_title(ref: ConferenceRef) -> Text:
     text = Text("antes  ", style="bold")
     text.append(f"{ref.older.name} ({when(ref.older)})")
     if ref.older_record_no is None:
-        text.append("  vínculo novo: não estava nesta", style="yellow")
+        text.append("  — não estava (vínculo novo)", style="yellow")
     text.append("\ndepois ", style="bold")
     text.append(f"{ref.newer.name} ({when(ref.newer)})")
     if ref.newer_record_no is None:
-        text.append("  sumiu: não está nesta", style="yellow")
+        text.append("  — não está (sumiu)", style="yellow")
     elif ref.older_record_no is not None:
-        text.append("  ● = alterado", style="bold yellow")
+        fields = "1 campo alterado" if changed == 1 else f"{changed} campos alterados"
+        text.append(f"  ● {fields}" if changed else "  ● = alterado", style="bold yellow")
     return text
 
 
