@@ -51,3 +51,16 @@ class LoadCancelled(SibError):
 
 class WorkspaceError(SibError):
     """The workspace file cannot be opened or used (locked, newer schema, not a workspace)."""
+
+
+class WorkspaceBusy(WorkspaceError):
+    """Another process holds the workspace; nothing was read or written.
+
+    `holder_writes`: the holder may change it (nobody else may even read); else it only
+    reads, and a read-only open would work.
+    """
+
+    def __init__(self, message: str, holder_pid: int | None, holder_writes: bool):
+        super().__init__(message)
+        self.holder_pid = holder_pid
+        self.holder_writes = holder_writes

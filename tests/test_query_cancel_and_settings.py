@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
 
 import pytest
-from corpus.child import child_env, sibtui_command
+from corpus.child import child_env, cpu_seconds, sibtui_command
 from corpus.fixtures import analyst_template  # noqa: F401
 from corpus.workspaces import copy_workspace, snapshot_file
 
@@ -80,18 +79,12 @@ def test_write_mode_still_never_touches_files(analyst, tmp_path, capsys):
     assert not leak.exists()
 
 
-def _cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat", "rb") as stat:
-        fields = stat.read().rsplit(b")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def test_ctrl_c_interrupts_a_long_query(analyst):
     process = subprocess.Popen(sibtui_command("query", "--db", str(analyst), NEVER_ENDS), env=child_env(),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while _cpu_seconds(process.pid) < 1.5:  # start-up costs ~0.4 s: past 1.5 s the query runs
+        while cpu_seconds(process.pid) < 1.5:  # start-up costs ~0.4 s: past 1.5 s the query runs
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "the query never started"
             time.sleep(0.05)

@@ -2,13 +2,13 @@
 
 One `Workspace` owns the connection; every thread that touches the database takes its own
 `cursor()` (DuckDB connections are not shared across threads). DuckDB's file lock already
-keeps a second process from writing; we turn its message into one an analyst understands.
+keeps a second process from writing; `sibtui.db.locking` turns its message into one an
+analyst understands.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import duckdb
@@ -20,7 +20,6 @@ from sibtui.errors import WorkspaceError
 __all__ = ["WORKSPACE_ENV", "Workspace", "default_workspace_path"]
 
 DEFAULT_MEMORY_LIMIT = "1GB"  # perf-notes §4: without a limit DuckDB grew to 6 GB on a 10M ingest
-_LOCK_PID = re.compile(r"PID (\d+)")
 
 
 class Workspace:
@@ -46,7 +45,7 @@ class Workspace:
         try:
             connection = duckdb.connect(str(self.path), read_only=self.read_only, config=_config(memory_limit))
         except duckdb.IOException as error:
-            raise WorkspaceError(_explain_io_error(self.path, error)) from None
+            raise _explain_io_error(self.path, error, self.read_only) from None
         except duckdb.Error as error:
             raise WorkspaceError(f"{self.path}: cannot open workspace: {error}") from None
         if created and self.path.exists():
@@ -85,13 +84,13 @@ def _config(memory_limit: str) -> dict[str, str | bool]:
     return {"memory_limit": memory_limit, "enable_external_access": False}
 
 
-def _explain_io_error(path: Path, error: duckdb.IOException) -> str:
+def _explain_io_error(path: Path, error: duckdb.IOException, read_only: bool = False) -> WorkspaceError:
+    from sibtui.db.locking import busy_error, is_lock_error
+
     message = str(error)
-    if "lock" in message.lower():
-        pid = _LOCK_PID.search(message)
-        holder = f" (process {pid.group(1)})" if pid else ""
-        return f"{path}: workspace is in use by another sibtui{holder}; close it or use another --db"
-    return f"{path}: cannot open workspace: {message.splitlines()[0]}"
+    if is_lock_error(message):
+        return busy_error(path, message, read_only)
+    return WorkspaceError(f"{path}: cannot open workspace: {message.splitlines()[0]}")
 
 
 def fetch_first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | tuple = ()) -> tuple | None:

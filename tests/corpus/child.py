@@ -3,7 +3,7 @@
 `run_watched` starts `python -m sibtui ...`, and while it runs keeps trying to open the
 target FIFO for writing without blocking: that succeeds only if somebody opened it for
 reading, i.e. if the child tried to read the file an external entity points at. The child's
-peak resident memory is its own VmHWM, written by the child as it exits.
+peak resident memory is its own VmHWM, written as it exits (`tests/crash/site/sitecustomize.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+CHILD_SITE = REPO / "tests" / "crash" / "site"  # sitecustomize: peak memory, crash points
 TIME_LIMIT_SECONDS = 120  # a hang guard, not a timing assertion
 
 
@@ -30,31 +31,20 @@ class Watched:
     hung: bool
 
 
-# `sibtui` whose last act is to write its peak resident memory (VmHWM: this process image's
-# own; getrusage would include the forked test runner's) where $CORPUS_HWM_FILE says.
-_WRAPPER = """
-import atexit, os, sys
-def _report():
-    target = os.environ.get('CORPUS_HWM_FILE')
-    if not target:
-        return
-    with open('/proc/self/status') as status:
-        peak = next(line for line in status if line.startswith('VmHWM')).split()[1]
-    with open(target, 'w') as out:
-        out.write(peak)
-atexit.register(_report)
-from sibtui.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 def sibtui_command(*arguments: str) -> list[str]:
-    return [sys.executable, "-c", _WRAPPER, *arguments]
+    return [sys.executable, "-m", "sibtui", *arguments]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (all its threads), from /proc."""
+    with open(f"/proc/{pid}/stat", "rb") as stat:
+        fields = stat.read().rsplit(b")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def child_env(**overrides: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("SIBTUI_")}
-    env.update({"PYTHONPATH": str(REPO), "NO_COLOR": "1", "COLUMNS": "200", **overrides})
+    env.update({"PYTHONPATH": f"{REPO}{os.pathsep}{CHILD_SITE}", "NO_COLOR": "1", "COLUMNS": "200", **overrides})
     return env
 
 

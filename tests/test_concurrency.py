@@ -1,0 +1,109 @@
+"""Two sibtui processes on one workspace: a clear refusal naming the other, never corruption.
+
+DuckDB allows one process that changes a file or several that read it. While a real
+`sibtui load` holds the workspace (stopped mid-transaction at a crash point), a second
+`sibtui` that reads or writes is refused in one line naming the holder and what to do; once
+the load ends, everything is there. While a `sibtui query` reads, other reads run and a
+change is refused.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+import pytest
+from corpus.child import child_env, cpu_seconds, sibtui_command
+from corpus.fixtures import analyst_template  # noqa: F401
+from corpus.workspaces import copy_workspace, first_named_movement, snapshot
+from crash.harness import run, start
+
+from sibfiles import CANCELAMENTO, header, sbx, write
+from sibtui.db.workspace import Workspace
+from sibtui.errors import WorkspaceBusy
+
+
+@pytest.fixture
+def analyst(analyst_template, tmp_path):  # noqa: F811
+    return copy_workspace(analyst_template, tmp_path / "ws")
+
+
+@pytest.fixture
+def new_sbx(tmp_path):
+    return write(tmp_path, "99999720261201101500.SBX", sbx(CANCELAMENTO * 12, head=header(sequencial="40")))
+
+
+def one_error_line(result: subprocess.CompletedProcess) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_while_a_load_writes_others_are_refused_and_nothing_breaks(analyst, new_sbx, tmp_path):
+    with Workspace(analyst, read_only=True) as workspace:
+        ref = "{}:{}".format(*first_named_movement(workspace.cursor()))
+        before = snapshot(workspace)
+    holder = start("after-insert:1", "load", "--db", str(analyst), "--quiet", str(new_sbx), scratch=tmp_path / "c")
+    holder.wait()
+    try:
+        reading = one_error_line(run("query", "--db", str(analyst), "select count(*) from files"))
+        assert f"process {holder.process.pid}, sibtui load" in reading
+        assert "being changed by another sibtui" in reading and "run this again when that one ends" in reading
+        for command in (["load", "--quiet", str(new_sbx)], ["fix", "set", "--record", ref, "nome=OUTRO"],
+                        ["check"], ["status"]):
+            line = one_error_line(run(command[0], "--db", str(analyst), *command[1:]))
+            assert f"process {holder.process.pid}, sibtui load" in line, line
+    finally:
+        assert holder.release() == 0, holder.output()
+    with Workspace(analyst, read_only=True) as workspace:
+        after = snapshot(workspace)
+    assert [row[2] for row in after["files"]] == [row[2] for row in before["files"]] + [new_sbx.name]
+    assert after["edit_journal"] == before["edit_journal"]  # the refused fix wrote nothing
+    assert run("query", "--db", str(analyst), "select count(*) from files").returncode == 0
+
+
+def test_while_a_query_reads_other_reads_run_and_changes_wait(analyst, new_sbx):
+    reader = subprocess.Popen(
+        sibtui_command("query", "--db", str(analyst), "SELECT count(*) FROM range(1000000000000) a WHERE a % 7 = 3"),
+        env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _wait_until_it_holds(analyst, reader)
+        assert run("query", "--db", str(analyst), "--format", "csv", "select count(*) from files").stdout == \
+            "count_star()\n6\n"
+        line = one_error_line(run("load", "--db", str(analyst), "--quiet", str(new_sbx)))
+        assert f"process {reader.pid}, sibtui query" in line
+        assert "being read by another sibtui" in line and "read-only commands can run now" in line
+    finally:
+        reader.send_signal(signal.SIGINT)
+        reader.communicate(timeout=60)
+    assert reader.returncode == 130
+    loaded = run("load", "--db", str(analyst), "--quiet", str(new_sbx))
+    assert loaded.returncode == 0, loaded.stderr
+
+
+def test_the_refusal_is_typed_for_the_console(analyst, new_sbx, tmp_path):
+    """The console can tell "another sibtui changes it" from "only reads it" (read-only fallback)."""
+    holder = start("after-insert:1", "load", "--db", str(analyst), "--quiet", str(new_sbx), scratch=tmp_path / "c")
+    holder.wait()
+    try:
+        for read_only in (True, False):
+            with pytest.raises(WorkspaceBusy) as raised:
+                Workspace(analyst, read_only=read_only)
+            assert raised.value.holder_pid == holder.process.pid and raised.value.holder_writes
+    finally:
+        holder.release()
+
+
+def _wait_until_it_holds(path, process: subprocess.Popen) -> None:
+    """Until the reader runs its query (so holds the workspace): its CPU time says so.
+
+    Opening the workspace to find out would itself take the lock the reader needs.
+    """
+    deadline = time.monotonic() + 60
+    while cpu_seconds(process.pid) < 1.5:  # start-up costs ~0.4 s of CPU; the query burns the rest
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the reader never started its query"
+        time.sleep(0.02)
