@@ -6,7 +6,7 @@ conferences side by side, and says why when there is nothing to compare."""
 from __future__ import annotations
 
 import pytest
-from tui_helpers import SIZE, make_app, sample_workspace, settle
+from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
 
 from conftest import SAMPLE_DIR
 from sibtui.tui.modes import MODES
@@ -60,7 +60,7 @@ async def test_enter_on_a_card_opens_the_errors_of_that_rpx(loaded):
         assert app.current_mode == "errors"
         assert app.screen.rpx_list[app.screen.rpx_index].name == "99999720261105031244.RPX"
         assert app.screen.groups[0].code == "0701"
-        await pilot.press("0", "down", "enter")  # the file ANS rejected whole
+        await press_settled(pilot, "0", "down", "enter")  # the file ANS rejected whole
         await settle(pilot)
         assert app.screen.rpx_list[app.screen.rpx_index].name == "99999720261105031530.RPX"
         assert "REJEITADO INTEIRO" in text_of(app, "#rpx-summary") and app.screen.groups == []
@@ -99,7 +99,7 @@ async def test_enter_lists_a_kind_and_opens_old_and_new_side_by_side(loaded):
     app = make_app(loaded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("6", "down", "down", "enter")  # cancelled
+        await press_settled(pilot, "6", "down", "down", "enter")  # cancelled
         await settle(pilot)
         grid = app.screen.query_one("#drill-grid").grid
         assert grid.total == 2
@@ -120,7 +120,7 @@ async def test_a_vinculo_that_disappeared_opens_the_older_conference(loaded):
     app = make_app(loaded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("6", "down", "enter")
+        await press_settled(pilot, "6", "down", "enter")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -144,10 +144,10 @@ async def test_choosing_another_pair_orders_it_older_first(loaded):
     app = make_app(loaded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("6", "p")
+        await press_settled(pilot, "6", "p")
         await settle(pilot)
         assert isinstance(app.screen, PickScreen)
-        await pilot.press("down", "enter")  # the newer first...
+        await press_settled(pilot, "down", "enter")  # the newer first...
         await settle(pilot)
         await pilot.press("enter")  # ...then the only other one
         await settle(pilot)

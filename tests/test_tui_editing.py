@@ -5,7 +5,7 @@ written as one action; the pending changes; regeneration with its report and dif
 from __future__ import annotations
 
 import pytest
-from tui_helpers import SIZE, make_app, sample_workspace, settle
+from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
 
 from sibtui.edit.editor import history
 from sibtui.tui.screens.bulk import BulkScreen
@@ -32,7 +32,7 @@ async def open_cns_of_record_5(pilot):
     """Errors (2), code 0701, its first record (1:5), the CNS line of its fields."""
     app = pilot.app
     await settle(pilot)
-    await pilot.press("2", "enter")
+    await press_settled(pilot, "2", "enter")
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
@@ -139,7 +139,7 @@ async def test_bulk_set_is_previewed_then_written_as_one_action(loaded):
     app = make_app(loaded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("2", "enter")  # the records ANS rejected with 0701 (1:5 and 1:6)
+        await press_settled(pilot, "2", "enter")  # the records ANS rejected with 0701 (1:5 and 1:6)
         await settle(pilot)
         assert isinstance(app.screen, DrillScreen)
         await pilot.press("b")
@@ -162,7 +162,7 @@ async def test_a_bulk_value_the_rules_refuse_is_left_out(loaded):
     app = make_app(loaded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("2", "enter", "b", "enter")
+        await press_settled(pilot, "2", "enter", "b", "enter")
         await pilot.press(*"cns = 12345", "enter")
         await settle(pilot)
         bulk = app.screen
@@ -207,7 +207,7 @@ async def test_pending_changes_then_regenerate_with_report_and_diff(loaded, tmp_
         names = diff.view.column_names
         edited = [r for r in rows if r[names.index("why")] == "edit"]
         assert [(r[names.index("field")], r[names.index("corrected")]) for r in edited] == [("cns", VALID_CNS)]
-        await pilot.press("escape", "escape", "escape", "0")  # the Cycle follows the movements
+        await press_settled(pilot, "escape", "escape", "escape", "0")  # the Cycle follows the movements
         await settle(pilot)
         first_card = str(app.screen.query_one("#cycle-files").get_option_at_index(0).prompt)
         assert f"gerados em {written[0]}" in first_card

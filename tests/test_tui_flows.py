@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from tui_helpers import FINDINGS_SQL, SIZE, grid_lines, make_app, sample_workspace, settle
+from tui_helpers import FINDINGS_SQL, SIZE, grid_lines, make_app, press_settled, sample_workspace, settle
 
 from conftest import SAMPLE_DIR
 from sibtui.tui.screens.drill import DrillScreen
@@ -141,7 +141,7 @@ async def test_whole_file_rejection_is_shown_with_its_reason(loaded):
     app = make_app(loaded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("2", "r")
+        await press_settled(pilot, "2", "r")
         await settle(pilot)
         summary = status(app, "#rpx-summary")
         assert "REJEITADO INTEIRO" in summary and "ERRO_EPILOGO_HASH_INVALIDO" in summary

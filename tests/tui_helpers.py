@@ -55,3 +55,10 @@ SELECT file_id, 6, 'sbx_movements', 'nome', 'name_invalid', 'error', 'Nome com [
 UNION ALL
 SELECT file_id, 2, 'sbx_movements', 'cns', 'cns_missing', 'warning', 'Sem CNS', NULL FROM files WHERE name LIKE '%101500.SBX'
 """
+
+
+async def press_settled(pilot, *keys: str) -> None:
+    """Press each key and wait for what it started (a screen loads its rows in a worker)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
