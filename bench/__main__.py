@@ -44,20 +44,32 @@ def run(options: argparse.Namespace) -> list[Figure]:
     wanted = set(options.only.split(",")) if options.only else set(SECTIONS)
     figures: list[Figure] = []
     paths = data.dataset(out, records, max(1, records // 10))
-    if "load" in wanted:
-        figures += load.load_figures(out, paths.cnx_before, records, with_reference=not options.no_reference)
-    if "bar" in wanted:
-        bar = generate(out / "data", BAR_RECORDS, BAR_RECORDS // 10, 1, {"cnx"}).cnx_before
-        figures += _bar(out, bar)
-    if "review" in wanted:
-        figures += queries.all_figures(out, records)
-    if "grid" in wanted:
-        workspace = grid.big_workspace(out, records, options.copies)
-        rows = records * options.copies
-        figures += grid.database_figures(workspace, rows) + grid.screen_figures(workspace, rows)
-    if "paint" in wanted:
-        figures += paint.paint_figures(queries.month_workspace(out, records))
+    sections = {
+        "load": lambda: load.load_figures(out, paths.cnx_before, records, with_reference=not options.no_reference),
+        "bar": lambda: _bar(out, generate(out / "data", BAR_RECORDS, BAR_RECORDS // 10, 1, {"cnx"}).cnx_before),
+        "review": lambda: queries.all_figures(out, records),
+        "grid": lambda: _grid(out, records, options.copies),
+        "paint": lambda: paint.paint_figures(queries.month_workspace(out, records)),
+    }
+    for name in SECTIONS:
+        if name in wanted:
+            figures += _section(name, sections[name])
     return figures
+
+
+def _section(name: str, measure) -> list[Figure]:
+    """A section's figures; one that fails says so in the table and the others still run."""
+    try:
+        return measure()
+    except Exception as error:  # a feature being changed by someone else must not hide the rest
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return [Figure(f"{name}: failed", reason[:160])]
+
+
+def _grid(out: Path, records: int, copies: int) -> list[Figure]:
+    workspace = grid.big_workspace(out, records, copies)
+    rows = records * copies
+    return grid.database_figures(workspace, rows) + grid.screen_figures(workspace, rows)
 
 
 def _bar(out: Path, file: Path) -> list[Figure]:

@@ -138,6 +138,10 @@ def _memory_limit(workspace: Workspace, limit: str) -> Iterator[None]:
             cursor, "SELECT current_setting('memory_limit')"
         )[0]
         cursor.execute(f"SET memory_limit = '{limit}'")
+    except BaseException:
+        cursor.close()
+        raise
+    try:
         yield
     finally:
         try:
