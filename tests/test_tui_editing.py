@@ -211,3 +211,17 @@ async def test_pending_changes_then_regenerate_with_report_and_diff(loaded, tmp_
         await settle(pilot)
         first_card = str(app.screen.query_one("#cycle-files").get_option_at_index(0).prompt)
         assert f"gerados em {written[0]}" in first_card
+
+
+async def test_a_field_that_cannot_change_says_so_and_takes_no_value(loaded):
+    app = make_app(loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await press_settled(pilot, "2", "enter", "enter")
+        record = app.screen
+        record.query_one("#record-fields").move_cursor(row=0)  # movement: the element itself, not a value
+        await press_settled(pilot, "e")
+        dialog = app.screen
+        assert isinstance(dialog, EditFieldScreen) and dialog.query_one("#edit-value").disabled
+        assert "não se edita aqui" in text_of(dialog, "#edit-hint")
+        await press_settled(pilot, "escape")
+        assert app.screen is record and journal(app) == []

@@ -54,7 +54,7 @@ class EditFieldScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#edit-value", Input).focus()
-        self._check(self.current or "")
+        self._check(self.current or "", first=True)
 
     @property
     def ref(self):
@@ -68,20 +68,27 @@ class EditFieldScreen(ModalScreen[bool]):
         self._check(event.value)
 
     @work(thread=True, exclusive=True, group="edit-check")
-    def _check(self, value: str) -> None:
+    def _check(self, value: str, first: bool = False) -> None:
+        from sibtui.edit.editor import CNX_REMOVAL_REFUSED, check_edit
         from sibtui.errors import SibError
 
         cursor = self.app.new_cursor()
         try:
-            from sibtui.edit.editor import check_edit
-
             check = check_edit(cursor, self.ref, self.column, value, self.app.today())
         except SibError as error:
-            self.app.call_from_thread(self._show_refusal, str(error))
+            refusal = str(error)
+            editable = not first or CNX_REMOVAL_REFUSED in refusal  # an empty CNX value, not a closed field
+            self.app.call_from_thread(self._show_refusal if editable else self._not_editable, refusal)
             return
         finally:
             cursor.close()
         self.app.call_from_thread(self._show_check, value, check)
+
+    def _not_editable(self, message: str) -> None:
+        """This field cannot change in this record (a key, absent from its movement)."""
+        self._show_refusal(message)
+        self.query_one("#edit-value", Input).disabled = True
+        self.query_one("#edit-hint", Static).update(Text("este campo não se edita aqui · Esc fecha", style="dim"))
 
     def _show_check(self, value: str, check: ValueCheck) -> None:
         if value != self.query_one("#edit-value", Input).value:
