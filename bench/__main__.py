@@ -84,6 +84,7 @@ def _bar(out: Path, file: Path) -> list[Figure]:
         Figure(f"bar: `sibtui load`, {BAR_RECORDS:,} records (process start to exit)", seconds(loaded.seconds),
                ">= 1.5x faster than the floor, < 1 GiB", ratio >= 1.5 and loaded.peak_rss_mib < load.GIB,
                f"{ratio:.2f}x the floor, {loaded.peak_rss_mib:.0f} MiB"),
+        load.cpu_figure("300k load", loaded, floor),
     ]
 
 

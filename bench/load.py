@@ -53,6 +53,7 @@ def load_figures(out: Path, file: Path, records: int, with_reference: bool = Tru
     ratio = floor.seconds / fast.seconds
     figures.append(Figure("`sibtui load` (fast path)", seconds(fast.seconds), "<= 1/1.5 of the lxml floor",
                           ratio >= 1.5, f"{ratio:.2f}x the floor; {_rate(records, size_mb, fast)}"))
+    figures.append(cpu_figure("fast load", fast, floor))
     figures.append(Figure("peak RSS of the load, whole process tree", f"{fast.peak_rss_mib:.0f} MiB", "<= 1 GiB",
                           fast.peak_rss_mib <= GIB))
     if sax is not None:
@@ -64,6 +65,13 @@ def load_figures(out: Path, file: Path, records: int, with_reference: bool = Tru
                               ">= 0.7x the lxml floor", ratio >= 0.7, f"{ratio:.2f}x; {reference.peak_rss_mib:.0f} MiB"))
     figures.extend(probe_figures(out, file))
     return figures
+
+
+def cpu_figure(label: str, loaded: Measured, floor: Measured) -> Figure:
+    """CPU seconds beside the floor's: on two idle cores the wall ratio cannot beat 2 x this."""
+    bound = 2 * floor.cpu_seconds / loaded.cpu_seconds if loaded.cpu_seconds else 0.0
+    return Figure(f"  CPU (user+sys) of the {label} / of the lxml floor", f"{loaded.cpu_seconds:.1f} s / "
+                  f"{floor.cpu_seconds:.1f} s", note=f"best case on 2 idle cores: {bound:.2f}x the floor")
 
 
 def _rate(records: int, size_mb: float, measured: Measured) -> str:

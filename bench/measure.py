@@ -9,6 +9,7 @@ extra), /proc otherwise.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -26,6 +27,7 @@ class Measured:
     returncode: int
     stdout: str = ""
     stderr: str = ""
+    cpu_seconds: float = 0.0  # user + system of the whole tree: what an idle machine cannot hide
 
 
 def _children(pid: int) -> list[int]:
@@ -80,9 +82,17 @@ class PeakSampler:
 def run_measured(command: Sequence[str], stdout: int = subprocess.PIPE, env: dict | None = None,
                  cwd: str | None = None) -> Measured:
     """Run `command`; its wall time and the peak RSS of its whole process tree."""
+    before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
     with PeakSampler(process.pid) as sampler:
         out, err = process.communicate()
     seconds = time.perf_counter() - started
-    return Measured(seconds, sampler.peak / 2**20, process.returncode, out or "", err or "")
+    cpu = _children_cpu() - before
+    return Measured(seconds, sampler.peak / 2**20, process.returncode, out or "", err or "", cpu)
+
+
+def _children_cpu() -> float:
+    """CPU of every child this process has waited for (runs are sequential: deltas are per run)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
