@@ -20,6 +20,7 @@ from corpus.workspaces import copy_workspace, first_named_movement, snapshot
 from crash.harness import run, start
 
 from sibfiles import CANCELAMENTO, header, sbx, write
+from sibtui.db.locking import open_or_read_only
 from sibtui.db.workspace import Workspace
 from sibtui.errors import WorkspaceBusy
 
@@ -93,8 +94,33 @@ def test_the_refusal_is_typed_for_the_console(analyst, new_sbx, tmp_path):
             with pytest.raises(WorkspaceBusy) as raised:
                 Workspace(analyst, read_only=read_only)
             assert raised.value.holder_pid == holder.process.pid and raised.value.holder_writes
+        with pytest.raises(WorkspaceBusy):
+            open_or_read_only(analyst)
     finally:
         holder.release()
+
+
+def test_the_console_can_fall_back_to_read_only_while_another_only_reads(analyst):
+    workspace, notice = open_or_read_only(analyst)
+    assert not workspace.read_only and notice is None
+    workspace.close()
+    reader = subprocess.Popen(
+        sibtui_command("query", "--db", str(analyst), "SELECT count(*) FROM range(1000000000000) a WHERE a % 7 = 3"),
+        env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _wait_until_it_holds(analyst, reader)
+        workspace, notice = open_or_read_only(analyst)
+        with workspace:
+            assert workspace.read_only
+            assert f"processo {reader.pid}, sibtui query" in notice
+            assert notice.startswith("somente leitura")
+            cursor = workspace.cursor()
+            assert cursor.execute("SELECT count(*) FROM files").fetchall() == [(6,)]
+            cursor.close()
+    finally:
+        reader.send_signal(signal.SIGINT)
+        reader.communicate(timeout=60)
 
 
 def _wait_until_it_holds(path, process: subprocess.Popen) -> None:

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sibtui.errors import WorkspaceBusy
+
+if TYPE_CHECKING:
+    from sibtui.db.workspace import Workspace
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 _READERS_ONLY = "read-only mode"  # DuckDB: "you would be able to open this database in read-only mode"
@@ -40,11 +44,11 @@ def busy_error(path: Path, message: str, wanted_read_only: bool) -> WorkspaceBus
     return WorkspaceBusy(text, pid, holder_writes)
 
 
-def _describe(pid: int | None) -> str:
+def _describe(pid: int | None, process: str = "process") -> str:
     if pid is None:
-        return "another process"
+        return "?"
     command = holder_command(pid)
-    return f"process {pid}, {command}" if command else f"process {pid}"
+    return f"{process} {pid}, {command}" if command else f"{process} {pid}"
 
 
 def holder_command(pid: int) -> str | None:
@@ -68,3 +72,23 @@ def _subcommand(arguments: list[str]) -> str:
         if word in COMMANDS_BY_NAME:
             return word
     return "(console)"
+
+
+def open_or_read_only(path: Path, **options) -> tuple["Workspace", str | None]:
+    """The workspace read-write, or read-only with a notice (pt-BR) when another sibtui only
+    reads it; `WorkspaceBusy` when another one changes it (nothing can read it then).
+
+    For the console: it can open for browsing while a `sibtui query` or `status` runs, and
+    must then turn off loading, editing and the pre-critique until it is reopened.
+    """
+    from sibtui.db.workspace import Workspace
+
+    try:
+        return Workspace(path, **options), None
+    except WorkspaceBusy as busy:
+        if busy.holder_writes:
+            raise
+        holder = _describe(busy.holder_pid, "processo")
+    notice = (f"somente leitura: outro sibtui ({holder}) está lendo este workspace; carga, edição e "
+              "pré-crítica voltam quando ele terminar e o workspace for reaberto")
+    return Workspace(path, read_only=True, **options), notice
