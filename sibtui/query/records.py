@@ -16,14 +16,13 @@ from sibtui.catalog.error_codes import ErrorExplanation, explain, field_for_id
 from sibtui.catalog.fields import BENEFICIARY_FIELDS, CNX_FIELDS, FIELDS
 from sibtui.catalog.tables import TABLES_BY_NAME
 from sibtui.query.errors_by_code import MOVEMENT_LABELS
+from sibtui.query.names import CNX, RECORD_TABLES, SBX, TABLE_LABELS
+
+__all__ = ["CNX", "RECORD_TABLES", "SBX", "TABLE_LABELS", "RecordDetail", "record_detail", "resolve_record"]
 
 if TYPE_CHECKING:
     import duckdb
 
-SBX = "sbx_movements"
-CNX = "cnx_beneficiaries"
-RECORD_TABLES = (SBX, CNX)
-TABLE_LABELS = {SBX: "SBX movimentos", CNX: "CNX beneficiários", "files": "arquivo"}
 
 
 @dataclass(frozen=True)

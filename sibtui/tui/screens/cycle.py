@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from sibtui.output import format_count
 from sibtui.tui.cells import visible
 from sibtui.tui.screens.base import ModeScreen
 
@@ -188,6 +187,14 @@ def hint_text(row: CycleRow) -> Text:
     if row.sbx_file_id is not None:
         return Text("Enter: os movimentos deste SBX (ainda sem RPX)", style="dim")
     return Text("", style="dim")
+
+
+def format_count(number: int) -> str:
+    """`sibtui.output.format_count`, imported when first used: this module is the first frame,
+    and sibtui.output brings csv, json and Rich's table along."""
+    from sibtui.output import format_count as pt_br_count
+
+    return pt_br_count(number)
 
 
 def days_text(days: int | None) -> str:

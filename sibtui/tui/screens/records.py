@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from sibtui.query.records import CNX, SBX, TABLE_LABELS
+from sibtui.query.names import CNX, SBX, TABLE_LABELS
 from sibtui.query.spec import GridSpec, leading_for
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.widgets.grid_panel import GridPanel

@@ -23,7 +23,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from sibtui.catalog.fields import FIELDS
 from sibtui.query.spec import GridSpec, toggle_sort
 from sibtui.tui.cells import NULL_MARK, cell_text, is_numeric_type, raw_text
 
@@ -308,6 +307,8 @@ class PagedGrid(ScrollView, can_focus=True):
         return (values[names.index("file_id")], values[names.index("record_no")], column) in self._edited
 
     def _measure(self, view: PagedView, sample: list[tuple]) -> None:
+        from sibtui.catalog.fields import FIELDS  # not before the first frame
+
         widths = []
         for index, column in enumerate(view.columns):
             catalogued = FIELDS.get(column.name)

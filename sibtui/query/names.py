@@ -1,0 +1,9 @@
+"""The record tables' names and labels, importable without the catalogue: the Records
+screen may be the first frame, and it needs nothing else to paint."""
+
+from __future__ import annotations
+
+SBX = "sbx_movements"
+CNX = "cnx_beneficiaries"
+RECORD_TABLES = (SBX, CNX)
+TABLE_LABELS = {SBX: "SBX movimentos", CNX: "CNX beneficiários", "files": "arquivo"}
