@@ -103,8 +103,11 @@ LEFT JOIN movement_types AS kind
 LEFT JOIN sbx_movements AS movement
        ON movement.file_id = answered.sbx_file_id
       AND movement.movement = kind.movement
-      AND CASE WHEN kind.code = 1 THEN movement.codigoBeneficiario = rejection.codigoBeneficiario
-               ELSE movement.cco = rejection.cco END
+      -- Inclusions by codigoBeneficiario, the rest by cco (code 1 is 'inclusao'), written as
+      -- one key per side so DuckDB hashes on it: a CASE of two comparisons is no join key, and
+      -- every rejection would be compared with every movement of its kind in the file.
+      AND CASE WHEN movement.movement = 'inclusao' THEN movement.codigoBeneficiario ELSE movement.cco END
+        = CASE WHEN kind.code = 1 THEN rejection.codigoBeneficiario ELSE rejection.cco END
 """
 
 

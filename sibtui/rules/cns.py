@@ -35,14 +35,20 @@ NOT_QUALIFIES_MESSAGE = (
 def qualifies(alias: str) -> str:
     """TRUE when a record has what ANS needs to assign a CNS itself (§6.2): a valid CPF, a name
     in the allowed repertoire (st_no_pessoa: size and characters) and a plausible birth date
-    (a real date, not before 1890-01-01, not in the future) — the checker's own value rules."""
+    (a real date, not before 1890-01-01, not in the future) — the checker's own value rules.
+
+    The three conditions (never NULL) are added, not ANDed: DuckDB evaluates the operands of
+    AND lazily and shares no subexpression among them, and the CPF's digits would be read
+    again for each of its 20 uses (`sibtui.rules.sql_digits`); added, they cost a third."""
     name = f"{alias}.nome"
     name_fails = " OR ".join(f"coalesce({condition}, true)" for condition, _, _ in domain_checks(PESSOA, name, dt.date.today()))
     born = parsed_date(f"{alias}.dataNascimento")
-    return (
-        f"({cpf_ok(alias + '.cpf')} AND {name} IS NOT NULL AND NOT ({name_fails}) "
-        f"AND coalesce({born} BETWEEN DATE '{DATA_NASCIMENTO.min_date}' AND current_date, false))"
+    conditions = (
+        cpf_ok(alias + ".cpf"),
+        f"{name} IS NOT NULL AND NOT ({name_fails})",
+        f"coalesce({born} BETWEEN DATE '{DATA_NASCIMENTO.min_date}' AND current_date, false)",
     )
+    return "(" + " + ".join(f"({condition})::INTEGER" for condition in conditions) + f" = {len(conditions)})"
 
 
 def _missing_message(alias: str) -> str:
@@ -143,12 +149,18 @@ sbx AS (
     LEFT JOIN inclusion_ccos i ON m.movement = 'inclusao' AND i.file_id = m.file_id
                                AND i.codigoBeneficiario = m.codigoBeneficiario
     WHERE f.source_table = 'sbx_movements' AND f.rule IN ({", ".join(literal(r) for r in CNS_RULES)})
+),
+-- The newest CNX's CNS of each CCO a gap names: only those CCOs, not the whole conference.
+cnx_cns AS (
+    SELECT n.registroANS, c.cco, any_value(c.cns) AS cns
+    FROM cnx_beneficiaries_current c JOIN newest n ON n.file_id = c.file_id
+    WHERE c.cco IN (SELECT cco FROM sbx)
+    GROUP BY ALL
 )
-SELECT sbx.file_id, sbx.record_no, sbx.source_table, sbx.category, sbx.cns,
-       (SELECT any_value(c.cns) FROM cnx_beneficiaries_current c JOIN newest n ON n.file_id = c.file_id
-        WHERE n.registroANS = sbx.registroANS AND c.cco = sbx.cco) AS cnx_cns,
+SELECT sbx.file_id, sbx.record_no, sbx.source_table, sbx.category, sbx.cns, cnx_cns.cns AS cnx_cns,
        sbx.cco, sbx.nome, sbx.qualifies_for_auto_assignment
 FROM sbx
+LEFT JOIN cnx_cns ON cnx_cns.registroANS = sbx.registroANS AND cnx_cns.cco = sbx.cco
 UNION ALL
 SELECT f.file_id, f.record_no, f.source_table, f.rule, c.cns, c.cns, c.cco, c.nome, {qualifies('c')}
 FROM findings f

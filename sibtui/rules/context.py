@@ -11,7 +11,10 @@ Built once per check as TEMP tables on the checking cursor, so each rule is a pl
 - `__moves`: the current SBX movements with those facts joined, and the effective birth,
   contract and cancellation dates (the movement's own value, else the reference CNX's).
 - `__newest_cnx`: the newest CNX per registro ANS (CNX-side checks look only at it), and
-  `__cnx_newest_rows` its vínculos as they currently read.
+  `__cnx_newest_rows` its vínculos as they currently read (a view over the loaded rows when
+  no CNX value was edited, else a snapshot).
+- `__cnx_rows` holds only the CCOs the SBX movements and the RPX inclusions name: nothing
+  else is ever looked up in it.
 Dates come from `file_moments` (header date, else the name's).
 """
 
@@ -23,7 +26,10 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.municipalities import load_municipalities
+from sibtui.edit.ddl import JOURNAL_TABLE
 from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, integer_value, parsed_date
+
+CNX_TABLE = "cnx_beneficiaries"
 
 SBX_FILES_SQL = """
 CREATE OR REPLACE TEMP TABLE __sbx_files AS
@@ -65,7 +71,19 @@ SELECT file_id, cco, arg_min(record_no, record_no) AS record_no, arg_min(situaca
        arg_min(codigoMunicipio, record_no) AS codigoMunicipio
 FROM cnx_beneficiaries_current
 WHERE file_id IN (SELECT ref_cnx FROM __sbx_files UNION SELECT newest_cnx FROM __sbx_files)
+  AND (cco IN (SELECT cco FROM __mentioned_ccos) OR cco IS NULL)
 GROUP BY file_id, cco
+"""
+
+# The only CCOs the record rules look up in a CNX: those the SBX movements name, and those the
+# RPX gave their inclusions. A month's SBX names a fraction of the portfolio, so `__cnx_rows`
+# (and `__known_ccos`, which only ever joins a movement by its CCO) stay that small. A vínculo
+# without CCO stays too: `__known_ccos` tests RPX inclusions with NOT IN against these rows.
+MENTIONED_CCOS_SQL = """
+CREATE OR REPLACE TEMP TABLE __mentioned_ccos AS
+SELECT cco FROM sbx_movements_current WHERE cco IS NOT NULL
+UNION
+SELECT cco FROM rpx_inclusions WHERE cco IS NOT NULL
 """
 
 KNOWN_CCOS_SQL = """
@@ -103,13 +121,29 @@ LEFT JOIN __known_ccos k ON k.sbx_file_id = m.file_id AND k.cco = m.cco AND m.mo
 """
 
 
-NEWEST_CNX_ROWS_SQL = """
-CREATE OR REPLACE TEMP TABLE __cnx_newest_rows AS
-SELECT * FROM cnx_beneficiaries_current WHERE file_id IN (SELECT file_id FROM __newest_cnx)
-"""
+NEWEST_CNX_ROWS = "__cnx_newest_rows"
+TEMP_TABLES = ("__sbx_files", "__newest_cnx", "__mentioned_ccos", "__cnx_rows", "__known_ccos", "__moves",
+               NEWEST_CNX_ROWS, MUNICIPALITIES_TABLE)
 
-TEMP_TABLES = ("__sbx_files", "__newest_cnx", "__cnx_rows", "__known_ccos", "__moves", "__cnx_newest_rows",
-               MUNICIPALITIES_TABLE)
+
+def newest_cnx_rows_sql(cursor: duckdb.DuckDBPyConnection) -> str:
+    """`__cnx_newest_rows`: the newest CNX's vínculos as they currently read.
+
+    Without a single CNX edit the current values are the loaded ones, and the loaded rows
+    change only by loading a file: a view over the raw table, limited to the files chosen
+    now, reads the same rows for the whole check without copying 40 columns of a million
+    vínculos. With edits, a snapshot of the current view, so every rule reads one state.
+    """
+    file_ids = [row[0] for row in cursor.execute("SELECT file_id FROM __newest_cnx ORDER BY 1").fetchall()]
+    chosen = f"file_id IN ({', '.join(str(int(i)) for i in file_ids)})" if file_ids else "FALSE"
+    if _has_edits(cursor, CNX_TABLE):
+        return f"CREATE OR REPLACE TEMP TABLE {NEWEST_CNX_ROWS} AS SELECT * FROM {CNX_TABLE}_current WHERE {chosen}"
+    return f"CREATE OR REPLACE TEMP VIEW {NEWEST_CNX_ROWS} AS SELECT * FROM {CNX_TABLE} WHERE {chosen}"
+
+
+def _has_edits(cursor: duckdb.DuckDBPyConnection, table: str) -> bool:
+    row = cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {JOURNAL_TABLE} WHERE table_name = ?)", [table]).fetchone()
+    return bool(row and row[0])
 
 
 def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...], today: dt.date) -> None:
@@ -119,12 +153,23 @@ def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...
     cursor.register("__municipality_arrow", table)
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE {MUNICIPALITIES_TABLE} AS SELECT * FROM __municipality_arrow")
     cursor.unregister("__municipality_arrow")
-    statements = (SBX_FILES_SQL, NEWEST_CNX_SQL, CNX_ROWS_SQL, KNOWN_CCOS_SQL, moves_sql(sbx_columns, today),
-                  NEWEST_CNX_ROWS_SQL)
+    statements = (SBX_FILES_SQL, NEWEST_CNX_SQL, MENTIONED_CCOS_SQL, CNX_ROWS_SQL, KNOWN_CCOS_SQL,
+                  moves_sql(sbx_columns, today))
     for statement in statements:
         cursor.execute(statement)
+    cursor.execute(newest_cnx_rows_sql(cursor))
 
 
 def drop_context(cursor: duckdb.DuckDBPyConnection) -> None:
     for name in TEMP_TABLES:
-        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        drop_temporary(cursor, name)
+
+
+def drop_temporary(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a TEMP table or view of the check (`__cnx_newest_rows` is either)."""
+    kinds = cursor.execute(
+        "SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ? "
+        "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ?", [name, name]
+    ).fetchall()
+    for (kind,) in kinds:
+        cursor.execute(f"DROP {kind} IF EXISTS temp.{name}")

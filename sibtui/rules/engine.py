@@ -177,7 +177,7 @@ def finding_counts(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], i
 def _drop_temporaries(cursor: duckdb.DuckDBPyConnection) -> None:
     for name in (*context.TEMP_TABLES, *records.HELPER_TABLES, *cns.HELPER_TABLES, STAGE, "__rules"):
         try:
-            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            context.drop_temporary(cursor, name)
         except duckdb.Error:
             pass  # the cursor is closed right after; temporaries die with it
 
