@@ -25,7 +25,7 @@ from itertools import accumulate, repeat
 from sibtui.ingest.source import SourceReader
 
 FIRST_CHUNK_BYTES = 256 * 1024  # small, so the first rows are visible at once
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024
 TAIL_BYTES = 64 * 1024
 # libxml2 keeps line numbers from 65,535 on apart ("big lines"), and lxml's `sourceline`
 # then reads one more than the real line (verified with lxml 6.1 / libxml2 2.14). The
