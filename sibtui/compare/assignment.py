@@ -19,7 +19,7 @@ from sibtui.rules.cns import qualifies
 
 MISSING_KINDS = {"cns_missing_qualifying": True, "cns_missing_not_qualifying": False}
 
-def _still_missing_sql(file_id: int) -> str:
+def still_missing_sql(file_id: int) -> str:
     """Active vínculos of conference `file_id` without a CNS, and whether each qualifies."""
     return f"""
 SELECT c.cco, c.codigoBeneficiario, c.nome, c.cpf, c.dataNascimento,
@@ -43,7 +43,7 @@ def assignment_summary(cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair) ->
     ).fetchall()[0]
     (qualifying, not_qualifying) = cursor.execute(
         f"SELECT count(*) FILTER (WHERE qualifies_for_auto_assignment), "
-        f"count(*) FILTER (WHERE NOT qualifies_for_auto_assignment) FROM ({_still_missing_sql(pair.newer.file_id)})"
+        f"count(*) FILTER (WHERE NOT qualifies_for_auto_assignment) FROM ({still_missing_sql(pair.newer.file_id)})"
     ).fetchall()[0]
     return AssignmentSummary(assigned, qualifying, not_qualifying)
 
@@ -51,5 +51,5 @@ def assignment_summary(cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair) ->
 def still_missing(cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair, qualifying: bool) -> QueryResult:
     """Active vínculos of the newer conference without a CNS that do (or do not) qualify."""
     condition = "" if qualifying else "NOT "
-    sql = _still_missing_sql(pair.newer.file_id)
+    sql = still_missing_sql(pair.newer.file_id)
     return run_query(cursor, f"SELECT * FROM ({sql}) WHERE {condition}qualifies_for_auto_assignment ORDER BY cco")

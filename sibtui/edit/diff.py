@@ -16,7 +16,13 @@ DIFF_COLUMNS = (
     "movement", "record_key", "field", "original", "corrected", "why", "edit_id", "reason",
 )
 
-_DIFF_SQL = """
+def diff_sql(regeneration_ids: list[int]) -> str:
+    """The SELECT of `DIFF_COLUMNS` for these regenerations (ids inlined, as integers)."""
+    ids = ", ".join(str(int(regeneration_id)) for regeneration_id in regeneration_ids) or "NULL"
+    return _DIFF_SQL_TEMPLATE.format(ids=ids)
+
+
+_DIFF_SQL_TEMPLATE = """
 SELECT c.regeneration_id, r.output_name, c.position, c.source_table, c.source_file_id, c.source_record_no,
        m.movement, coalesce(s.cco, s.codigoBeneficiario, x.cco) AS record_key, c.field,
        c.original_value AS original, c.written_value AS corrected, c.why, c.edit_id, j.reason
@@ -29,8 +35,8 @@ LEFT JOIN sbx_movements s ON c.source_table = 'sbx_movements'
 LEFT JOIN cnx_beneficiaries x ON c.source_table = 'cnx_beneficiaries'
       AND x.file_id = c.source_file_id AND x.record_no = c.source_record_no
 LEFT JOIN edit_journal j ON j.edit_id = c.edit_id
-WHERE c.regeneration_id = ?
-ORDER BY c.part_no, c.position, c.field
+WHERE c.regeneration_id IN ({ids})
+ORDER BY c.regeneration_id, c.part_no, c.position, c.field
 """
 
 
@@ -52,7 +58,7 @@ def diff_rows(cursor: duckdb.DuckDBPyConnection, regeneration_id: int | None = N
     known = cursor.execute("SELECT count(*) FROM regenerations WHERE regeneration_id = ?", [regeneration_id])
     if not known.fetchall()[0][0]:
         raise NoRegeneration(f"no regeneration {regeneration_id} in this workspace")
-    return cursor.execute(_DIFF_SQL, [regeneration_id]).fetchall()
+    return cursor.execute(diff_sql([regeneration_id])).fetchall()
 
 
 MOVEMENT_COLUMNS = (

@@ -99,10 +99,10 @@ def kind_spec(pair: SnapshotPair, kind: str) -> GridSpec:
 
 
 def _missing_spec(pair: SnapshotPair, qualifying: bool) -> GridSpec:
-    from sibtui.compare.assignment import _still_missing_sql
+    from sibtui.compare.assignment import still_missing_sql
 
     condition = "" if qualifying else "NOT "
-    sql = (f"SELECT b.file_id, b.record_no, m.* FROM ({_still_missing_sql(pair.newer.file_id)}) AS m "
+    sql = (f"SELECT b.file_id, b.record_no, m.* FROM ({still_missing_sql(pair.newer.file_id)}) AS m "
            f"JOIN cnx_beneficiaries AS b ON b.file_id = {int(pair.newer.file_id)} AND b.cco = m.cco "
            f"WHERE {condition}m.qualifies_for_auto_assignment ORDER BY m.cco")
     kind = MISSING_QUALIFYING if qualifying else MISSING_NOT_QUALIFYING

@@ -20,9 +20,7 @@ def pending_spec() -> GridSpec:
 
 def diff_spec(regeneration_ids: list[int]) -> GridSpec:
     """Original versus corrected value of every field the regenerated files changed."""
-    from sibtui.edit.diff import _DIFF_SQL
+    from sibtui.edit.diff import diff_sql
 
-    ids = ", ".join(str(int(regeneration_id)) for regeneration_id in regeneration_ids) or "NULL"
-    sql = _DIFF_SQL.replace("c.regeneration_id = ?", f"c.regeneration_id IN ({ids})")
-    return GridSpec(sql=sql, title="SBX regenerados: original × corrigido",
+    return GridSpec(sql=diff_sql(regeneration_ids), title="SBX regenerados: original × corrigido",
                     hidden_columns=("regeneration_id", "edit_id"), leading_columns=DIFF_LEADING)
