@@ -9,12 +9,9 @@ change is refused.
 
 from __future__ import annotations
 
-import signal
 import subprocess
-import time
 
 import pytest
-from corpus.child import child_env, cpu_seconds, sibtui_command
 from corpus.fixtures import analyst_template  # noqa: F401
 from corpus.workspaces import copy_workspace, first_named_movement, snapshot
 from crash.harness import run, start
@@ -65,22 +62,19 @@ def test_while_a_load_writes_others_are_refused_and_nothing_breaks(analyst, new_
     assert run("query", "--db", str(analyst), "select count(*) from files").returncode == 0
 
 
-def test_while_a_query_reads_other_reads_run_and_changes_wait(analyst, new_sbx):
-    reader = subprocess.Popen(
-        sibtui_command("query", "--db", str(analyst), "SELECT count(*) FROM range(1000000000000) a WHERE a % 7 = 3"),
-        env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+def test_while_a_query_reads_other_reads_run_and_changes_wait(analyst, new_sbx, tmp_path):
+    reader = start("before-query", "query", "--db", str(analyst), "--format", "csv", "select count(*) from files",
+                   scratch=tmp_path / "c")
+    reader.wait()
     try:
-        _wait_until_it_holds(analyst, reader)
         assert run("query", "--db", str(analyst), "--format", "csv", "select count(*) from files").stdout == \
             "count_star()\n6\n"
         line = one_error_line(run("load", "--db", str(analyst), "--quiet", str(new_sbx)))
-        assert f"process {reader.pid}, sibtui query" in line
+        assert f"process {reader.process.pid}, sibtui query" in line
         assert "being read by another sibtui" in line and "read-only commands can run now" in line
     finally:
-        reader.send_signal(signal.SIGINT)
-        reader.communicate(timeout=60)
-    assert reader.returncode == 130
+        assert reader.release() == 0, reader.output()
+    assert reader.stdout() == "count_star()\n6\n"
     loaded = run("load", "--db", str(analyst), "--quiet", str(new_sbx))
     assert loaded.returncode == 0, loaded.stderr
 
@@ -100,36 +94,19 @@ def test_the_refusal_is_typed_for_the_console(analyst, new_sbx, tmp_path):
         holder.release()
 
 
-def test_the_console_can_fall_back_to_read_only_while_another_only_reads(analyst):
+def test_the_console_can_fall_back_to_read_only_while_another_only_reads(analyst, tmp_path):
     workspace, notice = open_or_read_only(analyst)
     assert not workspace.read_only and notice is None
     workspace.close()
-    reader = subprocess.Popen(
-        sibtui_command("query", "--db", str(analyst), "SELECT count(*) FROM range(1000000000000) a WHERE a % 7 = 3"),
-        env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    reader = start("before-query", "query", "--db", str(analyst), "select 1", scratch=tmp_path / "c")
+    reader.wait()
     try:
-        _wait_until_it_holds(analyst, reader)
         workspace, notice = open_or_read_only(analyst)
         with workspace:
             assert workspace.read_only
-            assert f"processo {reader.pid}, sibtui query" in notice
-            assert notice.startswith("somente leitura")
+            assert notice.startswith("somente leitura") and f"processo {reader.process.pid}, sibtui query" in notice
             cursor = workspace.cursor()
             assert cursor.execute("SELECT count(*) FROM files").fetchall() == [(6,)]
             cursor.close()
     finally:
-        reader.send_signal(signal.SIGINT)
-        reader.communicate(timeout=60)
-
-
-def _wait_until_it_holds(path, process: subprocess.Popen) -> None:
-    """Until the reader runs its query (so holds the workspace): its CPU time says so.
-
-    Opening the workspace to find out would itself take the lock the reader needs.
-    """
-    deadline = time.monotonic() + 60
-    while cpu_seconds(process.pid) < 1.5:  # start-up costs ~0.4 s of CPU; the query burns the rest
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the reader never started its query"
-        time.sleep(0.02)
+        assert reader.release() == 0, reader.output()

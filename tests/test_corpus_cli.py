@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from corpus.child import child_env, run_watched, sibtui_command
 from corpus.fixtures import ERROR_CASES, analyst_template, corpus, listener  # noqa: F401
-from corpus.workspaces import copy_workspace, snapshot_file
+from corpus.workspaces import copy_workspace, is_one_safe_line, snapshot_file
 
 from sibtui import cli
 from sibtui.ingest import fastpath
@@ -63,6 +63,6 @@ async def test_the_console_notifies_each_bad_file_in_one_line(corpus, analyst_te
         assert len(errors) == len(names), [str(toast.message) for toast in app._notifications]
         for toast, name in zip(errors, names):
             message = str(toast.message)
-            assert str(corpus.path(name)) in message and "\n" not in message and message.isprintable()
+            assert str(corpus.path(name)) in message and is_one_safe_line(message)
         assert app.is_running
     assert snapshot_file(workspace) == before

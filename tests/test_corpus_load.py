@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from corpus.fixtures import CNX_ERROR_CASES, ERROR_CASES, analyst_template, corpus, listener  # noqa: F401
 from corpus.generate import CASES_BY_NAME, SECRET_TOKEN, Case
-from corpus.workspaces import copy_workspace, preview_tables, snapshot
+from corpus.workspaces import copy_workspace, is_one_safe_line, preview_tables, snapshot
 
 from sibtui.db.workspace import Workspace
 from sibtui.errors import InputError
@@ -55,7 +55,7 @@ def assert_clean_error(error: InputError, case: Case, path, content: bytes) -> N
     assert message.startswith(f"{path}"), message
     assert case.reason in message, message
     assert "\n" not in message and "\r" not in message
-    assert message.isprintable(), repr(message)
+    assert is_one_safe_line(message), repr(message)
     assert len(message) <= MAX_MESSAGE, message[:MAX_MESSAGE]
     assert SECRET_TOKEN not in message
     if case.located:

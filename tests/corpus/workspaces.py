@@ -9,6 +9,7 @@ as before" means equal query results, row for row.
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -99,3 +100,9 @@ def preview_tables(workspace: Workspace) -> list[str]:
         return [row[0] for row in rows]
     finally:
         cursor.close()
+
+
+def is_one_safe_line(message: str) -> bool:
+    """No line break and no control character (what a terminal would obey); NBSP and the
+    like are fine. `sibtui.terminal.printable` is what guarantees it."""
+    return not any(unicodedata.category(character) == "Cc" for character in message)

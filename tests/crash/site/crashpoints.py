@@ -10,6 +10,7 @@ until `$CRASH_RELEASE` exists (then it goes on as if nothing happened). Points:
 - `fast-first-batch`: the fast CNX path published its first rows (its transaction is open).
 - `regen-writing:N`: regeneration wrote N movements into a part (still a hidden temporary file).
 - `regen-published`: a part got its final name; the regeneration log is not written yet.
+- `before-query`: `sibtui query` has the workspace open and is about to run the SQL.
 
 Production code has no hooks: the patches wrap `Workspace.cursor` and a few functions.
 """
@@ -81,6 +82,8 @@ def install(point: str) -> None:
         _after("sibtui.ingest.staging", "publish", lambda *a, **k: pause(point))
     elif kind == "regen-writing":
         _regen_writing(count, point)
+    elif kind == "before-query":
+        _before("sibtui.query.adhoc", "run_query", lambda *a, **k: pause(point))
     elif kind == "regen-published":
         _after("sibtui.edit.regen.output", "PartWriter.publish", lambda *a, **k: pause(point))
     else:
@@ -126,3 +129,16 @@ def _after(module_name: str, attribute: str, then) -> None:
         return result
 
     setattr(owner, name, wrapped)
+
+
+def _before(module_name: str, attribute: str, first) -> None:
+    import importlib
+
+    module = importlib.import_module(module_name)
+    original = getattr(module, attribute)
+
+    def wrapped(*args, **kwargs):
+        first(*args, **kwargs)
+        return original(*args, **kwargs)
+
+    setattr(module, attribute, wrapped)
