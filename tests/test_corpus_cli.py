@@ -8,24 +8,21 @@ app keeps running.
 
 from __future__ import annotations
 
-import pytest
-from corpus.child import child_env, run_watched, sibtui_command
+from corpus.child import run_watched, sibtui_command
 from corpus.fixtures import ERROR_CASES, analyst_template, corpus, listener  # noqa: F401
 from corpus.workspaces import copy_workspace, is_one_safe_line, snapshot_file
 
 from sibtui import cli
-from sibtui.ingest import fastpath
 
 MEMORY_LIMIT_MB = 400  # the corpus holds 9-10 MiB files; the XXE and bomb bound (200 MB) is in test_corpus_hostile
 
 
-@pytest.mark.parametrize("mode", ["auto", "lxml"])
-def test_sibtui_load_refuses_every_corpus_file_in_one_line_each(mode, corpus, analyst_template, tmp_path):  # noqa: F811
+def test_sibtui_load_refuses_every_corpus_file_in_one_line_each(corpus, analyst_template, tmp_path):  # noqa: F811
+    """The default parser choice (the fast path for the big CNX); each parser is also run in-process."""
     workspace = copy_workspace(analyst_template, tmp_path)
     before = snapshot_file(workspace)
     files = [corpus.path(case.name) for case in ERROR_CASES]
-    watched = run_watched(sibtui_command("load", "--db", str(workspace), "--quiet", *map(str, files)),
-                          env=child_env(**{fastpath.PARSER_ENV: mode}))
+    watched = run_watched(sibtui_command("load", "--db", str(workspace), "--quiet", *map(str, files)))
     assert watched.returncode == 1 and not watched.hung
     assert "Traceback" not in watched.stderr
     errors = [line for line in watched.stderr.splitlines() if line.startswith("error")]

@@ -115,7 +115,7 @@ def _key(row: dict) -> tuple:
     return tuple(sorted(row.items()))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(movements=st.lists(movement(), min_size=1, max_size=6))
 def test_valid_movements_survive_load_regenerate_load(workspace, movements):
     opened, folder = workspace
