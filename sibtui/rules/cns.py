@@ -61,11 +61,13 @@ HELPER_TABLES_SQL = (
     """CREATE OR REPLACE TEMP TABLE __sbx_cns AS
        SELECT file_id, cns, count(DISTINCT coalesce(cco, 'record ' || record_no)) AS vinculos
        FROM __moves WHERE movement IN ('inclusao', 'retificacao') AND cns IS NOT NULL GROUP BY ALL""",
-    # Active CNS of the reference CNX of each SBX, with the CCO that holds it.
+    # Active CNS of the reference CNX of each SBX, with the CCO that holds it (only the CNS
+    # the movements send: nothing else is looked up).
     """CREATE OR REPLACE TEMP TABLE __ref_active_cns AS
        SELECT c.file_id AS cnx_file_id, c.cns, min(c.cco) AS cco, count(*) AS holders
        FROM cnx_beneficiaries_current c
-       WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files) AND c.situacao = 'ATIVO' AND c.cns IS NOT NULL
+       WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files) AND c.situacao = 'ATIVO'
+         AND c.cns IN (SELECT cns FROM __moves)
        GROUP BY ALL""",
     # The CCO an inclusion received, from the RPX that answered its SBX.
     """CREATE OR REPLACE TEMP TABLE __inclusion_ccos AS

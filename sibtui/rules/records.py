@@ -172,7 +172,9 @@ def address_rules() -> list[RecordRule]:
     ]
 
 
-# Lookups the titular and duplicate rules join; built after `__moves`.
+# Lookups the titular and duplicate rules join; built after `__moves`. Those over a CNX keep
+# only the keys the movements look up (titular codes, titulares' CPFs): a conference holds
+# every vínculo, a month's movements name a fraction of them.
 HELPER_TABLES_SQL = (
     """CREATE OR REPLACE TEMP TABLE __file_codes AS
        SELECT file_id, codigoBeneficiario AS code, bool_or(relacao = 1) AS titular
@@ -182,7 +184,7 @@ HELPER_TABLES_SQL = (
               bool_or(coalesce({'TRY_CAST(trim(c.relacaoDependencia) AS INTEGER)'} = 1,
                                c.ccoBeneficiarioTitular IS NULL)) AS titular
        FROM cnx_beneficiaries_current c JOIN files f ON f.file_id = c.file_id
-       WHERE c.codigoBeneficiario IS NOT NULL GROUP BY ALL""",
+       WHERE c.codigoBeneficiario IN (SELECT codigoBeneficiarioTitular FROM __moves) GROUP BY ALL""",
     """CREATE OR REPLACE TEMP TABLE __titular_cpfs_in_file AS
        SELECT file_id, cpf, count(*) AS titulares FROM __moves
        WHERE movement = 'inclusao' AND relacao = 1 AND cpf IS NOT NULL GROUP BY ALL""",
@@ -190,7 +192,8 @@ HELPER_TABLES_SQL = (
        SELECT c.file_id AS cnx_file_id, c.cpf, c.numeroPlanoANS AS plan, c.cnpjEmpresaContratante AS contractor,
               min(c.cco) AS cco
        FROM cnx_beneficiaries_current c
-       WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files) AND c.situacao = 'ATIVO' AND c.cpf IS NOT NULL
+       WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files) AND c.situacao = 'ATIVO'
+         AND c.cpf IN (SELECT cpf FROM __moves WHERE movement = 'inclusao' AND relacao = 1)
          AND c.ccoBeneficiarioTitular IS NULL
        GROUP BY ALL""",
 )
