@@ -216,6 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()  # `sibtui query ... | head`: the reader has what it wanted
         return EXIT_BROKEN_PIPE
     except Exception as error:  # a bug: one line, never a traceback (its values could be CPFs)
+        if _is_interrupt(error):
+            print_error("interrupted; nothing half-done was kept")
+            return EXIT_INTERRUPTED
         if os.environ.get(DEBUG_ENV):
             raise
         print_error(f"internal error ({type(error).__name__} at {_where(error)}); please report it, "
@@ -229,6 +232,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 DEBUG_ENV = "SIBTUI_DEBUG"
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as `yes | head` leaves it
+
+
+def _is_interrupt(error: Exception) -> bool:
+    """Ctrl+C reaching DuckDB on the main thread surfaces as its own error, not KeyboardInterrupt."""
+    name = type(error).__name__
+    return name == "InterruptException" or (name == "RuntimeError" and "interrupted" in str(error).lower())
 
 
 def _where(error: BaseException) -> str:

@@ -152,6 +152,10 @@ class Masker:
                 values[index] = mask_free_text(value)
         return tuple(values)
 
+    def cell(self, row: Sequence[object], index: int) -> object:
+        """One value of `row` as mask mode shows it (a value column needs its row's `field`)."""
+        return self.row(row)[index]
+
     def rows(self, rows: Iterable[Sequence[object]]) -> Iterator[tuple]:
         for row in rows:
             yield self.row(row)

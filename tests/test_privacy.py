@@ -238,3 +238,9 @@ def test_query_errors_inside_the_core_are_redacted(analyst):
             list(run_query(workspace.cursor(), "SELECT cpf::BIGINT + nome::BIGINT FROM sbx_movements").rows)
     assert "'…'" in str(raised.value)
     assert not [secret for secret in personal_values(analyst) if secret in str(raised.value)]
+
+
+def test_a_single_cell_is_masked_with_its_row():
+    masker = privacy.Masker(["field", "value"])
+    assert masker.cell(["cpf", CPF], 1) == "*********37"
+    assert masker.cell(["sexo", "3"], 1) == "3"

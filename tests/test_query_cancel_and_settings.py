@@ -108,3 +108,15 @@ def test_a_closed_pipe_ends_the_command_quietly(analyst):
     reader.wait()
     assert writer.returncode == cli.EXIT_BROKEN_PIPE
     assert writer.stderr == ""
+
+
+def test_an_interrupt_surfacing_from_duckdb_is_reported_as_one(monkeypatch, capsys):
+    """Ctrl+C during a query on the main thread reaches us as DuckDB's error, not KeyboardInterrupt."""
+    from sibtui.commands import hash as hash_command
+
+    def interrupted(options):
+        raise RuntimeError("Query interrupted")
+
+    monkeypatch.setattr(hash_command, "run", interrupted)
+    assert cli.main(["hash", "x.sbx"]) == 130
+    assert capsys.readouterr().err == "sibtui: error: interrupted; nothing half-done was kept\n"
