@@ -312,3 +312,11 @@ def test_the_memory_limit_is_lowered_during_a_fast_load_and_put_back(tmp_path, m
     assert spy.accepted == [True, True]
     assert query(workspace, limit) == before
     assert during and all(value != before[0][0] for value in during)
+
+
+def test_a_file_without_declaration_loads_identically(tmp_path, monkeypatch, spy):
+    from sibfiles import DECLARATION
+
+    content = cnx(RECORDS)
+    assert content.startswith(DECLARATION.encode())
+    assert_same(tmp_path, monkeypatch, spy, content[len(DECLARATION):], accepted=True)
