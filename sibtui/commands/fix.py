@@ -211,12 +211,13 @@ def _print_result(result) -> int:
     shown = result.changes[:_MAX_LINES]
     for change in shown:
         reason = f"  (motivo {change.reason})" if change.reason else ""
-        print(f"{change.ref} {change.field}: {_text(change.old)} -> {_text(change.new)}{reason}")
+        old, new = _text(change.field, change.old), _text(change.field, change.new)
+        print(f"{change.ref} {change.field}: {old} -> {new}{reason}")
     if len(result.changes) > len(shown):
         print(f"... and {len(result.changes) - len(shown)} more")
     for refusal in result.refused[:_MAX_LINES]:
         why = "; ".join(p.message for p in refusal.problems) or "a retificação não apaga campos"
-        print(f"refused {refusal.ref} {refusal.field}={_text(refusal.value)}: {why}", file=sys.stderr)
+        print(f"refused {refusal.ref} {refusal.field}={_text(refusal.field, refusal.value)}: {why}", file=sys.stderr)
     for ref, problem in result.warnings[:_MAX_LINES]:
         print(f"aviso {ref} {problem.field}: {problem.message}", file=sys.stderr)
     action = f", action {result.action_id}" if result.action_id is not None else ""
@@ -225,8 +226,15 @@ def _print_result(result) -> int:
     return EXIT_PROBLEM if result.refused else EXIT_OK
 
 
-def _text(value: str | None) -> str:
-    return "(ausente)" if value is None else repr(value)
+def _text(field: str, value: str | None) -> str:
+    """A value as the journal holds it; personal data masked in mask mode (`--mask`)."""
+    from sibtui import privacy
+
+    if value is None:
+        return "(ausente)"
+    if privacy.masking_enabled() and field in privacy.personal_fields():
+        value = privacy.mask_value(field, value)
+    return repr(value)
 
 
 _MAX_LINES = 50
