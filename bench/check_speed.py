@@ -53,7 +53,7 @@ TARGET_SECONDS = 5.0
 # --- datasets ------------------------------------------------------------------------------
 
 
-def build_replicated(path: Path, sbx_rows: int, cnx_rows: int) -> None:
+def build_replicated(path: Path, sbx_rows: int, cnx_rows: int, out: Path) -> None:
     """sample_files/ loaded, then its record rows copied (same values, new record_no) up to the sizes."""
     with Workspace(path) as workspace:
         for outcome in load_files(workspace, [SAMPLES]):
@@ -80,29 +80,34 @@ def _replicate(cursor: duckdb.DuckDBPyConnection, table: str, wanted: int) -> No
     )
 
 
-def build_generated(path: Path, sbx_rows: int, cnx_rows: int) -> None:
+def build_generated(path: Path, sbx_rows: int, cnx_rows: int, out: Path) -> None:
     """bench.generate's CNX + SBX + RPX at these sizes, loaded by the ordinary loader."""
     from bench.generate import generate
 
-    files = generate(OUT / "files", cnx_rows, sbx_rows, seed=1, kinds={"cnx", "sbx", "rpx"})
+    files = generate(out / "files", cnx_rows, sbx_rows, seed=1, kinds={"cnx", "sbx", "rpx"})
     with Workspace(path) as workspace:
         for outcome in load_files(workspace, [files.cnx_before, files.sbx, files.rpx]):
             if outcome.error is not None:
                 raise SystemExit(f"cannot load {outcome.path}: {outcome.error}")
 
 
-BUILDERS: dict[str, Callable[[Path, int, int], None]] = {"generated": build_generated, "replicated": build_replicated}
+BUILDERS: dict[str, Callable[[Path, int, int, Path], None]] = {
+    "generated": build_generated,
+    "replicated": build_replicated,
+}
+# (SBX movements, CNX vínculos): a million loaded records, and the issue's worst case.
+DEFAULT_SIZES = {"generated": (400_000, 600_000), "replicated": (1_000_000, 700_000)}
 
 
-def workspace_for(dataset: str, sbx_rows: int, cnx_rows: int) -> Path:
-    """The dataset's workspace file, built when missing (a partial build is never reused)."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{dataset}_{sbx_rows}_{cnx_rows}.duckdb"
+def workspace_for(dataset: str, sbx_rows: int, cnx_rows: int, out: Path = OUT) -> Path:
+    """The dataset's workspace file under `out`, built when missing (a partial build is never reused)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{dataset}_{sbx_rows}_{cnx_rows}.duckdb"
     if not path.exists():
         partial = path.with_name(path.name + ".part")
         partial.unlink(missing_ok=True)
         started = time.perf_counter()
-        BUILDERS[dataset](partial, sbx_rows, cnx_rows)
+        BUILDERS[dataset](partial, sbx_rows, cnx_rows, out)
         partial.rename(path)
         print(f"built {path.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return path
@@ -212,20 +217,38 @@ def _records(path: Path) -> str:
     return f"{sbx:,} SBX movements, {cnx:,} CNX vínculos, {rejections:,} RPX rejections"
 
 
+def figures(out: Path | None = None, datasets: tuple[str, ...] = ("generated",), repeat: int = 1) -> list:
+    """The figures as `bench.report.Figure` rows, for `python -m bench` (one section)."""
+    from bench.report import Figure, seconds
+
+    rows = []
+    for dataset in datasets:
+        sbx_rows, cnx_rows = DEFAULT_SIZES[dataset]
+        path = workspace_for(dataset, sbx_rows, cnx_rows, (out / "check_speed") if out else OUT)
+        for name, timing in measure(path, repeat).items():
+            median = statistics.median(timing.seconds)
+            rows.append(Figure(f"{name}, {dataset} {sbx_rows + cnx_rows:,} records", seconds(median),
+                               f"<= {TARGET_SECONDS:.0f} s", median <= TARGET_SECONDS,
+                               f"cpu {timing.cpu_seconds:.2f} s; {timing.detail}"))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.check_speed", description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", choices=(*BUILDERS, "both"), default="both")
-    parser.add_argument("--sbx", type=int, default=None, help="SBX movements (default: see --help of each dataset)")
-    parser.add_argument("--cnx", type=int, default=None, help="CNX vínculos")
+    parser.add_argument("--sbx", type=int, default=None, help="SBX movements (default 400,000 generated, 1,000,000 "
+                        "replicated)")
+    parser.add_argument("--cnx", type=int, default=None, help="CNX vínculos (default 600,000 generated, 700,000 "
+                        "replicated)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=OUT, help=f"where datasets are kept (default {OUT})")
     options = parser.parse_args(argv)
-    defaults = {"generated": (400_000, 600_000), "replicated": (1_000_000, 700_000)}
     datasets = list(BUILDERS) if options.dataset == "both" else [options.dataset]
     print(f"duckdb {duckdb.__version__}, {os.cpu_count()} cores, load average {_load()} at start")
     for dataset in datasets:
-        sbx_rows = options.sbx or defaults[dataset][0]
-        cnx_rows = options.cnx or defaults[dataset][1]
-        path = workspace_for(dataset, sbx_rows, cnx_rows)
+        sbx_rows = options.sbx or DEFAULT_SIZES[dataset][0]
+        cnx_rows = options.cnx or DEFAULT_SIZES[dataset][1]
+        path = workspace_for(dataset, sbx_rows, cnx_rows, options.out)
         print(f"\n{dataset}: {_records(path)}")
         for name, timing in measure(path, options.repeat).items():
             best, median = min(timing.seconds), statistics.median(timing.seconds)
