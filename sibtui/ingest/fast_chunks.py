@@ -17,7 +17,6 @@ records, a lone carriage return — declines the fast path so the reference read
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate, repeat
@@ -27,10 +26,6 @@ from sibtui.ingest.source import SourceReader
 FIRST_CHUNK_BYTES = 256 * 1024  # small, so the first rows are visible at once
 CHUNK_BYTES = 4 * 1024 * 1024
 TAIL_BYTES = 64 * 1024
-# libxml2 keeps line numbers from 65,535 on apart ("big lines"), and lxml's `sourceline`
-# then reads one more than the real line (verified with lxml 6.1 / libxml2 2.14). The
-# reference loader stores `sourceline`, so the fast path reproduces it.
-BIG_LINE = 65_535
 _WHITESPACE = b" \t\r\n"
 _CONTROLS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # not allowed in XML 1.0
 _NOT_MARKS = bytes(set(range(256)) - set(b"/=&") - set(_CONTROLS))  # one pass keeps only these
@@ -127,9 +122,6 @@ class ChunkReader:
         newlines = list(map(bytes.count, records, repeat(b"\n")))
         lines = list(accumulate(newlines[:-1], initial=self._line))
         self._line = lines[-1] + newlines[-1]
-        if lines[-1] >= BIG_LINE:
-            first_big = bisect_left(lines, BIG_LINE)
-            lines[first_big:] = map((1).__add__, lines[first_big:])
         document = raw if raw.isascii() else raw.decode("latin-1").encode("utf-8")
         marks = raw.translate(None, _NOT_MARKS)
         if len(marks.translate(None, _CONTROLS)) != len(marks):

@@ -30,7 +30,7 @@ from sibtui.hashing import EpilogueHash, is_blank
 from sibtui.ingest.records import RecordPlan, compile_plan
 from sibtui.ingest.sniff import Sniffed
 from sibtui.ingest.source import SourceReader
-from sibtui.ingest.xmlerrors import local_name, safe_parser_options, syntax_error
+from sibtui.ingest.xmlerrors import local_name, safe_parser_options, source_line, syntax_error
 
 ProgressCallback = Callable[[int, int, int], None]  # (bytes read, total bytes, records)
 CancelCallback = Callable[[], bool]
@@ -202,18 +202,18 @@ class DocumentParser:
         if parent_tag != placement.parent:
             where = f"inside <{parent_tag}>" if parent_tag else "as the root element"
             expected = f"inside <{placement.parent}>" if placement.parent else "as the root"
-            raise InputError(self.path, f"element not allowed {where} (expected {expected})", element.sourceline, tag)
+            raise InputError(self.path, f"element not allowed {where} (expected {expected})", source_line(element), tag)
         if placement.kind is not None and placement.kind is not self.kind:
             raise InputError(
                 self.path,
                 f"element of a {placement.kind.value} file inside a {self.kind.value} file",
-                element.sourceline,
+                source_line(element),
                 tag,
             )
         if placement.role is not Role.RECORD:
             if tag in self._seen:
-                raise InputError(self.path, "element repeated; it may appear only once", element.sourceline, tag)
-            self._seen[tag] = element.sourceline
+                raise InputError(self.path, "element repeated; it may appear only once", source_line(element), tag)
+            self._seen[tag] = source_line(element)
 
     def _check_previous(self, element: etree._Element, depth: int, parent) -> None:
         previous = element.getprevious()
@@ -248,7 +248,7 @@ class DocumentParser:
         for name, value in container.items():
             if not (local_name(container.tag) == ROOT_TAG and name.startswith(_XSI_NAMESPACE)):
                 raise InputError(
-                    self.path, f"unexpected attribute {name!r}", container.sourceline, local_name(container.tag)
+                    self.path, f"unexpected attribute {name!r}", source_line(container), local_name(container.tag)
                 )
             if not is_blank(value):
                 pieces.append(value)
@@ -267,7 +267,7 @@ class DocumentParser:
         if not children and not is_blank(element.text):
             self._unexpected_text(element)
         if tag == "beneficiarios" and not children:
-            self._warn(element.sourceline, tag, "no movement inside <beneficiarios>")
+            self._warn(source_line(element), tag, "no movement inside <beneficiarios>")
         self._open.pop()
 
     # --- records and sections ------------------------------------------------------------
@@ -283,7 +283,7 @@ class DocumentParser:
             self._on_rejected_record(element, pieces)
         else:
             plan = _PLANS[tag]
-            row = plan.new_row(self._next_record_no(plan.table), element.sourceline)
+            row = plan.new_row(self._next_record_no(plan.table), source_line(element))
             plan.extract(element, row, pieces, self._fail)
             self._sink.add(plan.table, row)
         self._hash.update(pieces)
@@ -297,7 +297,7 @@ class DocumentParser:
         attributes = self._read_attributes(element, shape, pieces)
         content = self._read_group(element, shape, pieces)
         record_no = self._next_record_no(tables.RPX_REJECTIONS)
-        line = element.sourceline
+        line = source_line(element)
         keys = [attributes.get(attribute.name) for attribute in shape.attributes]
         error_no = 0
         for campo in content.get("campoErro", []) or [{}]:
@@ -318,7 +318,7 @@ class DocumentParser:
             self._on_consolidado(element, pieces)
         else:
             values = self._read_group(element, shape, pieces)
-            self._store_section(tag, element.sourceline, values)
+            self._store_section(tag, source_line(element), values)
         self._hash.update(pieces)
 
     def _store_section(self, tag: str, line: int, values: dict) -> None:
@@ -367,7 +367,7 @@ class DocumentParser:
         values = {}
         for name, value in element.items():
             if name not in allowed:
-                raise InputError(self.path, f"unexpected attribute {name!r}", element.sourceline, local_name(element.tag))
+                raise InputError(self.path, f"unexpected attribute {name!r}", source_line(element), local_name(element.tag))
             values[name] = value
             if not is_blank(value):
                 pieces.append(value)
@@ -380,8 +380,8 @@ class DocumentParser:
         """
         if not shape.attributes and len(element.attrib):
             name = next(iter(element.attrib))
-            raise InputError(self.path, f"unexpected attribute {name!r}", element.sourceline, local_name(element.tag))
-        values: dict = {"_line": element.sourceline}
+            raise InputError(self.path, f"unexpected attribute {name!r}", source_line(element), local_name(element.tag))
+        values: dict = {"_line": source_line(element)}
         if len(element) and not is_blank(element.text):
             self._unexpected_text(element)
         index = _child_index(shape)
@@ -393,13 +393,13 @@ class DocumentParser:
             if node.is_leaf:
                 column = node.column_name
                 if column in values:
-                    raise InputError(self.path, "element repeated", child.sourceline, tag)
+                    raise InputError(self.path, "element repeated", source_line(child), tag)
                 values[column] = self._leaf_text(child, pieces)
             elif node.repeated:
                 values.setdefault(tag, []).append(self._read_group(child, node, pieces))
             else:
                 if tag in values:
-                    raise InputError(self.path, "element repeated", child.sourceline, tag)
+                    raise InputError(self.path, "element repeated", source_line(child), tag)
                 nested = self._read_group(child, node, pieces)
                 values[tag] = nested
                 for column, value in nested.items():
@@ -413,7 +413,7 @@ class DocumentParser:
             self._unexpected_element(element[0], element)
         if len(element.attrib):
             name = next(iter(element.attrib))
-            raise InputError(self.path, f"unexpected attribute {name!r}", element.sourceline, local_name(element.tag))
+            raise InputError(self.path, f"unexpected attribute {name!r}", source_line(element), local_name(element.tag))
         text = element.text
         if text is None:
             return ""
@@ -428,15 +428,15 @@ class DocumentParser:
             self._unexpected_text(parent, after=child)
 
     def _fail(self, element: etree._Element, reason: str) -> None:
-        raise InputError(self.path, reason, element.sourceline, local_name(element.tag))
+        raise InputError(self.path, reason, source_line(element), local_name(element.tag))
 
     def _unexpected_element(self, element: etree._Element, parent) -> None:
         where = f" inside <{local_name(parent.tag)}>" if parent is not None else ""
-        raise InputError(self.path, f"unknown or misplaced element{where}", element.sourceline, local_name(element.tag))
+        raise InputError(self.path, f"unknown or misplaced element{where}", source_line(element), local_name(element.tag))
 
     def _unexpected_text(self, parent: etree._Element, after: etree._Element | None = None) -> None:
         where = f"after <{local_name(after.tag)}>" if after is not None else "inside"
-        line = after.sourceline if after is not None else parent.sourceline
+        line = source_line(after) if after is not None else source_line(parent)
         raise InputError(self.path, f"unexpected text {where} (only elements belong here)", line, local_name(parent.tag))
 
     def _warn(self, line: int | None, element: str | None, message: str) -> None:

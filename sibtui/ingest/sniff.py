@@ -17,7 +17,7 @@ from sibtui.catalog.document import KIND_MARKERS, ROOT_TAG, UNSUPPORTED_MESSAGES
 from sibtui.catalog.kinds import FileKind
 from sibtui.errors import InputError
 from sibtui.ingest.source import Encoding, check_encoding, check_readable, read_head
-from sibtui.ingest.xmlerrors import local_name, safe_parser_options, syntax_error
+from sibtui.ingest.xmlerrors import local_name, safe_parser_options, source_line, syntax_error
 
 SNIFF_LIMIT = 4 * 1024 * 1024  # the header is a few hundred bytes; this is generous
 _MESSAGE_PARENTS = {"operadoraParaANS", "ansParaOperadora"}
@@ -99,15 +99,15 @@ def _inspect(path: Path, element: etree._Element) -> tuple[FileKind, str | None]
     parent = element.getparent()
     if parent is None:
         if element.getroottree().docinfo.doctype:
-            raise InputError(path, _DOCTYPE_REFUSED, element.sourceline)
+            raise InputError(path, _DOCTYPE_REFUSED, source_line(element))
         if tag != ROOT_TAG:
-            raise InputError(path, f"not a SIB file: root element is <{tag}>, expected <{ROOT_TAG}>", element.sourceline)
+            raise InputError(path, f"not a SIB file: root element is <{tag}>, expected <{ROOT_TAG}>", source_line(element))
         return None
     if local_name(parent.tag) not in _MESSAGE_PARENTS:
         return None
     if tag in UNSUPPORTED_MESSAGES:
-        raise InputError(path, UNSUPPORTED_MESSAGES[tag], element.sourceline, tag)
+        raise InputError(path, UNSUPPORTED_MESSAGES[tag], source_line(element), tag)
     if tag in KIND_MARKERS:
         namespace = etree.QName(element).namespace
         return KIND_MARKERS[tag], namespace
-    raise InputError(path, f"unknown element inside <{local_name(parent.tag)}>", element.sourceline, tag)
+    raise InputError(path, f"unknown element inside <{local_name(parent.tag)}>", source_line(element), tag)
