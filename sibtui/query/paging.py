@@ -7,14 +7,8 @@ OFFSET scan over a sort:
 - **Key ranges** — a record table in its natural order (`file_id`, `record_no`) with no
   filter: `record_no` is dense within each file, so a position maps to a key by arithmetic
   and a window is `file_id = ? AND record_no BETWEEN ? AND ?` (zone maps prune the rest).
-- **Position table** — any filter or sort: the rows' `rowid`s in the base table are written
-  once, in view order, to a scratch table whose own `rowid` is the position. A window reads
-  a screenful of rowids there, then the rows with `rowid = ANY(...)`, which DuckDB prunes to
-  the vectors holding them (a `_current` view is read through its SQL with the raw rowid
-  exposed, so the journal still applies). Joining the positions back to a 10M-row view, or
-  key lists over many files, made DuckDB scan every row group (300 ms a window at 10M);
-  what is left is decoding the vectors that hold the rows (~3 ms of CPU per row at 10M,
-  mostly the string dictionaries of a compressed segment).
+- **Position table** — any filter or sort: the ordered keys are written once to a scratch
+  table, whose `rowid` is the position; a window reads its keys there, then the rows by key.
 - **Materialised result** — a SQL query (or a relation without record keys) is run once
   into a scratch table; its `rowid` is the key, and it is paged like a record table.
 
@@ -42,7 +36,6 @@ if TYPE_CHECKING:
     import duckdb
 
 SCRATCH = "sibtui_scratch"
-RID = "__rid"  # a row's rowid in its base table, as the position table keeps it
 RECORD_KEY: tuple[str, ...] = ("file_id", "record_no")
 ROW_KEY: tuple[str, ...] = ("rowid",)
 # Relations whose rows are named by (file_id, record_no): paged in place, never copied.
