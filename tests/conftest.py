@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from sibtui.db.workspace import Workspace
+
+# The suite is a gate: property tests draw the same examples on every run (derandomized), so
+# CI is never red by chance. Explore with `HYPOTHESIS_PROFILE=explore` (random, more examples).
+settings.register_profile("gate", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "gate"))
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC_DIR = REPO.parent / "shared" / "spec"

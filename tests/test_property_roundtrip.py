@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from xml.sax.saxutils import escape
 
 import pytest
@@ -115,7 +116,7 @@ def _key(row: dict) -> tuple:
     return tuple(sorted(row.items()))
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("ROUNDTRIP_EXAMPLES", "20")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(movements=st.lists(movement(), min_size=1, max_size=6))
 def test_valid_movements_survive_load_regenerate_load(workspace, movements):
     opened, folder = workspace
