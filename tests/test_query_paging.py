@@ -160,3 +160,23 @@ def test_filter_text_round_trips_with_quotes():
     assert filters == (Filter("nome", "=", "  SILVA"), Filter("cns", "vazio"))
     spec = GridSpec(relation=CNX, filters=filters)
     assert parse_filters(spec.filter_text(), ["nome", "cns"]) == filters
+
+
+def test_sorted_windows_read_rows_by_rowid_with_the_journal_applied(cursor):
+    """A filtered, sorted window fetches its rows by base rowid; an edit made after the view
+    was prepared shows in the next window, as it does in `cnx_beneficiaries_current`."""
+    spec = GridSpec(relation=CNX, filters=(Filter("situacao", "=", "ATIVO"),), sort=(SortKey("nome", descending=True),))
+    view = open_view(cursor, spec)
+    rows = expected(cursor, "situacao = 'ATIVO'", "nome DESC NULLS LAST, file_id, record_no")
+    assert keys(view, cursor, 0, 500) == rows
+    file_id, record_no = rows[7][:2]
+    cursor.execute(
+        "INSERT INTO edit_journal (edit_id, action_id, action, table_name, file_id, record_no, field, old_value, new_value)"
+        " VALUES (1, 1, 'set', 'cnx_beneficiaries', ?, ?, 'nome', ?, 'EDITADO DEPOIS')", [file_id, record_no, "x"])
+    names = view.column_names
+    seventh = view.window(cursor, 7, 1)[0]
+    assert (seventh[names.index("file_id")], seventh[names.index("record_no")]) == (file_id, record_no)
+    assert seventh[names.index("nome")] == "EDITADO DEPOIS"
+    raw = open_view(cursor, GridSpec(relation="cnx_beneficiaries", sort=(SortKey("cco", descending=True),)))
+    assert raw.window(cursor, 0, 2) == [row[:len(raw.columns)] for row in cursor.execute(
+        f"SELECT {', '.join(raw.column_names)} FROM cnx_beneficiaries ORDER BY cco DESC LIMIT 2").fetchall()]

@@ -130,8 +130,12 @@ def latest_edits_sql(table: str, upto_edit_id: int | None = None) -> str:
     )
 
 
-def current_rows_sql(table: str, upto_edit_id: int | None = None) -> str:
-    """SELECT of `table` with the journal applied, columns exactly as the raw table's."""
+def current_rows_sql(table: str, upto_edit_id: int | None = None, rowid_as: str | None = None) -> str:
+    """SELECT of `table` with the journal applied, columns exactly as the raw table's.
+
+    `rowid_as` adds the raw row's `rowid` under that name first: a filter on it reaches the
+    raw table's scan, so a grid fetches a screenful of rows by rowid without a join.
+    """
     editable = editable_columns(table)
     pivot_columns = ", ".join(
         f"bool_or(field = '{column}') AS {quote('e$' + column)}, "
@@ -142,7 +146,7 @@ def current_rows_sql(table: str, upto_edit_id: int | None = None) -> str:
         f"SELECT file_id, record_no, {pivot_columns} "
         f"FROM ({latest_edits_sql(table, upto_edit_id)}) GROUP BY file_id, record_no"
     )
-    selected = []
+    selected = [f"raw.rowid AS {quote(rowid_as)}"] if rowid_as else []
     for column in TABLES_BY_NAME[table].columns:
         if column in editable:
             selected.append(

@@ -7,8 +7,14 @@ OFFSET scan over a sort:
 - **Key ranges** — a record table in its natural order (`file_id`, `record_no`) with no
   filter: `record_no` is dense within each file, so a position maps to a key by arithmetic
   and a window is `file_id = ? AND record_no BETWEEN ? AND ?` (zone maps prune the rest).
-- **Position table** — any filter or sort: the ordered keys are written once to a scratch
-  table, whose `rowid` is the position; a window reads its keys there, then the rows by key.
+- **Position table** — any filter or sort: the rows' `rowid`s in the base table are written
+  once, in view order, to a scratch table whose own `rowid` is the position. A window reads
+  a screenful of rowids there, then the rows with `rowid = ANY(...)`, which DuckDB prunes to
+  the vectors holding them (a `_current` view is read through its SQL with the raw rowid
+  exposed, so the journal still applies). Joining the positions back to a 10M-row view, or
+  key lists over many files, made DuckDB scan every row group (300 ms a window at 10M);
+  what is left is decoding the vectors that hold the rows (~3 ms of CPU per row at 10M,
+  mostly the string dictionaries of a compressed segment).
 - **Materialised result** — a SQL query (or a relation without record keys) is run once
   into a scratch table; its `rowid` is the key, and it is paged like a record table.
 
@@ -36,11 +42,13 @@ if TYPE_CHECKING:
     import duckdb
 
 SCRATCH = "sibtui_scratch"
+RID = "__rid"  # a row's rowid in its base table, as the position table keeps it
 RECORD_KEY: tuple[str, ...] = ("file_id", "record_no")
 ROW_KEY: tuple[str, ...] = ("rowid",)
 # Relations whose rows are named by (file_id, record_no): paged in place, never copied.
+CURRENT_SUFFIX = "_current"  # sibtui.catalog.tables.CURRENT_VIEW_SUFFIX, without importing the catalogue
 KEYED_RELATIONS: frozenset[str] = frozenset(
-    name + suffix for name in ("sbx_movements", "cnx_beneficiaries") for suffix in ("", "_current")
+    name + suffix for name in ("sbx_movements", "cnx_beneficiaries") for suffix in ("", CURRENT_SUFFIX)
 )
 _counter = itertools.count(1)
 _counter_lock = threading.Lock()
@@ -94,6 +102,7 @@ class PagedView:
         segments: list[Segment] | None,
         positions: str | None,
         owned_tables: list[str],
+        source: str | None = None,
     ):
         self.spec = spec
         self.relation = relation  # what rows are read from (a scratch table for SQL)
@@ -102,7 +111,8 @@ class PagedView:
         self.key = key
         self.total = total
         self._segments = segments
-        self._positions = positions
+        self._positions = positions  # scratch table of base rowids (`__rid`) in view order
+        self._source = source  # the relation with its base rowid as `__rid`, when rows are read by rowid
         self._owned_tables = owned_tables
 
     @property
@@ -116,6 +126,8 @@ class PagedView:
         if limit == 0:
             return []
         keys = self._keys_for(cursor, offset, limit)
+        if self._source is not None:
+            return self._rows_for_rowids(cursor, [key[0] for key in keys])
         return self._rows_for_keys(cursor, keys)
 
     def find(
@@ -146,8 +158,7 @@ class PagedView:
         if self._positions is None:
             order = ", ".join(f"s.{quote(k)}" for k in self.key)
             return f"SELECT {columns} FROM {self.relation} AS s ORDER BY {order}", []
-        join = " AND ".join(f"s.{quote(k)} = p.{quote(_key_alias(k))}" for k in self.key)
-        return f"SELECT {columns} FROM {self._positions} AS p JOIN {self.relation} AS s ON {join} ORDER BY p.rowid", []
+        return f"SELECT {columns} FROM {self._joined_positions()} ORDER BY p.rowid", []
 
     def close(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Drop the scratch tables this view made."""
@@ -160,29 +171,46 @@ class PagedView:
     def _keys_for(self, cursor: duckdb.DuckDBPyConnection, offset: int, limit: int) -> list[tuple]:
         if self._segments is not None:
             return _keys_from_segments(self._segments, offset, limit)
-        names = ", ".join(quote(_key_alias(k)) for k in self.key)
-        sql = f"SELECT {names} FROM {self._positions} WHERE rowid >= ? AND rowid < ? ORDER BY rowid"
+        sql = f"SELECT {RID} FROM {self._positions} WHERE rowid >= ? AND rowid < ? ORDER BY rowid"
         return cursor.execute(sql, [offset, offset + limit]).fetchall()
+
+    def _rows_for_rowids(self, cursor: duckdb.DuckDBPyConnection, rowids: list[int]) -> list[tuple]:
+        """The rows whose base rowid is in `rowids`, in that order.
+
+        `= ANY(list)` is what DuckDB turns into a rowid filter inside the scan, so only the
+        vectors holding these rows are read (an `IN (...)` list or a join is not pruned).
+        """
+        if not rowids:
+            return []
+        columns = ", ".join(f"s.{quote(c.name)}" for c in self.columns)
+        rows = cursor.execute(
+            f"SELECT s.{RID}, {columns} FROM {self._source} AS s WHERE s.{RID} = ANY(?)", [rowids]
+        ).fetchall()
+        by_rowid = {row[0]: row[1:] for row in rows}
+        return [by_rowid[rowid] for rowid in rowids if rowid in by_rowid]
 
     def _rows_for_keys(self, cursor: duckdb.DuckDBPyConnection, keys: list[tuple]) -> list[tuple]:
         if not keys:
             return []
         columns = ", ".join(f"s.{quote(c.name)}" for c in self.columns)
-        where, parameters = _key_condition(self.key, keys)
         key_columns = ", ".join(f"s.{quote(k)}" for k in self.key)
-        rows = cursor.execute(
-            f"SELECT {key_columns}, {columns} FROM {self.relation} AS s WHERE {where}", parameters
-        ).fetchall()
+        selects, parameters = [], []
+        for where, values in _key_ranges(keys):
+            selects.append(f"SELECT {key_columns}, {columns} FROM {self.relation} AS s WHERE {where}")
+            parameters.extend(values)
+        rows = cursor.execute(" UNION ALL ".join(selects), parameters).fetchall()
         width = len(self.key)
         by_key = {row[:width]: row[width:] for row in rows}
         return [by_key[key] for key in keys if key in by_key]
+
+    def _joined_positions(self) -> str:
+        return f"{self._positions} AS p JOIN {self._source} AS s ON s.{RID} = p.{RID}"
 
     def _position_sql(self) -> str:
         """Every row with its position `pos`, for searching."""
         columns = ", ".join(f"s.{quote(c.name)}" for c in self.columns)
         if self._positions is not None:
-            join = " AND ".join(f"s.{quote(k)} = p.{quote(_key_alias(k))}" for k in self.key)
-            return f"SELECT p.rowid AS pos, {columns} FROM {self._positions} AS p JOIN {self.relation} AS s ON {join}"
+            return f"SELECT p.rowid AS pos, {columns} FROM {self._joined_positions()}"
         cases = " ".join(
             f"WHEN {_segment_match(segment)} THEN {segment.start} + s.{quote(self.key[-1])} - {segment.first_record_no}"
             for segment in self._segments or []
@@ -223,18 +251,18 @@ def _keys_from_segments(segments: list[Segment], offset: int, limit: int) -> lis
     return keys
 
 
-def _key_condition(key: tuple[str, ...], keys: list[tuple]) -> tuple[str, list]:
-    """`rowid IN (...)`, or per file `file_id = ? AND record_no IN (...)` (prunes by zone maps)."""
-    if key == ROW_KEY:
-        return f"s.rowid IN ({', '.join('?' * len(keys))})", [k[0] for k in keys]
-    by_file: dict[int, list[int]] = {}
+def _key_ranges(keys: list[tuple]) -> list[tuple[str, list]]:
+    """One condition per file over a run of consecutive record numbers (what segments give).
+
+    One SELECT per file, joined by UNION ALL: an OR across files would reach the scan as
+    `file_id BETWEEN a AND b AND record_no BETWEEN x AND y` and read rows of neither run.
+    """
+    ranges: dict[int, list[int]] = {}
     for file_id, record_no in keys:
-        by_file.setdefault(file_id, []).append(record_no)
-    clauses, parameters = [], []
-    for file_id, record_nos in by_file.items():
-        clauses.append(f"(s.file_id = ? AND s.record_no IN ({', '.join('?' * len(record_nos))}))")
-        parameters.extend([file_id, *record_nos])
-    return " OR ".join(clauses), parameters
+        low, high = ranges.setdefault(file_id, [record_no, record_no])
+        ranges[file_id] = [min(low, record_no), max(high, record_no)]
+    return [("s.file_id = ? AND s.record_no BETWEEN ? AND ?", [file_id, low, high])
+            for file_id, (low, high) in ranges.items()]
 
 
 # -- preparing a spec -------------------------------------------------------------------------
@@ -264,22 +292,41 @@ def _open(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> PagedView:
         relation, key = _materialise(cursor, spec), ROW_KEY
         owned.append(relation)
     columns = _describe(cursor, relation)
-    where, parameters = _where(spec, columns)
     if not spec.narrowed and not spec.sort:
         segments = _dense_segments(cursor, relation, key)
         if segments is not None:
             total = sum(segment.count for segment in segments)
-            return PagedView(spec, relation, columns, key, total, segments, None, owned)
+            source = _rowid_source(relation) if key == ROW_KEY else None
+            return PagedView(spec, relation, columns, key, total, segments, None, owned, source)
+    source = _rowid_source(relation) if key == ROW_KEY else _rowid_source_of_record_relation(spec.relation or "")
+    where, parameters = _where(spec, columns)
     positions = _scratch_name("positions")
-    order = _order_by(spec, key, columns)
-    select_keys = ", ".join(f"s.{quote(k)} AS {quote(_key_alias(k))}" for k in key)
+    order = _order_by(spec, (RID,) if key == ROW_KEY else key, columns)
     cursor.execute(
-        f"CREATE TABLE {positions} AS SELECT {select_keys} FROM {relation} AS s WHERE {where} ORDER BY {order}",
+        f"CREATE TABLE {positions} AS SELECT s.{RID} FROM {source} AS s WHERE {where} ORDER BY {order}",
         parameters,
     )
     owned.append(positions)
     total = int(_first(cursor, f"SELECT count(*) FROM {positions}", [])[0])
-    return PagedView(spec, relation, columns, key, total, None, positions, owned)
+    return PagedView(spec, relation, columns, key, total, None, positions, owned, source)
+
+
+def _rowid_source(table: str) -> str:
+    return f"(SELECT rowid AS {RID}, * FROM {table})"
+
+
+def _rowid_source_of_record_relation(relation: str) -> str:
+    """A record table, or its `_current` view's SQL, with the raw table's rowid as `__rid`.
+
+    The view itself has no rowid; its SQL (the one `sibtui.edit.ddl` creates it from) gets
+    the raw rowid added, and the journal applies exactly as in the view.
+    """
+    table = relation.removesuffix(CURRENT_SUFFIX)
+    if table == relation:
+        return _rowid_source(quote(table))
+    from sibtui.edit.ddl import current_rows_sql
+
+    return f"({current_rows_sql(table, rowid_as=RID)})"
 
 
 def _materialise(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> str:
@@ -314,14 +361,14 @@ def _dense_segments(cursor: duckdb.DuckDBPyConnection, relation: str, key: tuple
     return segments
 
 
-def _order_by(spec: GridSpec, key: tuple[str, ...], columns: list[Column]) -> str:
+def _order_by(spec: GridSpec, tiebreak: tuple[str, ...], columns: list[Column]) -> str:
     known = {column.name for column in columns}
     terms = [
         f"s.{quote(sort.column)} {'DESC' if sort.descending else 'ASC'} NULLS LAST"
         for sort in spec.sort
         if sort.column in known
     ]
-    return ", ".join(terms + [f"s.{quote(k)}" for k in key])
+    return ", ".join(terms + [f"s.{quote(k)}" for k in tiebreak])
 
 
 def _where(spec: GridSpec, columns: list[Column]) -> tuple[str, list]:
