@@ -50,3 +50,18 @@ def keys_then_settle(*keys: str):
 )
 def test_screen(snap_compare, app, keys):
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle(*keys))
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param(("1", *["right"] * 6), id="records"),
+        pytest.param(("1", "enter"), id="record_view"),
+    ],
+)
+def test_masked_screen(snap_compare, tmp_path, monkeypatch, keys):
+    """`sibtui --mask` (SIBTUI_MASK=1): MÁSCARA on the top bar, names as initials, CPF and
+    CNS with their last two digits, dates as ****-**-**."""
+    monkeypatch.setenv("SIBTUI_MASK", "1")
+    masked_app = make_app(sample_workspace(tmp_path, FINDINGS_SQL))
+    assert snap_compare(masked_app, terminal_size=SIZE, run_before=keys_then_settle(*keys))

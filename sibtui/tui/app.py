@@ -6,6 +6,10 @@ time their mode opens (`sibtui.tui.modes`), the workspace opens in a thread work
 files load in another, reporting progress to `load_state`; each loaded file bumps
 `data_version` and every screen re-reads what it shows. With more than one file the home
 screen is the Cycle; with one, the Records.
+
+Two states every screen follows: `masked` (F8, `--mask`, `SIBTUI_MASK=1`: personal data
+hidden on screen, in copies and in exports) and `read_only` (another sibtui is reading the
+workspace: browsing works, the actions that write are shown disabled and say why).
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from sibtui import privacy
 from sibtui.errors import SibError, WorkspaceError
 from sibtui.tui import modes
 from sibtui.tui.checks import checks_available
 from sibtui.tui.jobs import Jobs
+from sibtui.tui.read_only import READ_ONLY_REFUSAL, writes, writes_allowed
 from sibtui.tui.widgets.load_bar import LoadState
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the load worker
@@ -51,6 +57,7 @@ class SibApp(App[int]):
         Binding("u", "undo", "Desfazer", show=False, id="app.undo"),
         Binding("U", "redo", "Refazer", show=False, id="app.redo"),
         Binding("f4", "pending", "Alterações pendentes", show=False, id="app.pending"),
+        Binding("f8", "toggle_mask", "Mascarar", id="app.mask"),
         Binding("ctrl+t", "change_theme", "Tema", show=False, id="app.theme"),
         Binding("q", "quit", "Sair", show=False, id="app.quit"),
     ]
@@ -58,6 +65,8 @@ class SibApp(App[int]):
     data_version: reactive[int] = reactive(0)
     load_state: reactive[LoadState | None] = reactive(None)
     pending: reactive[tuple[int, int]] = reactive((0, 0))  # (fields, records) edited and not yet sent
+    masked: reactive[bool] = reactive(False)  # personal data hidden (mirrors privacy.masking_enabled)
+    read_only: reactive[bool] = reactive(False)  # another sibtui reads the workspace: nothing is written
 
     def __init__(
         self,
@@ -77,6 +86,8 @@ class SibApp(App[int]):
         self.files = files
         self.fallback_files = list(fallback_files)
         self.workspace = None
+        self.exit_error: SibError | None = None  # why the console could not open (raised by `run`)
+        self.set_reactive(SibApp.masked, privacy.masking_enabled())
         self.jobs = Jobs()
         self._today = today
         self._navigated = False  # the analyst chose a mode: never switch home under them
@@ -102,20 +113,39 @@ class SibApp(App[int]):
 
     @work(thread=True, exclusive=True, group="workspace")
     def _open_workspace(self) -> None:
-        from sibtui.db.workspace import Workspace
+        from sibtui.db.locking import open_or_read_only
 
         try:
-            workspace = Workspace(self.workspace_path)
+            workspace, notice = open_or_read_only(self.workspace_path)
             file_count = _file_count(workspace)
         except SibError as error:
-            self.call_from_thread(self.exit, 1, 1, f"sibtui: error: {error}")
+            self.call_from_thread(self._refused, error)
             return
-        self.call_from_thread(self._workspace_opened, workspace, file_count)
+        self.call_from_thread(self._workspace_opened, workspace, file_count, notice)
 
-    def _workspace_opened(self, workspace, file_count: int) -> None:
+    def _refused(self, error: SibError) -> None:
+        """The workspace cannot be opened (another sibtui changes it, a broken file): quit
+        cleanly and let `run` raise it, so the command line prints it as its one error line."""
+        self.exit_error = error
+        self.exit(1, 1)
+
+    def run(self, *args, **kwargs) -> int | None:
+        """`App.run`, then the reason the console could not open, for the CLI to report."""
+        result = super().run(*args, **kwargs)
+        if self.exit_error is not None:
+            raise self.exit_error
+        return result
+
+    def _workspace_opened(self, workspace, file_count: int, read_only_notice: str | None = None) -> None:
         self.workspace = workspace
         self._count_pending()
         files = self.files or (self.fallback_files if file_count == 0 else [])
+        if read_only_notice is not None:
+            self.read_only = True
+            skipped = " · os arquivos pedidos não foram carregados" if self.files else ""
+            self.notify(read_only_notice + skipped, title="somente leitura", severity="warning", timeout=30,
+                        markup=False)
+            files = []
         if not files:
             self._go_home(file_count)
         self.data_version += 1
@@ -185,7 +215,7 @@ class SibApp(App[int]):
 
     def run_checks(self) -> None:
         """Regenerate the findings (`sibtui.rules.engine.run_checks`) in a worker."""
-        if checks_available():
+        if checks_available() and not self.read_only:
             self._run_checks()
 
     @work(thread=True, exclusive=True, group="checks")
@@ -260,8 +290,25 @@ class SibApp(App[int]):
         if action == "cancel_jobs":
             return bool(self.jobs)
         if action in {"undo", "redo", "pending"}:
-            return self.workspace is not None
+            return self.workspace is not None and writes_allowed(self, action)
         return True
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key, click and palette entry runs here: while read-only, an action that would
+        write says why instead of doing nothing (its `check_action` shows it disabled)."""
+        if self.read_only and isinstance(action, str) and writes(action):
+            self.notify(READ_ONLY_REFUSAL, severity="warning", timeout=5, markup=False)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def action_toggle_mask(self) -> None:
+        privacy.set_masking(not self.masked)
+        self.masked = privacy.masking_enabled()
+        if self.masked:
+            self.notify("máscara ligada: CPF, CNS, nomes e endereços ocultos na tela, nas cópias e nas exportações",
+                        timeout=4)
+        else:
+            self.notify("máscara desligada: dados pessoais visíveis", timeout=3)
 
     def action_cancel_jobs(self) -> None:
         job = self.jobs.cancel_newest()

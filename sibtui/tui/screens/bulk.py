@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.tui.cells import visible
+from sibtui.tui.masking import field_value, free_text
 
 PREVIEW_LINES = 12
 
@@ -181,18 +182,20 @@ def preview_text(result) -> Text:
     if result.not_applicable:
         text.append(f" · {format_count(result.not_applicable)} sem esse campo")
     for change in result.changes[:PREVIEW_LINES]:
+        old, new = field_value(change.field, change.old), field_value(change.field, change.new)
         text.append(f"\n{change.ref} {change.field}: ")
-        text.append(visible(change.old) if change.old is not None else "ausente", style="red")
+        text.append(visible(old) if old is not None else "ausente", style="red")
         text.append(" → ")
-        text.append(visible(change.new) if change.new is not None else "ausente", style="green")
+        text.append(visible(new) if new is not None else "ausente", style="green")
     if len(result.changes) > PREVIEW_LINES:
         text.append(f"\n… e mais {format_count(len(result.changes) - PREVIEW_LINES)}", style="dim")
     for refusal in result.refused[:PREVIEW_LINES]:
         reasons = "; ".join(problem.message for problem in refusal.problems) or "não pode ser removido"
-        text.append(f"\n✗ {refusal.ref} {refusal.field} = {visible(refusal.value or '')}: {visible(reasons)}",
+        value = field_value(refusal.field, refusal.value or "")
+        text.append(f"\n✗ {refusal.ref} {refusal.field} = {visible(value)}: {visible(free_text(reasons))}",
                     style="red")
     for ref, problem in result.warnings[:PREVIEW_LINES]:
-        text.append(f"\n⚠ {ref} {problem.field}: {visible(problem.message)}", style="yellow")
+        text.append(f"\n⚠ {ref} {problem.field}: {visible(free_text(problem.message))}", style="yellow")
     return text
 
 

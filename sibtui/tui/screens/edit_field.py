@@ -4,6 +4,10 @@
 An error-severity problem refuses the value; Enter a second time on the same value saves
 it anyway (forced, and the journal says so). Warnings are shown and never block. An empty
 value removes the element. Each save is one journal action in its own transaction.
+
+In mask mode a personal field's current value is masked on the "atual:" line and the input
+hides what it holds (as a password field does); the dialog is modal, so F8 cannot change
+that while it is open.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from sibtui.tui.cells import value_text, visible
+from sibtui.tui.masking import field_value, free_text, is_masked_field
 
 if TYPE_CHECKING:
     from sibtui.edit.validation import ValueCheck
@@ -46,9 +51,10 @@ class EditFieldScreen(ModalScreen[bool]):
             yield Label(f"Editar {label} ({self.column})", id="edit-title", markup=False)
             yield Static(Text(self.where, style="dim"), id="edit-where", markup=False)
             current = Text("atual: ", style="bold")
-            current.append_text(value_text(self.current))
+            current.append_text(value_text(field_value(self.column, self.current)))
             yield Static(current, id="edit-current", markup=False)
-            yield Input(value=self.current or "", id="edit-value", select_on_focus=False)
+            yield Input(value=self.current or "", id="edit-value", select_on_focus=False,
+                        password=is_masked_field(self.column))
             yield Static("", id="edit-check", markup=False)
             yield Static(Text("Enter grava · vazio remove o elemento · Esc cancela", style="dim"), id="edit-hint")
 
@@ -131,7 +137,7 @@ class EditFieldScreen(ModalScreen[bool]):
     def _saved(self, result) -> None:
         changed = "sem mudança (já tinha esse valor)" if not result.changes else f"{self.column} gravado"
         for _, problem in result.warnings:
-            changed += f" · aviso: {problem.message}"
+            changed += f" · aviso: {free_text(problem.message)}"
         self.notify(changed, timeout=4, markup=False)
         self.app.edits_changed()
         self.dismiss(bool(result.changes))

@@ -1,4 +1,7 @@
-"""The export dialog: where to, CSV or Parquet, and the Brazilian spreadsheet option."""
+"""The export dialog: where to, CSV or Parquet, and the Brazilian spreadsheet option.
+
+In mask mode the title says the file will be masked; the request carries that choice, so
+toggling F8 while the export runs changes nothing in the file."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from sibtui.query.export import BRAZILIAN_SPREADSHEET, ExportOptions
 class ExportRequest:
     path: Path
     options: ExportOptions
+    masked: bool = False  # personal data masked in the file (mask mode when the dialog opened)
 
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
@@ -30,16 +34,18 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         Binding("ctrl+o", "confirm", "Exportar", id="export.confirm"),
     ]
 
-    def __init__(self, suggested_name: str, row_count: int) -> None:
+    def __init__(self, suggested_name: str, row_count: int, masked: bool = False) -> None:
         super().__init__()
         self._suggested = suggested_name
         self._row_count = row_count
+        self._masked = masked
 
     def compose(self) -> ComposeResult:
         from sibtui.output import format_count
 
         with Vertical(id="export-dialog"):
-            yield Label(f"Exportar {format_count(self._row_count)} linhas", id="export-title", markup=False)
+            masked = " · dados pessoais mascarados" if self._masked else ""
+            yield Label(f"Exportar {format_count(self._row_count)} linhas{masked}", id="export-title", markup=False)
             yield Input(value=self._suggested, id="export-path", placeholder="arquivo")
             with RadioSet(id="export-format"):
                 yield RadioButton("CSV", value=True, id="format-csv")
@@ -64,7 +70,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if not value:
             self.notify("Informe o nome do arquivo", severity="warning")
             return
-        self.dismiss(ExportRequest(Path(value).expanduser(), self._options()))
+        self.dismiss(ExportRequest(Path(value).expanduser(), self._options(), self._masked))
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:

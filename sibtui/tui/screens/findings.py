@@ -13,6 +13,8 @@ from sibtui.query.findings_overview import FindingGroup, group_records_spec
 from sibtui.query.records import TABLE_LABELS
 from sibtui.tui.cells import visible
 from sibtui.tui.checks import checks_available
+from sibtui.tui.masking import free_text
+from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.screens.drill import DrillScreen
 from sibtui.tui.widgets.drill_table import DrillTable
@@ -39,10 +41,16 @@ class FindingsScreen(ModeScreen):
         for title, width in (("regra", 24), ("tabela", 17), ("grav.", 5), ("reg.", 6), ("campos", 18)):
             table.add_column(title, width=width)
         super().on_mount()
+        self.watch(self.app, "masked", lambda _: self._describe(), init=False)
+
+    def _describe(self) -> None:
+        row = self.query_one("#finding-groups", DataTable).cursor_row
+        if row < len(self.groups):
+            self.query_one("#finding-detail", Static).update(group_detail(self.groups[row]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "run_checks":
-            return checks_available()
+            return checks_available() and writes_allowed(self.app, action)
         return True
 
     def refresh_data(self) -> None:
@@ -106,10 +114,10 @@ def findings_summary(groups: list[FindingGroup]) -> Text:
 def group_detail(group: FindingGroup) -> Text:
     text = Text()
     text.append(f"{group.rule}: ", style="bold")
-    text.append(visible(group.description or group.sample_message))
+    text.append(visible(free_text(group.description or group.sample_message)))
     text.append(f"\n{format_count(group.occurrences)} achados em {format_count(group.records)} registros. ")
     text.append("Exemplo: ", style="bold")
-    text.append(visible(group.sample_message))
+    text.append(visible(free_text(group.sample_message)))
     if group.fix:
         text.append("\nComo corrigir: ", style="bold")
         text.append(group.fix)

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sibtui.output import format_count
+from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.load_bar import LoadBar
 from sibtui.tui.widgets.mode_bar import ModeBar
@@ -45,6 +46,9 @@ class PendingScreen(Screen):
         panel.grid.focus()
         self.watch(self.app, "data_version", lambda _: panel.reload(), init=False)
         self.watch(self.app, "pending", self._summarise, init=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return writes_allowed(self.app, action)
 
     def _summarise(self, pending: tuple[int, int]) -> None:
         fields, records = pending

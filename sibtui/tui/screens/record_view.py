@@ -4,6 +4,9 @@ screen, also the older and newer conference of the vínculo, changed fields high
 
 The fields table is keyed by column name (`current_field`), so an edit action (issue 5)
 binds a key here and opens an editor for that field without changing the layout.
+
+In mask mode every value passes through `sibtui.tui.masking` (personal fields masked, CPFs
+inside messages too) as it is drawn and copied; F8 redraws from the detail already read.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from sibtui.query.records import RecordDetail
 from sibtui.tui.cells import raw_text, value_text, visible
+from sibtui.tui.masking import field_value, free_text, is_masked_field, masking
+from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.widgets.load_bar import LoadBar
+from sibtui.tui.widgets.mode_bar import state_brand
 
 if TYPE_CHECKING:
     from sibtui.query.changes_overview import ConferenceLine, ConferenceRef
@@ -56,6 +62,7 @@ class RecordScreen(Screen):
         self.conference = conference
         self.detail: RecordDetail | None = None
         self.edited: dict[str, str | None] = {}  # field -> loaded value, for the fields changed
+        self.conference_lines: list[ConferenceLine] | None = None
 
     @staticmethod
     def open_from_row(screen: Screen, row: dict, table_hint: str | None) -> None:
@@ -81,11 +88,19 @@ class RecordScreen(Screen):
 
     def on_mount(self) -> None:
         self._load()
+        self.watch(self.app, "masked", lambda _: self._redraw(), init=False)
+
+    def _redraw(self) -> None:
+        """Mask mode changed: draw the same record again."""
+        if self.detail is not None:
+            self._show(self.detail, self.edited)
+        if self.conference_lines is not None:
+            self._fill_conference(self.conference_lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_tab" and parameters == ("conference",):
             return self.conference is not None
-        return True
+        return writes_allowed(self.app, action)
 
     @work(thread=True, exclusive=True, group="record-load")
     def _load(self) -> None:
@@ -108,15 +123,23 @@ class RecordScreen(Screen):
             self.app.call_from_thread(self._show_conference, conference)
 
     def _show_conference(self, lines: list[ConferenceLine]) -> None:
+        self.conference_lines = lines
+        self._fill_conference(lines)
+        self.action_show_tab("conference")
+
+    def _fill_conference(self, lines: list[ConferenceLine]) -> None:
         table = self.query_one("#record-conference", DataTable)
+        row = table.cursor_row
         table.clear(columns=True)
         for title, width in (("", 1), ("Campo", 23), ("antes", 24), ("depois", 24)):
             table.add_column(title, width=width)
         for line in lines:
             style = "bold yellow" if line.changed else ""
             table.add_row(Text("●" if line.changed else "", style=style), Text(line.label, style=style),
-                          _side(line.old, style), _side(line.new, style), key=line.name)
-        self.action_show_tab("conference")
+                          _side(field_value(line.name, line.old), style), _side(field_value(line.name, line.new), style),
+                          key=line.name)
+        if row:
+            table.move_cursor(row=min(row, table.row_count - 1))
         changed = sum(1 for line in lines if line.changed)
         if changed:
             title = self.query_one("#record-conference-title", Static)
@@ -130,7 +153,8 @@ class RecordScreen(Screen):
         self.detail = detail
         self.edited = edited
         line = f" · linha {detail.line}" if detail.line else ""
-        title.update(Text(detail.title + line, style="bold"))
+        brand = state_brand(self.app)
+        title.update(Text.assemble(*((brand, " ") if brand else ()), Text(detail.title + line, style="bold")))
         self._fill_fields(detail)
         self._fill_sides(detail)
         self.query_one("#record-problems", Static).update(problems_text(detail))
@@ -147,11 +171,11 @@ class RecordScreen(Screen):
         for field in detail.fields:
             label = Text(field.label)
             label.append(f" {field.name}", style="dim")
-            value = value_text(field.value, field.value_label)
+            value = _field_text(field.name, field.value, field.value_label)
             if field.name in self.edited:
                 label.stylize("bold yellow")
                 value = Text("✎ ", style="bold yellow").append_text(value)
-                value.append_text(Text("  era ", style="dim").append_text(value_text(self.edited[field.name])))
+                value.append_text(Text("  era ", style="dim").append_text(_field_text(field.name, self.edited[field.name])))
             table.add_row(label, value, problems.get(field.name, Text()), key=field.name)
         if row:
             table.move_cursor(row=min(row, table.row_count - 1))
@@ -173,9 +197,9 @@ class RecordScreen(Screen):
             style = "bold" if line.differs else ""
             table.add_row(
                 Text(line.label),
-                _side(line.sbx, style),
+                _side(field_value(line.name, line.sbx), style),
                 Text(line.rpx or "", style="bold red" if line.rpx else ""),
-                _side(line.cnx, style),
+                _side(field_value(line.name, line.cnx), style),
                 key=line.name,
             )
 
@@ -212,14 +236,14 @@ class RecordScreen(Screen):
         if self.detail is None or name is None:
             return
         value = next(field.value for field in self.detail.fields if field.name == name)
-        self.app.copy_to_clipboard(raw_text(value))
-        self.notify(f"{name} copiado", timeout=2, markup=False)
+        self.app.copy_to_clipboard(raw_text(field_value(name, value)))
+        self.notify(f"{name} copiado{' · mascarado' if masking() else ''}", timeout=2, markup=False)
 
     def action_copy_record(self) -> None:
         if self.detail is not None:
-            lines = [f"{field.name}={raw_text(field.value)}" for field in self.detail.fields]
+            lines = [f"{field.name}={raw_text(field_value(field.name, field.value))}" for field in self.detail.fields]
             self.app.copy_to_clipboard("\n".join(lines))
-            self.notify("registro copiado", timeout=2)
+            self.notify(f"registro copiado{' · mascarado' if masking() else ''}", timeout=2)
 
 
 def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
@@ -282,6 +306,13 @@ def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | 
     screen.app.call_from_thread(screen.app.push_screen, EditFieldScreen(*key, column, current, where))
 
 
+def _field_text(name: str, value: str | None, label: str | None = None) -> Text:
+    """A field's value as the fields table shows it; a masked value loses its domain label
+    (the label of a municipality code would say where the person lives)."""
+    shown = field_value(name, value)
+    return value_text(shown, label if shown == value else None)
+
+
 def _side(value: str | None, style: str) -> Text:
     if value is None:
         return Text("—", style="dim")
@@ -310,10 +341,12 @@ def problems_text(detail: RecordDetail) -> Text:
     for rejection in detail.rejections:
         text.append(f"RPX {rejection.rpx_name} · erro {rejection.code}\n", style="bold red")
         text.append("  ANS: ", style="bold")
-        text.append(visible(rejection.ans_message or "(sem mensagem)") + "\n")
+        text.append(visible(free_text(rejection.ans_message or "(sem mensagem)")) + "\n")
         text.append("  Campo (ANS): ", style="bold")
         text.append(visible(rejection.field_description or "—"))
-        text.append(f"   valor enviado: {visible(rejection.sent_value or '—')}\n")
+        field = rejection.field_name if is_masked_field(rejection.field_name) else "valorCampo"  # as the grids
+        sent = field_value(field, rejection.sent_value)
+        text.append(f"   valor enviado: {visible(sent or '—')}\n")
         text.append("  Causa provável: ", style="bold")
         text.append(rejection.explanation.cause + "\n")
         text.append("  Como corrigir: ", style="bold")
@@ -323,8 +356,8 @@ def problems_text(detail: RecordDetail) -> Text:
         severity = {"error": "erro", "warning": "aviso"}.get(finding.severity, finding.severity)
         text.append(f"Achado {finding.rule} ({severity})", style=style)
         text.append(f" · {finding.field or 'registro'}\n")
-        text.append("  " + visible(finding.message))
+        text.append("  " + visible(free_text(finding.message)))
         if finding.value is not None:
-            text.append(f"   valor: {visible(finding.value)}")
+            text.append(f"   valor: {visible(field_value(finding.field or 'value', finding.value))}")
         text.append("\n")
     return text

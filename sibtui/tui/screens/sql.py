@@ -16,6 +16,7 @@ from textual.widgets import Static, TextArea
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.query.examples import EXAMPLES
+from sibtui.tui.masking import free_text
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.paged_grid import PAGE_ROWS, PagedGrid
@@ -131,7 +132,7 @@ class SqlScreen(ModeScreen):
         if not entries:
             self.notify("o histórico está vazio", timeout=3)
             return
-        choices = [(f"{entry.ran_at}  {' '.join(entry.sql.split())}", entry.sql) for entry in entries]
+        choices = [(f"{entry.ran_at}  {free_text(' '.join(entry.sql.split()))}", entry.sql) for entry in entries]
         self.app.push_screen(PickScreen("Histórico de consultas", choices), self._put_sql)
 
     def action_examples(self) -> None:

@@ -18,6 +18,8 @@ from textual.widgets import Input, Static
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.query.spec import GridSpec, parse_filters
+from sibtui.tui.masking import filter_text, free_text, masking
+from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.widgets.paged_grid import CursorFactory, PagedGrid
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
@@ -51,6 +53,7 @@ class GridPanel(Vertical):
     def on_mount(self) -> None:
         self.prompt.display = False
         self.watch(self.app, "pending", lambda _: self._update_status(), init=False)
+        self.watch(self.app, "masked", lambda _: self._update_status(), init=False)
 
     @property
     def grid(self) -> PagedGrid:
@@ -74,7 +77,7 @@ class GridPanel(Vertical):
         if action in {"filter", "search", "search_next", "search_previous", "export"}:
             return self.grid.view is not None
         if action in {"edit", "bulk"}:
-            return records_listed(self.grid)
+            return records_listed(self.grid) and writes_allowed(self.app, action)
         return True
 
     # -- edits -----------------------------------------------------------------------------
@@ -157,6 +160,9 @@ class GridPanel(Vertical):
     def _grid_ready(self) -> None:
         self.refresh_bindings()
         self._update_status()
+        # A wide result gets a horizontal scrollbar on the next layout, one row fewer shown:
+        # count again then, so the first "1–20 de N" is as true as the next.
+        self.call_after_refresh(self._update_status)
 
     @on(PagedGrid.Moved)
     def _grid_moved(self) -> None:
@@ -165,7 +171,7 @@ class GridPanel(Vertical):
     @on(PagedGrid.Searched)
     def _searched(self, event: PagedGrid.Searched) -> None:
         if event.position is None:
-            self.notify(f"{event.text!r} não encontrado", severity="warning", timeout=3, markup=False)
+            self.notify(f"{free_text(event.text)!r} não encontrado", severity="warning", timeout=3, markup=False)
 
     @on(PagedGrid.Failed)
     def _failed(self, event: PagedGrid.Failed) -> None:
@@ -184,7 +190,7 @@ class GridPanel(Vertical):
         if view is None:
             return
         name = _SAFE_NAME.sub("-", (view.spec.title or "sibtui").lower()).strip("-")[:40] or "sibtui"
-        self.app.push_screen(ExportScreen(str(Path.cwd() / f"{name}.csv"), view.total), self._export_chosen)
+        self.app.push_screen(ExportScreen(str(Path.cwd() / f"{name}.csv"), view.total, masking()), self._export_chosen)
 
     def _export_chosen(self, request) -> None:
         if request is not None and self.grid.view is not None:
@@ -204,9 +210,11 @@ class GridPanel(Vertical):
         job = self.app.call_from_thread(self.app.jobs.start, f"exportando {request.path.name}", cancel)
         try:
             sql, parameters = view.ordered_sql()
-            rows = export_query(cursor, sql, request.path, request.options, parameters, cancel=lambda: bool(cancelled))
+            rows = export_query(cursor, sql, request.path, request.options, parameters, cancel=lambda: bool(cancelled),
+                                mask=request.masked)
+            masked = " (dados pessoais mascarados)" if request.masked else ""
             self.app.call_from_thread(
-                self.notify, f"{format_count(rows)} linhas exportadas para {request.path}", markup=False
+                self.notify, f"{format_count(rows)} linhas exportadas para {request.path}{masked}", markup=False
             )
         except SibError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
@@ -244,7 +252,7 @@ def status_line(grid: PagedGrid) -> Text:
     if spec is not None and spec.restriction is not None:
         text.append(f" · {spec.restriction.label}")
     if spec is not None and spec.filters:
-        text.append(f" · filtro: {spec.filter_text()}")
+        text.append(f" · filtro: {filter_text(spec)}")
     if spec is not None and spec.sort:
         sort = spec.sort[0]
         text.append(f" · ordem: {sort.column} {'▼' if sort.descending else '▲'}")

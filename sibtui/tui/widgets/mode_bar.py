@@ -1,4 +1,8 @@
-"""The top line: every screen with the key that opens it, the current one highlighted."""
+"""The top line: every screen with the key that opens it, the current one highlighted.
+
+Where the name sits, the console's state shows while it lasts, in the same 8 cells (the
+bar is exactly 80 wide): MÁSCARA while personal data is masked (F8), LEITURA while the
+workspace is open read-only, MÁSC+LEI for both."""
 
 from __future__ import annotations
 
@@ -9,6 +13,20 @@ from textual.widgets import Static
 from sibtui.tui.modes import MODES
 
 BRAND = " sibtui "
+STATE_BRANDS = {  # (masked, read_only) -> what replaces the name, each len(BRAND) cells
+    (True, False): " MÁSCARA",
+    (False, True): " LEITURA",
+    (True, True): "MÁSC+LEI",
+}
+STATE_STYLE = "bold black on yellow"
+
+
+def state_brand(app) -> Text | None:
+    """MÁSCARA / LEITURA / MÁSC+LEI while the app is masked or read-only; None otherwise.
+    Screens without the bar (the record view) start their title line with it."""
+    state = (bool(getattr(app, "masked", False)), bool(getattr(app, "read_only", False)))
+    brand = STATE_BRANDS.get(state)
+    return Text(brand, style=STATE_STYLE) if brand else None
 
 
 def mode_spans() -> list[tuple[int, int, str]]:
@@ -28,8 +46,12 @@ class ModeBar(Static):
         super().__init__(markup=False)
         self.active = active
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "masked", lambda _: self.refresh(), init=False)
+        self.watch(self.app, "read_only", lambda _: self.refresh(), init=False)
+
     def render(self) -> Text:
-        text = Text(BRAND, style="bold reverse")
+        text = state_brand(self.app) or Text(BRAND, style="bold reverse")
         for mode in MODES:
             style = "bold reverse" if mode.name == self.active else ""
             text.append(f" {mode.key} {mode.title} ", style=style)

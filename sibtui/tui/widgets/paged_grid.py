@@ -5,6 +5,9 @@ The widget keeps at most `CACHE_PAGES` pages of `PAGE_ROWS` rows; a page not yet
 renders as "…" and is fetched in the background (one fetch in flight, nearest page first),
 so holding PageDown or jumping to the end of 10,000,000 rows never blocks the UI. Every
 value goes out as a plain Segment: data is never markup.
+
+The cache holds values as stored; in mask mode the rows are masked as they are drawn and
+copied (`privacy.Masker` over the view's columns), so F8 redraws without a new query.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from textual.strip import Strip
 
 from sibtui.query.spec import GridSpec, toggle_sort
 from sibtui.tui.cells import NULL_MARK, cell_text, is_numeric_type, raw_text
+from sibtui.tui.masking import masking
 
 if TYPE_CHECKING:
     from sibtui.query.paging import PagedView
@@ -35,6 +39,7 @@ MAX_WIDTH = 32
 HEADER_MIN = 14
 CATALOGUE_FLOOR = 15  # a column as wide as its catalogue size, up to this (a CNS is 15)
 CursorFactory = Callable[[], Any]
+_MASKED_NOTE = " · mascarado"
 
 
 class PagedGrid(ScrollView, can_focus=True):
@@ -126,6 +131,7 @@ class PagedGrid(ScrollView, can_focus=True):
         self._offsets: list[int] = []
         self._numeric: list[bool] = []
         self._edited: set[tuple[int, int, str]] = set()  # (file_id, record_no, column) the analyst changed
+        self._masker = None  # privacy.Masker over the view's columns, made with the view
 
     # -- public API ------------------------------------------------------------------------
 
@@ -169,10 +175,23 @@ class PagedGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def current_row(self) -> dict[str, object] | None:
+        """The row under the cursor as stored (to open, edit, resolve a record)."""
         values = self._row(self.cursor_row)
         if values is None or self.view is None:
             return None
         return dict(zip(self.view.column_names, values))
+
+    def shown_row(self) -> dict[str, object] | None:
+        """The row under the cursor as shown: masked in mask mode (to copy)."""
+        values = self._shown(self._row(self.cursor_row))
+        if values is None or self.view is None:
+            return None
+        return dict(zip(self.view.column_names, values))
+
+    def _shown(self, values: tuple | None) -> tuple | None:
+        if values is None or self._masker is None or not masking():
+            return values
+        return self._masker.row(values)
 
     @property
     def current_column(self) -> str | None:
@@ -273,8 +292,11 @@ class PagedGrid(ScrollView, can_focus=True):
 
     def _adopt(self, view: PagedView, first_page: list[tuple], edited: set | None = None,
                place: tuple[int, int, float] | None = None) -> None:
+        from sibtui.privacy import Masker
+
         self._release_view()
         self.view = view
+        self._masker = Masker(view.column_names)
         self.message = ""
         self._pages.clear()
         self._edited = set(edited or ())
@@ -363,7 +385,7 @@ class PagedGrid(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._scroll_to_cursor()
-        self._pump()
+        self._after_move()  # more or fewer rows on screen: the count line follows
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -397,7 +419,7 @@ class PagedGrid(ScrollView, can_focus=True):
         return Strip(segments)
 
     def _row_strip(self, position: int, base: Style) -> Strip:
-        values = self._row(position)
+        values = self._shown(self._row(position))
         on_cursor = position == self.cursor_row and self.has_focus
         row_style = base + self.get_component_rich_style("paged-grid--cursor-row") if on_cursor else base
         if values is None:
@@ -426,6 +448,9 @@ class PagedGrid(ScrollView, can_focus=True):
             return set()
         key = (values[names.index("file_id")], values[names.index("record_no")])
         return {index for index, name in enumerate(names) if (*key, name) in self._edited}
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "masked", lambda _: self.refresh(), init=False)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -483,17 +508,18 @@ class PagedGrid(ScrollView, can_focus=True):
             self.cursor_column = keep
 
     def action_copy_cell(self) -> None:
-        row = self.current_row()
+        row = self.shown_row()
         column = self.current_column
         if row is not None and column is not None:
             self.app.copy_to_clipboard(raw_text(row[column]))
-            self.notify(f"{column} copiado", timeout=2)
+            self.notify(f"{column} copiado{_MASKED_NOTE if masking() else ''}", timeout=2, markup=False)
 
     def action_copy_row(self) -> None:
-        row = self.current_row()
+        row = self.shown_row()
         if row is not None:
             self.app.copy_to_clipboard("\t".join(raw_text(value) for value in row.values()))
-            self.notify("linha copiada (valores separados por tabulação)", timeout=2)
+            self.notify(f"linha copiada (valores separados por tabulação){_MASKED_NOTE if masking() else ''}",
+                        timeout=2)
 
     def _move_column(self, step: int) -> None:
         if self.view is None or not self.view.columns:

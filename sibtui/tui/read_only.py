@@ -1,0 +1,35 @@
+"""Read-only console: what may not run while another sibtui reads the workspace.
+
+DuckDB lets several processes read a file or one change it. When the console opens while a
+`sibtui query` (or another reader) holds the workspace, it opens read-only
+(`sibtui.db.locking.open_or_read_only`): browsing, SQL and exports work, and the actions
+below would fail at DuckDB's first write. Each `check_action` returns None for them (the
+footer shows them disabled) and the app's `run_action` answers a press with why.
+"""
+
+from __future__ import annotations
+
+from textual.actions import ActionError, parse
+from textual.app import App
+
+# Actions that write the workspace, by name wherever they are bound (edits, undo/redo, the
+# pre-critique, regeneration). Loading is refused where it starts, in the app.
+WRITING_ACTIONS = frozenset({"undo", "redo", "edit", "bulk", "run_checks", "regenerate"})
+READ_ONLY_REFUSAL = ("somente leitura: outro sibtui está lendo este workspace; edição, pré-crítica e geração "
+                     "voltam quando ele terminar e o console for reaberto")
+
+
+def writes(action: str) -> bool:
+    """Whether the action string (`edit`, `app.undo`, `switch_mode('x')`...) is one that writes."""
+    try:
+        name = parse(action)[1]
+    except ActionError:
+        return False
+    return name in WRITING_ACTIONS
+
+
+def writes_allowed(app: App, action: str) -> bool | None:
+    """For a `check_action`: None (shown, disabled) when `action` writes and the app is read-only."""
+    if getattr(app, "read_only", False) and action in WRITING_ACTIONS:
+        return None
+    return True
