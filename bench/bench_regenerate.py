@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import sys
 import tempfile
@@ -78,7 +79,7 @@ def main() -> int:
         print(f"  {regeneration.edit_count:,} edits applied; {regeneration.record_problem_count:,} field-rule "
               "errors in the values that changed")
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "15")))
     return 0
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import BinaryIO
 
 from sibtui.catalog.shapes import Node
-from sibtui.hashing import EpilogueHash, is_blank
+from sibtui.hashing import XML_WHITESPACE, EpilogueHash, is_blank
 
 SCHEMA_LOCATION = "http://www.ans.gov.br/padroes/sib/schemas http://www.ans.gov.br/padroes/sib/schemas/sib.xsd"
 ROOT_ATTRIBUTES = (
@@ -153,7 +153,7 @@ class SibXmlWriter:
 
 # --- compiled shapes ------------------------------------------------------------------------
 
-Render = Callable[[Mapping[str, "str | None"], list[str], list[str]], None]
+Render = Callable[[Mapping[str, "str | None"], list[str], list[str]], bool]
 _COMPILED: dict[tuple[int, int, str], Render] = {}
 
 
@@ -170,39 +170,48 @@ def _compile_group(node: Node, depth: int, indent: str, top: bool = False) -> Re
     pad = indent * depth
     tag = node.tag
     attributes = tuple((a.name, a.field.name) for a in node.attributes)
-    columns = tuple(leaf.column_name for leaf in node.leaves())
     # A leaf step is (column, "<tag>", "</tag>\n", "<tag/>\n"), rendered inline; a group step is its renderer.
     steps = tuple(_compile_step(child, depth + 1, indent) for child in node.children)
     opening, closing, empty = f"{pad}<{tag}", f"{pad}</{tag}>\n", f"{pad}<{tag}/>\n"
     write_when_empty = top or node.required
 
-    def render(values: Mapping[str, str | None], out: list[str], pieces: list[str]) -> None:
+    def render(values: Mapping[str, str | None], out: list[str], pieces: list[str]) -> bool:
+        """Append the element; True when any value was there (else it is `<tag/>` or nothing)."""
+        get = values.get
         rendered = ""
         for name, column in attributes:
-            value = values.get(column)
+            value = get(column)
             if value is not None:
                 rendered += f' {name}="{_escape_attribute(value)}"'
                 if not is_blank(value):
                     pieces.append(value)
-        if not rendered and all(values.get(column) is None for column in columns):
+        start = len(out)
+        out.append("")  # the start tag, once it is known the element has content
+        present = bool(rendered)
+        for step in steps:
+            if type(step) is not tuple:
+                present = step(values, out, pieces) or present
+                continue
+            value = get(step[0])
+            if value is None:
+                continue
+            present = True
+            if value == "":
+                out.append(step[3])
+                continue
+            # `_escape_text` and `is_blank` inlined: this runs for every value of a file.
+            text = _escape_text(value) if "&" in value or "<" in value or ">" in value else value
+            out.append(step[1] + text + step[2])
+            if value.strip(XML_WHITESPACE):
+                pieces.append(value)
+        if not present:
+            del out[start:]  # only empty required groups were written inside: they go with it
             if write_when_empty:
                 out.append(empty)
-            return
-        out.append(f"{opening}{rendered}>\n")
-        for step in steps:
-            if type(step) is tuple:
-                value = values.get(step[0])
-                if value is None:
-                    continue
-                if value == "":
-                    out.append(step[3])
-                    continue
-                out.append(f"{step[1]}{_escape_text(value)}{step[2]}")
-                if not is_blank(value):
-                    pieces.append(value)
-            else:
-                step(values, out, pieces)
+            return False
+        out[start] = f"{opening}{rendered}>\n"
         out.append(closing)
+        return True
 
     return render
 

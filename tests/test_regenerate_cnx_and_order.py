@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from lxml import etree
@@ -170,3 +171,40 @@ def test_cnx_edits_already_written_are_not_sent_again(workspace, out):
     [regeneration] = regenerate(cursor, out, clock=lambda: CLOCK).regenerations
     root = etree.parse(str(regeneration.files[0].path)).getroot()
     assert [(c.tag, c.text) for c in root.find(".//retificacao/endereco")] == [("bairro", "JARDINS")]
+
+
+def _regenerated_sample(workspace, out):
+    source_id = load_file(workspace, SAMPLE_DIR / "99999720261103101500.SBX").file_id
+    cursor = workspace.cursor()
+    [regeneration] = regenerate(cursor, out, sbx_file_ids=[1], all_movements=True, clock=lambda: CLOCK).regenerations
+    written = regeneration.files[0]
+    expected = Expected(written.name, "999997", "2026-11-21T08:00:00", written.hash, _digests(workspace, source_id))
+    assert verify_part(written.path, expected) == []
+    return written, expected
+
+
+def test_the_reload_checks_element_order_of_every_movement(workspace, out):
+    """Order is judged in the reload itself, once per distinct structure: a movement whose
+    elements are swapped is caught after movements of the same shape passed."""
+    written, expected = _regenerated_sample(workspace, out)
+    content = written.path.read_bytes()
+    inclusions = [match.start() for match in re.finditer(rb"<inclusao>", content)]
+    assert len(inclusions) >= 3
+    start, end = inclusions[2], inclusions[2] + content[inclusions[2]:].index(b"</inclusao>")
+    block = content[start:end]
+    swapped = re.sub(rb"(\n *<nome>[^<]*</nome>)(\n *<sexo>[^<]*</sexo>)", rb"\2\1", block, count=1)
+    assert swapped != block
+    written.path.write_bytes(content[:start] + swapped + content[end:])
+    problems = verify_part(written.path, expected)
+    assert f"{written.name}: movement 3 <inclusao>: <identificacao>: <nome> is out of the schema's order" in problems
+    assert not any("movement 1 " in problem or "movement 2 " in problem for problem in problems)
+
+
+def test_the_reload_refuses_an_empty_element(workspace, out):
+    written, expected = _regenerated_sample(workspace, out)
+    content = written.path.read_bytes()
+    emptied = content.replace(b"<cep>01310930</cep>", b"<cep></cep>", 1)
+    assert emptied != content
+    written.path.write_bytes(emptied)
+    problems = verify_part(written.path, expected)
+    assert f"{written.name}: movement 1: <cep> is empty (empty elements are left out)" in problems

@@ -94,16 +94,12 @@ def _date_check(domain: Domain) -> FacetCheck:
     return check
 
 
-@dataclass(frozen=True)
-class _Leaf:
-    column: str
-    required: bool
-    check: FacetCheck
+_PASSED_LIMIT = 1_024  # values remembered as passing, per leaf: codes, dates and plans repeat
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    leaves: tuple[_Leaf, ...]
+    leaves: tuple[tuple[str, bool, FacetCheck, set[str]], ...]  # column, required, check, values that passed
     choices: tuple[tuple[str, tuple[str, ...]], ...]  # required choice -> its columns
 
 
@@ -114,7 +110,8 @@ def _compiled(shape: Node) -> _Compiled:
     """Compiled facet checks of a shape (cached by identity: hashing a tree walks all of it)."""
     compiled = _COMPILED.get(id(shape))
     if compiled is None:
-        leaves = tuple(_Leaf(node.column_name, node.required, facet_check(node.value_domain)) for node in shape.leaves())
+        leaves = tuple((node.column_name, node.required, facet_check(node.value_domain), set())
+                       for node in shape.leaves())
         choices = tuple((choice, tuple(n.column_name for n in shape.leaves() if n.choice == choice))
                         for choice in shape.required_choices)
         compiled = _COMPILED[id(shape)] = _Compiled(leaves, choices)
@@ -124,18 +121,26 @@ def _compiled(shape: Node) -> _Compiled:
 def movement_problems(
     shape: Node, values: dict[str, str | None], today: dt.date, rule_columns: Iterable[str] = ()
 ) -> list[MovementProblem]:
-    """Schema problems of the values `shape` will carry, then field-rule errors of `rule_columns`."""
+    """Schema problems of the values `shape` will carry, then field-rule errors of `rule_columns`.
+
+    A facet check depends on the value alone, so the values a leaf saw pass are remembered
+    (up to `_PASSED_LIMIT`): most of a file repeats its dates, codes and plans.
+    """
     found: list[MovementProblem] = []
     compiled = _compiled(shape)
-    for leaf in compiled.leaves:
-        value = values.get(leaf.column)
+    for column, required, check, passed in compiled.leaves:
+        value = values.get(column)
         if value is None:
-            if leaf.required:
-                found.append(_fatal("required_missing", leaf.column, None, "obrigatório neste movimento"))
+            if required:
+                found.append(_fatal("required_missing", column, None, "obrigatório neste movimento"))
             continue
-        broken = leaf.check(value)
+        if value in passed:
+            continue
+        broken = check(value)
         if broken is not None:
-            found.append(_fatal(broken[0], leaf.column, value, broken[1]))
+            found.append(_fatal(broken[0], column, value, broken[1]))
+        elif len(passed) < _PASSED_LIMIT:
+            passed.add(value)
     for choice, columns in compiled.choices:
         if all(values.get(column) is None for column in columns):
             found.append(_fatal("required_missing", choice, None, f"nenhum dos campos de '{choice}' foi informado"))

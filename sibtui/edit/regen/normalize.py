@@ -16,6 +16,7 @@ from sibtui.catalog.shapes import Node
 from sibtui.hashing import XML_WHITESPACE
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_NON_CANONICAL_START = frozenset("+-0")  # an integer's text differs from str(int(text)) only then
 TRIMMED = "trim"
 INTEGER_FORM = "integer-form"
 EMPTY_OMITTED = "empty-omitted"
@@ -69,13 +70,28 @@ def normalise_value(spec: LeafSpec, value: str | None) -> tuple[str | None, str 
 
 
 def normalise_row(shape: Node, row: dict) -> tuple[dict[str, str | None], list[Normalised]]:
-    """The values of `shape` taken from `row` as they will be written, and what changed."""
+    """The values of `shape` taken from `row` as they will be written, and what changed.
+
+    The same decisions as `normalise_value`, inlined for the common cases (a value already
+    trimmed, an integer without sign or leading zero): a regeneration runs this on every
+    leaf of every movement.
+    """
     values: dict[str, str | None] = {}
     changes: list[Normalised] = []
     for spec in leaf_specs(shape):
-        before = row.get(spec.column)
+        column = spec.column
+        before = row.get(column)
+        if before is None:
+            values[column] = None
+            continue
+        after = before.strip(XML_WHITESPACE)
+        if after and not (spec.integer and after[0] in _NON_CANONICAL_START):
+            values[column] = after
+            if after != before:
+                changes.append(Normalised(column, before, after, TRIMMED))
+            continue
         after, why = normalise_value(spec, before)
-        values[spec.column] = after
+        values[column] = after
         if why is not None:
-            changes.append(Normalised(spec.column, before, after, why))
+            changes.append(Normalised(column, before, after, why))
     return values, changes

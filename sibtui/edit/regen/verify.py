@@ -1,18 +1,22 @@
 """Proving a written SBX before it is published: re-read, re-hash, re-check, compare.
 
-Two passes over the temporary file:
+One pass over the temporary file, by the workspace loader's own parser (placement of every
+element, the §2 hash, the header), extended to look at each movement element before it is
+cleared:
 
-1. the workspace loader's own parser (placement of every element, the §2 hash, the header)
-   with a sink that compares each reloaded movement with what was meant to be written;
-2. an element-order pass over the catalogue's element trees (the loader reads children by
-   name, so order is checked here), which also runs the official XSD when one is given.
+- each reloaded movement is compared with what was meant to be written (a fingerprint of
+  its values: a writer bug that changes, adds blanks to or drops a value shows here);
+- its element structure is checked against the catalogue's element trees (order,
+  presence, required choices: the loader reads children by name, so it does not see
+  order). Movements share few structures, so each distinct one is judged once;
+- an empty element is refused (empty elements are left out).
 
-Either pass returns problems as one-line messages; none means the file may be published.
+The official XSD, when given, is a second pass of its own (lxml validates while parsing).
+Problems come back as one-line messages; none means the file may be published.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +35,26 @@ from sibtui.ingest.xmlerrors import safe_parser_options
 from sibtui.rules.file_rules import ACCEPTED_VERSIONS, ANS_CNPJ, MAX_MOVEMENTS
 
 _VALUE_COLUMNS = SBX_MOVEMENTS.value_columns
+_MOVEMENT_SLOT = _VALUE_COLUMNS.index("movement")
 _MOVEMENT_TAGS = tuple(movement.value for movement in Movement)
+_SHAPES = {movement.value: shape for movement, shape in shapes.MOVEMENT_SHAPES.items()}
 MAX_PROBLEMS = 20
 
 
-def row_digest(movement: str, values: dict[str, str | None]) -> bytes:
-    """Fingerprint of a movement's values, computed alike for the rows written and reloaded."""
-    row = tuple(movement if column == "movement" else values.get(column) for column in _VALUE_COLUMNS)
-    return hashlib.md5(repr(row).encode("utf-8"), usedforsecurity=False).digest()
+def row_digest(movement: str, values: dict[str, str | None]) -> int:
+    """Fingerprint of a movement's values, computed alike for the rows written and reloaded.
+
+    A tuple hash (randomised per process for strings): it only has to tell, inside one
+    run, whether the file reads back with the values meant; it is never stored.
+    """
+    row = list(map(values.get, _VALUE_COLUMNS))
+    row[_MOVEMENT_SLOT] = movement
+    return hash(tuple(row))
+
+
+def _reloaded_digest(values: list) -> int:
+    """`row_digest` of a reloaded row: its value columns are already in `_VALUE_COLUMNS` order."""
+    return hash(tuple(values))
 
 
 @dataclass
@@ -49,38 +65,83 @@ class Expected:
     registro_ans: str
     header_moment: str
     hash: str
-    digests: list[bytes] = field(default_factory=list)
+    digests: list[int] = field(default_factory=list)
 
 
 class _ComparingSink:
     """Receives the reloaded rows; notes the positions whose values differ from the plan."""
 
-    def __init__(self, digests: list[bytes]):
+    def __init__(self, digests: list[int]):
         self._digests = digests
         self.count = 0
         self.mismatches: list[int] = []
+        self.empty: list[tuple[int, str]] = []  # (position, column) of empty elements
 
     def add(self, table: Table, row: list) -> None:
         if table.name != SBX_MOVEMENTS.name:
             return
-        values = dict(zip(_VALUE_COLUMNS, row[2:]))
+        values = row[2:]
         position = self.count
         self.count += 1
-        if position >= len(self._digests) or row_digest(values["movement"], values) != self._digests[position]:
+        if position >= len(self._digests) or _reloaded_digest(values) != self._digests[position]:
             self.mismatches.append(position + 1)
+        if "" in values and len(self.empty) < MAX_PROBLEMS:
+            self.empty.append((position + 1, _VALUE_COLUMNS[values.index("")]))
+
+
+class _StructureCheck:
+    """Element order and presence of each movement, judged once per distinct structure.
+
+    The structure is keyed by the tags of the element and its descendants in document
+    order. That sequence fixes the nesting too: every tag occurs once in a movement's
+    element tree, and the loader's parser (which reads the element right after) refuses
+    any element outside its own parent.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.position = 0
+        self.problems: list[str] = []
+        self._verdicts: dict[tuple, list[str]] = {}
+
+    def see(self, element: etree._Element) -> None:
+        self.position += 1
+        signature = tuple([node.tag for node in element.iter()])
+        verdict = self._verdicts.get(signature)
+        if verdict is None:
+            shape = _SHAPES.get(element.tag)
+            verdict = [] if shape is None else element_problems(element, shape, check_text=False)
+            self._verdicts[signature] = verdict
+        if verdict and len(self.problems) < MAX_PROBLEMS:
+            self.problems += [f"{self.name}: movement {self.position} <{element.tag}>: {p}" for p in verdict]
+
+
+class _ProvingParser(DocumentParser):
+    """The loader's parser, also showing each movement element to the structure check."""
+
+    def __init__(self, path: Path, sink: _ComparingSink, structure: _StructureCheck):
+        super().__init__(sniff(path), sink)
+        self._structure = structure
+
+    def _on_record(self, element: etree._Element, tag: str) -> None:
+        if tag in _SHAPES:
+            self._structure.see(element)
+        super()._on_record(element, tag)
 
 
 def verify_part(path: Path, expected: Expected, schema: etree.XMLSchema | None = None) -> list[str]:
     """Problems of the file at `path` (empty when it is exactly what was meant)."""
     problems = _reload(path, expected)
-    problems += _structure(path, schema)
+    if schema is not None and not problems:
+        problems += _schema_problems(path, schema)
     return problems[:MAX_PROBLEMS]
 
 
 def _reload(path: Path, expected: Expected) -> list[str]:
     sink = _ComparingSink(expected.digests)
+    structure = _StructureCheck(path.name)
     try:
-        result = DocumentParser(sniff(path), sink).run()
+        result = _ProvingParser(path, sink, structure).run()
     except SibError as error:
         return [f"{expected.name}: does not load back: {error}"]
     problems = []
@@ -89,6 +150,11 @@ def _reload(path: Path, expected: Expected) -> list[str]:
     if sink.count != len(expected.digests):
         problems.append(f"{expected.name}: {sink.count} movements read back, {len(expected.digests)} written")
     problems += [f"{expected.name}: movement {n} reads back with other values" for n in sink.mismatches[:5]]
+    problems += [f"{path.name}: movement {n}: <{column}> is empty (empty elements are left out)"
+                 for n, column in sink.empty]
+    if structure.position != sink.count:  # fail closed if the parser stops calling `_on_record`
+        problems.append(f"{expected.name}: element order checked for {structure.position} of {sink.count} movements")
+    problems += structure.problems
     problems += _header_problems(expected, result.header, sink.count)
     return problems
 
@@ -109,19 +175,16 @@ def _header_problems(expected: Expected, header: dict, count: int) -> list[str]:
     return problems
 
 
-def _structure(path: Path, schema: etree.XMLSchema | None) -> list[str]:
-    problems: list[str] = []
-    options = safe_parser_options()
+def _schema_problems(path: Path, schema: etree.XMLSchema) -> list[str]:
+    """The official XSD, validated while lxml streams the file (memory stays flat)."""
     try:
-        context = etree.iterparse(str(path), events=("end",), tag=_MOVEMENT_TAGS, schema=schema, **options)
-        for position, element in _movements(context):
-            problems += [f"{path.name}: movement {position} <{element.tag}>: {p}"
-                         for p in element_problems(element, shapes.MOVEMENT_SHAPES[Movement(element.tag)])]
-            if len(problems) >= MAX_PROBLEMS:
-                break
+        context = etree.iterparse(str(path), events=("end",), tag=_MOVEMENT_TAGS, schema=schema,
+                                  **safe_parser_options())
+        for _ in _movements(context):
+            pass
     except etree.XMLSyntaxError as error:
-        problems.append(f"{path.name}: {'XSD: ' if schema is not None else ''}{error.msg}")
-    return problems
+        return [f"{path.name}: XSD: {error.msg}"]
+    return []
 
 
 def _movements(context) -> Iterator[tuple[int, etree._Element]]:
@@ -162,8 +225,12 @@ def _index(shape: Node) -> _ShapeIndex:
     return index
 
 
-def element_problems(element: etree._Element, shape: Node) -> list[str]:
-    """Order, presence and emptiness of `element`'s children against its element tree."""
+def element_problems(element: etree._Element, shape: Node, check_text: bool = True) -> list[str]:
+    """Order, presence and emptiness of `element`'s children against its element tree.
+
+    `check_text=False` judges the structure only (what `_StructureCheck` caches per shape
+    of the tree; the values are proven by the fingerprints).
+    """
     index = _index(shape)
     problems: list[str] = []
     seen: set[str] = set()
@@ -179,13 +246,15 @@ def element_problems(element: etree._Element, shape: Node) -> list[str]:
         last = position
         seen.add(child.tag)
         if node.is_leaf:
+            if not check_text:
+                continue
             text = child.text
             if not text:
                 problems.append(f"<{child.tag}> is empty (empty elements are left out)")
             elif text != text.strip(XML_WHITESPACE):
                 problems.append(f"<{child.tag}> has blanks around its value")
         else:
-            problems += [f"<{child.tag}>: {p}" for p in element_problems(child, node)]
+            problems += [f"<{child.tag}>: {p}" for p in element_problems(child, node, check_text)]
     problems += [f"required <{tag}> is missing" for tag in index.required if tag not in seen]
     for choice, tags in index.choices:
         if not any(leaf.tag in tags for leaf in element.iter()):
