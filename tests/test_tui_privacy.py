@@ -184,6 +184,7 @@ async def test_editor_masks_the_current_value_and_hides_the_input(loaded):
         assert str(dialog.query_one("#edit-current").render()) == f"atual: {NAME_MASKED}"
         field = dialog.query_one("#edit-value")
         assert field.password and field.value == NAME  # there to edit, not on screen
+        assert "valor oculto pela máscara" in str(dialog.query_one("#edit-hint").render())
 
 
 async def test_bulk_preview_shows_old_and_new_masked(loaded):
@@ -250,3 +251,22 @@ async def test_drill_pending_and_cns_grids_are_masked(tmp_path):
         assert stored["record_no"] == shown["record_no"] == 5 and "cnx_cns" in stored
         assert shown["cns"] == "*************07" and shown["nome"] != stored["nome"]
         assert stored["cnx_cns"] is None or shown["cnx_cns"] != stored["cnx_cns"]
+
+
+async def test_a_change_of_one_kind_masks_its_values_as_that_field(loaded):
+    """The Changes drill hides `field` when every row has the same one: a cancellation still
+    reads ATIVO → INATIVO masked, a CNS assigned keeps its last two digits."""
+    app = make_app(loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "6", "f8", "down", "down", "enter")  # Cancelado (ATIVO → INATIVO)
+        grid = app.screen.query_one("#drill-grid").grid
+        assert "field" not in grid.view.column_names
+        shown, stored = grid.shown_row(), grid.current_row()
+        assert (shown["old_value"], shown["new_value"]) == ("ATIVO", "INATIVO")
+        assert shown["nome"] != stored["nome"] and shown["nome"].endswith(".")
+        await press_settled(pilot, "escape", "down", "down", "enter")  # CNS atribuído (vazio → valor)
+        grid = app.screen.query_one("#drill-grid").grid
+        shown, stored = grid.shown_row(), grid.current_row()
+        assert stored["old_value"] is None and len(stored["new_value"]) == 15
+        assert shown["old_value"] is None and shown["new_value"] == "*" * 13 + stored["new_value"][-2:]

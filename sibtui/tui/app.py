@@ -305,8 +305,7 @@ class SibApp(App[int]):
         privacy.set_masking(not self.masked)
         self.masked = privacy.masking_enabled()
         if self.masked:
-            self.notify("máscara ligada: CPF, CNS, nomes e endereços ocultos na tela, nas cópias e nas exportações",
-                        timeout=4)
+            self.notify("máscara ligada: dados pessoais ocultos na tela, nas cópias e nas exportações", timeout=4)
         else:
             self.notify("máscara desligada: dados pessoais visíveis", timeout=3)
 

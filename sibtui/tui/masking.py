@@ -49,3 +49,38 @@ def filter_text(spec: GridSpec) -> str:
     if not masking():
         return spec.filter_text()
     return "; ".join(replace(f, value=str(field_value(f.column, f.value))).describe() for f in spec.filters)
+
+
+class GridMasker:
+    """Masks a grid's rows (shown columns only) with `privacy.Masker`.
+
+    A grid may hide a `field` column that is the same on every row (a change of one kind:
+    `situacao` for cancellations, `cns` for CNS assigned) while it shows `old_value` and
+    `new_value`. Without the field the core masks those on every row, so ATIVO → INATIVO
+    would show as ***** → *******; given that one field, the rows are masked as its values.
+    """
+
+    def __init__(self, columns: list[str], hidden_field: str | None = None):
+        self._hidden_field = hidden_field
+        self._masker = privacy.Masker([*columns, privacy.FIELD_COLUMN] if hidden_field else columns)
+
+    def row(self, values: tuple) -> tuple:
+        if self._hidden_field is None:
+            return self._masker.row(values)
+        return self._masker.row((*values, self._hidden_field))[:-1]
+
+
+def hidden_field(cursor, view) -> str | None:
+    """The one value of a `field` column `view` hides while it shows value columns, or None."""
+    shown = set(view.column_names)
+    if privacy.FIELD_COLUMN in shown or not shown & privacy.VALUE_COLUMNS:
+        return None
+    if privacy.FIELD_COLUMN not in {column.name for column in view.all_columns}:
+        return None
+    import duckdb
+
+    try:
+        found = cursor.execute(f'SELECT DISTINCT "{privacy.FIELD_COLUMN}" FROM {view.relation} LIMIT 2').fetchall()
+    except duckdb.Error:
+        return None  # every row masked then, as the core does without a field
+    return found[0][0] if len(found) == 1 and isinstance(found[0][0], str) else None

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from sibtui.edit.validation import ValueCheck
 
 
+HIDDEN_HINT = "Enter grava · vazio remove · Esc cancela · valor oculto pela máscara"
+
+
 class EditFieldScreen(ModalScreen[bool]):
     """Dismisses with True when the value was saved."""
 
@@ -53,10 +56,11 @@ class EditFieldScreen(ModalScreen[bool]):
             current = Text("atual: ", style="bold")
             current.append_text(value_text(field_value(self.column, self.current)))
             yield Static(current, id="edit-current", markup=False)
-            yield Input(value=self.current or "", id="edit-value", select_on_focus=False,
-                        password=is_masked_field(self.column))
+            hidden = is_masked_field(self.column)
+            yield Input(value=self.current or "", id="edit-value", select_on_focus=False, password=hidden)
             yield Static("", id="edit-check", markup=False)
-            yield Static(Text("Enter grava · vazio remove o elemento · Esc cancela", style="dim"), id="edit-hint")
+            hint = HIDDEN_HINT if hidden else "Enter grava · vazio remove o elemento · Esc cancela"
+            yield Static(Text(hint, style="dim"), id="edit-hint")
 
     def on_mount(self) -> None:
         self.query_one("#edit-value", Input).focus()

@@ -160,9 +160,6 @@ class GridPanel(Vertical):
     def _grid_ready(self) -> None:
         self.refresh_bindings()
         self._update_status()
-        # A wide result gets a horizontal scrollbar on the next layout, one row fewer shown:
-        # count again then, so the first "1–20 de N" is as true as the next.
-        self.call_after_refresh(self._update_status)
 
     @on(PagedGrid.Moved)
     def _grid_moved(self) -> None:
@@ -240,8 +237,9 @@ def status_line(grid: PagedGrid) -> Text:
     spec = grid.spec
     title = (spec.title if spec else "") or ""
     text = Text(title, style="bold")
-    if grid.view is None:
-        text.append("  " + ("carregando…" if grid.preparing else grid.message))
+    if grid.view is None:  # the grid itself says why it has no rows (its message)
+        if grid.preparing:
+            text.append("  carregando…")
         return text
     total = grid.total
     first = min(int(grid.scroll_offset.y) + 1, total)

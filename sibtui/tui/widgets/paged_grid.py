@@ -28,7 +28,7 @@ from textual.strip import Strip
 
 from sibtui.query.spec import GridSpec, toggle_sort
 from sibtui.tui.cells import NULL_MARK, cell_text, is_numeric_type, raw_text
-from sibtui.tui.masking import masking
+from sibtui.tui.masking import GridMasker, hidden_field, masking
 
 if TYPE_CHECKING:
     from sibtui.query.paging import PagedView
@@ -106,9 +106,10 @@ class PagedGrid(ScrollView, can_focus=True):
 
     class _Prepared(Message):
         def __init__(self, token: int, view: PagedView, first_page: list[tuple], edited: set,
-                     place: tuple[int, int, float] | None) -> None:
+                     place: tuple[int, int, float] | None, hidden_field: str | None = None) -> None:
             super().__init__()
             self.token, self.view, self.first_page, self.edited, self.place = token, view, first_page, edited, place
+            self.hidden_field = hidden_field
 
     class _Fetched(Message):
         def __init__(self, token: int, page: int, rows: list[tuple] | None, error: str | None = None,
@@ -131,7 +132,7 @@ class PagedGrid(ScrollView, can_focus=True):
         self._offsets: list[int] = []
         self._numeric: list[bool] = []
         self._edited: set[tuple[int, int, str]] = set()  # (file_id, record_no, column) the analyst changed
-        self._masker = None  # privacy.Masker over the view's columns, made with the view
+        self._masker: GridMasker | None = None  # made with the view
 
     # -- public API ------------------------------------------------------------------------
 
@@ -223,12 +224,13 @@ class PagedGrid(ScrollView, can_focus=True):
             first_page = place[0] // PAGE_ROWS if place else 0
             first = view.window(cursor, first_page * PAGE_ROWS, PAGE_ROWS)
             edited = _edited_in(cursor, view, first)
+            field = hidden_field(cursor, view)
         except SibError as error:
             self.post_message(self._Fetched(token, -1, None, str(error)))
             return
         finally:
             cursor.close()
-        self.post_message(self._Prepared(token, view, first, edited, place))
+        self.post_message(self._Prepared(token, view, first, edited, place, field))
 
     @work(thread=True, group="grid-fetch")
     def _fetch(self, token: int, view: PagedView, page: int) -> None:
@@ -264,7 +266,7 @@ class PagedGrid(ScrollView, can_focus=True):
     def _on_prepared(self, message: _Prepared) -> None:
         message.stop()
         if message.token == self._token:
-            self._adopt(message.view, message.first_page, message.edited, message.place)
+            self._adopt(message.view, message.first_page, message.edited, message.place, message.hidden_field)
 
     @on(_Fetched)
     def _on_fetched(self, message: _Fetched) -> None:
@@ -291,12 +293,10 @@ class PagedGrid(ScrollView, can_focus=True):
     # -- preparing and caching -----------------------------------------------------------
 
     def _adopt(self, view: PagedView, first_page: list[tuple], edited: set | None = None,
-               place: tuple[int, int, float] | None = None) -> None:
-        from sibtui.privacy import Masker
-
+               place: tuple[int, int, float] | None = None, field: str | None = None) -> None:
         self._release_view()
         self.view = view
-        self._masker = Masker(view.column_names)
+        self._masker = GridMasker(view.column_names, field)
         self.message = ""
         self._pages.clear()
         self._edited = set(edited or ())
@@ -386,6 +386,10 @@ class PagedGrid(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._scroll_to_cursor()
         self._after_move()  # more or fewer rows on screen: the count line follows
+
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        """A wide result gets a horizontal scrollbar at its first layout: one row fewer."""
+        self.post_message(self.Moved(self))
 
     # -- rendering -------------------------------------------------------------------------
 
