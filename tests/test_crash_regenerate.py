@@ -1,21 +1,32 @@
-"""SIGKILL during `sibtui regenerate`: never a partial SBX under its final name.
+"""SIGKILL during `sibtui regenerate`: the workspace always knows every file it published.
 
-A part is written under a hidden temporary name, proven, then linked to its final name; the
-regeneration log is committed after. Killed while writing, no SBX has its final name and the
-workspace is as before; killed after the link, the SBX that has its name is whole (its hash
-checks and it loads with every movement); killed after the log, the log names that file.
+A part is written under a hidden temporary name (`.NAME.TAG.*.part`) and proven; then its
+log rows are committed marked unpublished, the part is linked to its final name, and the
+rows are marked published. Killed at any of those moments:
+
+- never a partial SBX under its final name, and the workspace as before while writing;
+- a file with its final name always has a log row, which the next regeneration keeps
+  (marked published) instead of reusing its name or its `sequencialTransacao`;
+- a logged part that never got its name loses its rows, and our left-over temporary
+  files are removed by the next regeneration.
 """
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 import pytest
 from corpus.fixtures import analyst_template  # noqa: F401
 from corpus.workspaces import copy_workspace, snapshot
 from crash.harness import run, start
+from lxml import etree
 
 from sibtui.db.workspace import Workspace
 from sibtui.ingest.hashcheck import check_hash
 from sibtui.ingest.loader import load_file
+
+REJECTED_IN_SAMPLE = 11  # movements of the sample SBX that its RPX rejected
 
 
 @pytest.fixture
@@ -39,11 +50,43 @@ def final_files(folder) -> list:
     return sorted(path for path in folder.iterdir() if not path.name.startswith("."))
 
 
+def hidden_files(folder) -> list:
+    return sorted(path.name for path in folder.iterdir() if path.name.startswith("."))
+
+
+def logged(path) -> list[tuple]:
+    """(output_name, hash, sequencialTransacao, movement_count, published) of every log row."""
+    with Workspace(path, read_only=True) as workspace:
+        cursor = workspace.cursor()
+        try:
+            return cursor.execute("SELECT output_name, hash, sequencialTransacao, movement_count, published "
+                                  "FROM regenerations ORDER BY regeneration_id, part_no").fetchall()
+        finally:
+            cursor.close()
+
+
 def assert_whole(path, tmp_path) -> int:
     """The SBX's declared hash matches its content and it loads: its movement count."""
     assert check_hash(path).ok
-    with Workspace(tmp_path / f"prova-{path.stem}.duckdb") as workspace:
+    with Workspace(Path(tempfile.mkdtemp(dir=tmp_path)) / f"prova-{path.stem}.duckdb") as workspace:
         return load_file(workspace, path).record_count
+
+
+def assert_log_and_folder_agree(analyst, out, tmp_path) -> list[tuple]:
+    """Every SBX in the folder has exactly one published log row saying its hash and sequencial,
+    every row names a file there, no sequencial repeats, and nothing hidden is left over."""
+    rows = logged(analyst)
+    assert all(published for *_, published in rows)
+    assert sorted(name for name, *_ in rows) == [path.name for path in final_files(out)]
+    sequenciais = [sequencial for _, _, sequencial, _, _ in rows]
+    assert len(set(sequenciais)) == len(sequenciais)
+    for name, hash_value, sequencial, movements, _ in rows:
+        path = out / name
+        assert check_hash(path).declared.strip() == hash_value
+        assert etree.parse(str(path)).findtext(".//sequencialTransacao") == sequencial
+        assert assert_whole(path, tmp_path) == movements
+    assert hidden_files(out) == []
+    return rows
 
 
 def test_killed_while_writing_leaves_no_sbx_and_no_log(analyst, out, tmp_path):
@@ -57,39 +100,54 @@ def test_killed_while_writing_leaves_no_sbx_and_no_log(analyst, out, tmp_path):
     assert reopened(analyst) == before
 
 
-def test_killed_after_the_link_the_named_sbx_is_whole(analyst, out, tmp_path):
-    stopped = start("regen-published", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
-                    scratch=tmp_path / "crash")
-    stopped.wait()
-    stopped.kill()
-    named = final_files(out)
-    assert len(named) == 1
-    assert assert_whole(named[0], tmp_path) == 11  # the sample SBX's rejected movements
-
-
-def test_killed_after_the_log_the_log_and_the_files_agree(analyst, out, tmp_path):
-    stopped = start("after-commit:1", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
-                    scratch=tmp_path / "crash")
-    stopped.wait()
-    stopped.kill()
-    logged = reopened(analyst)["regenerations"]
-    assert len(logged) == 1
-    with Workspace(analyst, read_only=True) as workspace:
-        cursor = workspace.cursor()
-        name, hash_value, movements = cursor.execute(
-            "SELECT output_name, hash, movement_count FROM regenerations").fetchall()[0]
-        cursor.close()
-    assert (out / name).exists() and check_hash(out / name).declared.strip() == hash_value
-    assert assert_whole(out / name, tmp_path) == movements
-
-
-def test_after_a_kill_the_next_regeneration_completes(analyst, out, tmp_path):
+def test_after_a_kill_while_writing_the_next_regeneration_completes_and_cleans_up(analyst, out, tmp_path):
     stopped = start("regen-writing:3", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
                     scratch=tmp_path / "crash")
     stopped.wait()
     stopped.kill()
+    [left_over] = hidden_files(out)
     done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet")
     assert done.returncode == 0, done.stderr
-    written = final_files(out)
-    assert len(written) == 2 and all(check_hash(path).ok for path in written)
-    assert len(reopened(analyst)["regenerations"]) == 2
+    assert f"{left_over}: arquivo temporário de uma geração interrompida, removido" in done.stderr
+    assert len(assert_log_and_folder_agree(analyst, out, tmp_path)) == 2
+
+
+def test_killed_after_the_log_before_the_link_the_rows_are_dropped(analyst, out, tmp_path):
+    stopped = start("after-commit:1", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
+                    scratch=tmp_path / "crash")
+    stopped.wait()
+    stopped.kill()
+    assert final_files(out) == []
+    [(name, _, first_sequencial, _, published)] = logged(analyst)
+    assert published is False
+    assert len(hidden_files(out)) == 1  # the proven temporary part, never linked
+    done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert f"{name}: a geração" in done.stderr and "registro descartado" in done.stderr
+    rows = assert_log_and_folder_agree(analyst, out, tmp_path)
+    assert len(rows) == 2 and first_sequencial in [sequencial for _, _, sequencial, _, _ in rows]
+
+
+def test_killed_after_the_link_the_named_sbx_is_whole_and_kept_by_the_next_run(analyst, out, tmp_path):
+    stopped = start("regen-published", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
+                    scratch=tmp_path / "crash")
+    stopped.wait()
+    stopped.kill()
+    [named] = final_files(out)
+    assert assert_whole(named, tmp_path) == REJECTED_IN_SAMPLE
+    [(name, hash_value, sequencial, _, published)] = logged(analyst)
+    assert (name, published) == (named.name, False)  # logged before the link, not yet marked
+    done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert f"{name}: já tinha o nome final" in done.stderr
+    rows = assert_log_and_folder_agree(analyst, out, tmp_path)
+    assert len(rows) == 3 and rows[0][:3] == (name, hash_value, sequencial)
+
+
+def test_killed_after_marking_published_the_log_and_the_files_agree(analyst, out, tmp_path):
+    stopped = start("after-commit:2", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
+                    scratch=tmp_path / "crash")
+    stopped.wait()
+    stopped.kill()
+    [row] = assert_log_and_folder_agree(analyst, out, tmp_path)
+    assert row[3] == REJECTED_IN_SAMPLE

@@ -45,6 +45,8 @@ def run(options: argparse.Namespace) -> int:
                 _write_report(cursor, options.report, result)
         finally:
             cursor.close()
+    for note in result.recovered:
+        print(f"nota: {note}", file=sys.stderr)
     for regeneration in result.regenerations:
         _print_regeneration(regeneration)
     for label, why in result.skipped:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from sibtui.edit.ddl import latest_edits_sql
+from sibtui.edit.ddl import PUBLISHED_REGENERATIONS, latest_edits_sql
 
 _PENDING_SQL = f"""
 WITH current_answer AS (
@@ -45,7 +45,7 @@ regenerated AS (
     SELECT m.source_file_id AS file_id, m.source_record_no AS record_no,
            max(coalesce(r.journal_edit_id, 0)) AS reflects, list(DISTINCT r.output_name ORDER BY r.output_name) AS files
     FROM regenerated_movements m
-    JOIN regenerations r ON r.regeneration_id = m.regeneration_id AND r.part_no = m.part_no
+    JOIN {PUBLISHED_REGENERATIONS} r ON r.regeneration_id = m.regeneration_id AND r.part_no = m.part_no
     WHERE m.source_table = 'sbx_movements' GROUP BY ALL
 ),
 states AS (

@@ -61,6 +61,20 @@ REGENERATIONS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("size_bytes", "BIGINT"),
     ("xsd_path", "VARCHAR"),  # schema the file was validated against, when one was given
     ("journal_edit_id", "BIGINT"),  # newest journal row the file reflects
+    ("published", "BOOLEAN"),  # false from the log's commit until the file has its final name
+)
+# Columns added after the first release: `ALTER TABLE ... ADD COLUMN IF NOT EXISTS` (with the
+# default), so a workspace made before them gains them when next opened for writing and its
+# older rows take the default. They are the last columns of their table, in this order.
+ADDED_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "regenerations": (("published", "BOOLEAN", "true"),),
+}
+# `regenerations` without the rows of files a killed regeneration may not have published.
+# UNION BY NAME gives a workspace older than `published` (opened read-only, so not yet
+# altered) the column as NULL: all its rows were logged after publication.
+PUBLISHED_REGENERATIONS = (
+    "(SELECT * FROM (SELECT * FROM regenerations UNION ALL BY NAME SELECT true AS published WHERE false) "
+    "WHERE published IS NOT false)"
 )
 
 REGENERATED_MOVEMENTS_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -94,20 +108,26 @@ REGENERATED_CHANGES_COLUMNS: tuple[tuple[str, str], ...] = (
 SEQUENCES: tuple[str, ...] = ("edit_id_seq", "edit_action_seq", "regeneration_seq")
 
 
-def _table_sql(name: str, columns: tuple[tuple[str, str], ...]) -> str:
-    body = ", ".join(f"{quote(column)} {sql_type}" for column, sql_type in columns)
-    return f"CREATE TABLE IF NOT EXISTS {quote(name)} ({body})"
+def _table_sql(name: str, columns: tuple[tuple[str, str], ...]) -> list[str]:
+    added = ADDED_COLUMNS.get(name, ())
+    first = columns[: len(columns) - len(added)]
+    body = ", ".join(f"{quote(column)} {sql_type}" for column, sql_type in first)
+    statements = [f"CREATE TABLE IF NOT EXISTS {quote(name)} ({body})"]
+    statements += [f"ALTER TABLE {quote(name)} ADD COLUMN IF NOT EXISTS {quote(column)} {sql_type} DEFAULT {default}"
+                   for column, sql_type, default in added]
+    return statements
 
 
 def edit_tables_sql() -> list[str]:
     """Statements creating the journal and the regeneration log when missing."""
     statements = [f"CREATE SEQUENCE IF NOT EXISTS {name}" for name in SEQUENCES]
-    statements += [
-        _table_sql(JOURNAL_TABLE, JOURNAL_COLUMNS),
-        _table_sql("regenerations", REGENERATIONS_COLUMNS),
-        _table_sql("regenerated_movements", REGENERATED_MOVEMENTS_COLUMNS),
-        _table_sql("regenerated_changes", REGENERATED_CHANGES_COLUMNS),
-    ]
+    for name, columns in (
+        (JOURNAL_TABLE, JOURNAL_COLUMNS),
+        ("regenerations", REGENERATIONS_COLUMNS),
+        ("regenerated_movements", REGENERATED_MOVEMENTS_COLUMNS),
+        ("regenerated_changes", REGENERATED_CHANGES_COLUMNS),
+    ):
+        statements += _table_sql(name, columns)
     return statements
 
 

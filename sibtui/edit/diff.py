@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
+from sibtui.edit.ddl import PUBLISHED_REGENERATIONS
 from sibtui.errors import SibError
 
 DIFF_COLUMNS = (
@@ -19,7 +20,7 @@ DIFF_COLUMNS = (
 def diff_sql(regeneration_ids: list[int]) -> str:
     """The SELECT of `DIFF_COLUMNS` for these regenerations (ids inlined, as integers)."""
     ids = ", ".join(str(int(regeneration_id)) for regeneration_id in regeneration_ids) or "NULL"
-    return _DIFF_SQL_TEMPLATE.format(ids=ids)
+    return _DIFF_SQL_TEMPLATE.format(ids=ids, published=PUBLISHED_REGENERATIONS)
 
 
 _DIFF_SQL_TEMPLATE = """
@@ -27,7 +28,7 @@ SELECT c.regeneration_id, r.output_name, c.position, c.source_table, c.source_fi
        m.movement, coalesce(s.cco, s.codigoBeneficiario, x.cco) AS record_key, c.field,
        c.original_value AS original, c.written_value AS corrected, c.why, c.edit_id, j.reason
 FROM regenerated_changes c
-JOIN regenerations r ON r.regeneration_id = c.regeneration_id AND r.part_no = c.part_no
+JOIN {published} r ON r.regeneration_id = c.regeneration_id AND r.part_no = c.part_no
 JOIN regenerated_movements m
   ON m.regeneration_id = c.regeneration_id AND m.part_no = c.part_no AND m.position = c.position
 LEFT JOIN sbx_movements s ON c.source_table = 'sbx_movements'
@@ -45,7 +46,7 @@ class NoRegeneration(SibError):
 
 
 def latest_regeneration_id(cursor: duckdb.DuckDBPyConnection) -> int:
-    row = cursor.execute("SELECT max(regeneration_id) FROM regenerations").fetchall()[0][0]
+    row = cursor.execute(f"SELECT max(regeneration_id) FROM {PUBLISHED_REGENERATIONS}").fetchall()[0][0]
     if row is None:
         raise NoRegeneration("no SBX has been regenerated in this workspace yet (run sibtui regenerate)")
     return int(row)
@@ -55,7 +56,8 @@ def diff_rows(cursor: duckdb.DuckDBPyConnection, regeneration_id: int | None = N
     """Rows of `DIFF_COLUMNS` for one regeneration (default: the newest)."""
     if regeneration_id is None:
         regeneration_id = latest_regeneration_id(cursor)
-    known = cursor.execute("SELECT count(*) FROM regenerations WHERE regeneration_id = ?", [regeneration_id])
+    known = cursor.execute(f"SELECT count(*) FROM {PUBLISHED_REGENERATIONS} WHERE regeneration_id = ?",
+                           [regeneration_id])
     if not known.fetchall()[0][0]:
         raise NoRegeneration(f"no regeneration {regeneration_id} in this workspace")
     return cursor.execute(diff_sql([regeneration_id])).fetchall()
@@ -66,12 +68,12 @@ MOVEMENT_COLUMNS = (
     "source_record_no", "why", "rejection_codes", "edit_ids",
 )
 
-_MOVEMENTS_SQL = """
+_MOVEMENTS_SQL = f"""
 SELECT m.regeneration_id, r.output_name, m.position, m.movement,
        coalesce(s.cco, s.codigoBeneficiario, x.cco) AS record_key, m.source_table, m.source_file_id,
        m.source_record_no, m.why, array_to_string(m.rejection_codes, ','), array_to_string(m.edit_ids, ',')
 FROM regenerated_movements m
-JOIN regenerations r ON r.regeneration_id = m.regeneration_id AND r.part_no = m.part_no
+JOIN {PUBLISHED_REGENERATIONS} r ON r.regeneration_id = m.regeneration_id AND r.part_no = m.part_no
 LEFT JOIN sbx_movements s ON m.source_table = 'sbx_movements'
       AND s.file_id = m.source_file_id AND s.record_no = m.source_record_no
 LEFT JOIN cnx_beneficiaries x ON m.source_table = 'cnx_beneficiaries'

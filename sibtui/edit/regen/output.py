@@ -3,6 +3,8 @@
 The file is written beside its final name (same file system), flushed and fsynced, checked
 by the caller, and only then given its name with `os.link`, which fails instead of
 replacing a file that exists: an SBX is never overwritten and never seen half-written.
+The temporary name, `.NAME.TAG.xxxxxxxx.part`, carries a tag of the workspace, so what a
+killed regeneration left is recognised as its own (`sibtui.edit.regen.recovery`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sibtui.xmlwriter import SibXmlWriter
 NAME_TIME_FORMAT = "%Y%m%d%H%M%S"
 HEADER_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 SBX_NAME = re.compile(r"([0-9]{6})([0-9]{14})\.SBX")
+PART_SUFFIX = ".part"
 
 
 class OutputError(SibError):
@@ -47,15 +50,20 @@ class PartHeader:
         return sbx_name(self.registro_ans, self.moment)
 
 
+def part_prefix(name: str, tag: str) -> str:
+    """Start of a part's temporary name: `.NAME.TAG.` (then random letters and `.part`)."""
+    return f".{name}.{tag}." if tag else f".{name}."
+
+
 class PartWriter:
     """One output file being written; `finish()`, then `publish()` or `discard()`."""
 
-    def __init__(self, folder: Path, header: PartHeader):
+    def __init__(self, folder: Path, header: PartHeader, tag: str = ""):
         self.folder = folder
         self.header = header
         self.movement_count = 0
         self.hash: str | None = None
-        handle, temp = tempfile.mkstemp(prefix=f".{header.name}.", suffix=".part", dir=folder)
+        handle, temp = tempfile.mkstemp(prefix=part_prefix(header.name, tag), suffix=PART_SUFFIX, dir=folder)
         self.temp_path = Path(temp)
         self._stream = os.fdopen(handle, "wb")
         self._writer = SibXmlWriter(self._stream)
@@ -74,9 +82,13 @@ class PartWriter:
         self._stream.close()
         return self.hash
 
+    @property
+    def final_path(self) -> Path:
+        return self.folder / self.header.name
+
     def publish(self) -> Path:
         """Give the file its final name; refuse if that name exists."""
-        final = self.folder / self.header.name
+        final = self.final_path
         try:
             os.link(self.temp_path, final)
         except FileExistsError:

@@ -46,6 +46,7 @@ class Options:
     progress: ProgressCallback | None
     cancel: CancelCallback | None
     today: dt.date
+    part_tag: str = ""  # in the temporary names, so recovery knows this workspace's own left-overs
 
 
 class PlanWriter:
@@ -82,7 +83,7 @@ class PlanWriter:
 
     def _next_part(self) -> None:
         header = self.headers[len(self.parts)]
-        self.parts.append(PartWriter(self.options.out_dir, header))
+        self.parts.append(PartWriter(self.options.out_dir, header, self.options.part_tag))
         self.expected.append(Expected(header.name, header.registro_ans, header.values["dataHoraRegistroTransacao"], ""))
 
     def _write_row(self, position: int, row: dict) -> None:
@@ -165,20 +166,31 @@ class PlanWriter:
             self.regeneration.problems += verify_part(part.temp_path, expected, self.options.schema)
 
     def publish_and_log(self) -> None:
+        """Log the parts (unpublished), give each its final name, then mark them published.
+
+        A part that cannot be linked (its name appeared meanwhile) loses its log rows; the
+        parts linked before it stay published and logged, and the error goes up.
+        """
         regeneration_id = log.new_regeneration_id(self.cursor)
         self.regeneration.regeneration_id = regeneration_id
-        files = []
-        for index, part in enumerate(self.parts):
-            size = part.temp_path.stat().st_size
-            path = part.publish()
-            self.published.add(index)
-            written = WrittenFile(path, index + 1, len(self.parts), part.movement_count, part.hash or "",
-                                  part.header.sequencial, part.header.moment, size)
-            self.regeneration.files.append(written)
-            files.append(self._file_row(regeneration_id, written))
+        planned = [self._planned_file(index, part) for index, part in enumerate(self.parts)]
         for item in self.movement_rows + self.change_rows:
             item["regeneration_id"] = regeneration_id
-        log.record(self.cursor, files, self.movement_rows, self.change_rows)
+        log.record(self.cursor, [self._file_row(regeneration_id, written) for written in planned],
+                   self.movement_rows, self.change_rows)
+        try:
+            for index, part in enumerate(self.parts):
+                part.publish()
+                self.published.add(index)
+                self.regeneration.files.append(planned[index])
+        finally:
+            linked = sorted(index + 1 for index in self.published)
+            log.settle(self.cursor, regeneration_id, linked,
+                       [n for n in range(1, len(self.parts) + 1) if n not in linked])
+
+    def _planned_file(self, index: int, part: PartWriter) -> WrittenFile:
+        return WrittenFile(part.final_path, index + 1, len(self.parts), part.movement_count, part.hash or "",
+                           part.header.sequencial, part.header.moment, part.temp_path.stat().st_size)
 
     def _file_row(self, regeneration_id: int, written: WrittenFile) -> dict:
         plan = self.plan

@@ -60,6 +60,7 @@ class Regeneration:
 class RegenerateResult:
     regenerations: list[Regeneration] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, why nothing was written)
+    recovered: list[str] = field(default_factory=list)  # what a killed regeneration left, and what was done
 
     @property
     def failed(self) -> list[Regeneration]:

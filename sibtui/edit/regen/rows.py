@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import duckdb
 
 from sibtui.catalog.kinds import SUBMISSION_ORDER, Movement
-from sibtui.edit.ddl import current_rows_sql, latest_edits_sql
+from sibtui.edit.ddl import PUBLISHED_REGENERATIONS, current_rows_sql, latest_edits_sql
 from sibtui.edit.records import CNX_TABLE, SBX_TABLE
 from sibtui.edit.regen.plan import SCOPE_ALL, SCOPE_FILE_REJECTED, SCOPE_REJECTED, SourcePlan
 
@@ -106,7 +106,9 @@ FROM ({{latest}}) l
 JOIN {CNX_TABLE} raw USING (file_id, record_no)
 JOIN files f ON f.file_id = l.file_id
 WHERE f.registroANS IS NOT DISTINCT FROM ? AND l.value IS DISTINCT FROM l.original AND l.value IS NOT NULL
-  AND l.edit_id NOT IN (SELECT unnest(edit_ids) FROM regenerated_movements WHERE source_table = '{CNX_TABLE}')
+  AND l.edit_id NOT IN (SELECT unnest(m.edit_ids) FROM regenerated_movements m
+                        JOIN {PUBLISHED_REGENERATIONS} r USING (regeneration_id, part_no)
+                        WHERE m.source_table = '{CNX_TABLE}')
 ORDER BY l.file_id, l.record_no, l.edit_id
 """
 

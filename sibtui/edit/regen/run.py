@@ -1,16 +1,19 @@
 """`regenerate`: corrected SBX files, written, proven and logged, for the console and the CLI.
 
-For each plan (`sibtui.edit.regen.plan`), rows stream from DuckDB in submission order,
-are normalised and checked, and go into parts of at most 100,000 movements (§3.3). Every
-part is re-read and compared (`verify`), then all parts are published under their final
-names and logged in one transaction. A plan that fails leaves no file and no log row;
-the other plans still run. `progress(done, total, label)` and `cancel() -> bool` are plain
+First, what a killed regeneration left is settled (`recovery`). Then, for each plan
+(`sibtui.edit.regen.plan`), rows stream from DuckDB in submission order, are normalised and
+checked, and go into parts of at most 100,000 movements (§3.3). Every part is re-read and
+compared (`verify`), logged (unpublished, one transaction), given its final name, and
+marked published. A plan that fails leaves no file and no log row; the other plans still
+run. One regeneration at a time per process: recovery must never settle the rows of one
+still running. `progress(done, total, label)` and `cancel() -> bool` are plain
 callables, so the console runs this in a worker without the core knowing Textual.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,13 +22,14 @@ from lxml import etree
 
 from sibtui.edit.journal import newest_edit_id
 from sibtui.edit.records import SBX_TABLE, EditError
-from sibtui.edit.regen import rows
+from sibtui.edit.regen import recovery, rows
 from sibtui.edit.regen.output import check_folder
 from sibtui.edit.regen.parts import CancelCallback, Clock, Options, PlanWriter, ProgressCallback
 from sibtui.edit.regen.plan import SCOPE_CNX_EDITS, SourcePlan, plan_all
 from sibtui.edit.regen.results import RegenerateResult, Regeneration, RegenerationCancelled, WrittenFile
 
 __all__ = ["regenerate", "Regeneration", "RegenerateResult", "RegenerationCancelled", "WrittenFile"]
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def regenerate(
@@ -42,19 +46,21 @@ def regenerate(
     today: dt.date | None = None,
 ) -> RegenerateResult:
     """Write corrected SBX files into `out_dir` (see the module docstring)."""
-    options = Options(
-        check_folder(Path(out_dir)), _load_schema(xsd_path), str(xsd_path) if xsd_path else None,
-        clock or dt.datetime.now, progress, cancel, today or dt.date.today(),
-    )
-    result = RegenerateResult()
-    for plan in plan_all(cursor, sbx_file_ids, all_movements, include_cnx_edits):
-        _add_plan_notes(cursor, plan)
-        regeneration = _run_plan(cursor, plan, options)
-        if regeneration is None:
-            result.skipped.append((plan.label, "nada a reenviar"))
-        else:
-            result.regenerations.append(regeneration)
-    return result
+    with _ONE_AT_A_TIME:
+        tag = recovery.workspace_tag(cursor)
+        options = Options(
+            check_folder(Path(out_dir)), _load_schema(xsd_path), str(xsd_path) if xsd_path else None,
+            clock or dt.datetime.now, progress, cancel, today or dt.date.today(), tag,
+        )
+        result = RegenerateResult(recovered=recovery.recover(cursor, options.out_dir, tag))
+        for plan in plan_all(cursor, sbx_file_ids, all_movements, include_cnx_edits):
+            _add_plan_notes(cursor, plan)
+            regeneration = _run_plan(cursor, plan, options)
+            if regeneration is None:
+                result.skipped.append((plan.label, "nada a reenviar"))
+            else:
+                result.regenerations.append(regeneration)
+        return result
 
 
 def _load_schema(xsd_path: Path | str | None) -> etree.XMLSchema | None:

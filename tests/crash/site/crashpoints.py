@@ -9,7 +9,9 @@ until `$CRASH_RELEASE` exists (then it goes on as if nothing happened). Points:
   the pre-critique), counted in this process.
 - `fast-first-batch`: the fast CNX path published its first rows (its transaction is open).
 - `regen-writing:N`: regeneration wrote N movements into a part (still a hidden temporary file).
-- `regen-published`: a part got its final name; the regeneration log is not written yet.
+- `regen-published`: a part got its final name; its log rows are committed but still marked
+  unpublished (the log commits first, then the link, then the mark: `after-commit:1` is the
+  moment between the log and the link, `after-commit:2` the one after the mark).
 - `before-query`: `sibtui query` has the workspace open and is about to run the SQL.
 
 Production code has no hooks: the patches wrap `Workspace.cursor` and a few functions.
