@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -129,7 +131,7 @@ class SibApp(App[int]):
         self.exit_error = error
         self.exit(1, 1)
 
-    def run(self, *args, **kwargs) -> int | None:
+    def run(self, *args: Any, **kwargs: Any) -> int | None:
         """`App.run`, then the reason the console could not open, for the CLI to report."""
         result = super().run(*args, **kwargs)
         if self.exit_error is not None:
@@ -293,7 +295,8 @@ class SibApp(App[int]):
             return self.workspace is not None and writes_allowed(self, action)
         return True
 
-    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+    async def run_action(self, action: str | tuple, default_namespace: DOMNode | None = None,
+                         namespaces: Mapping[str, DOMNode] | None = None) -> bool:
         """Every key, click and palette entry runs here: while read-only, an action that would
         write says why instead of doing nothing (its `check_action` shows it disabled)."""
         if self.read_only and isinstance(action, str) and writes(action):
