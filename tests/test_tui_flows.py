@@ -278,3 +278,12 @@ async def test_no_color_is_respected(loaded, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.no_color
+
+
+async def test_a_drill_count_line_names_its_restriction_once(tmp_path):
+    """The title already says which rule: repeating it pushed "linha N" off 80 columns."""
+    app = make_app(sample_workspace(tmp_path, FINDINGS_SQL))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "4", "enter")
+        assert status(app) == "Achados: regra cns_invalid  1–1 de 1 (filtrado) · linha 1"

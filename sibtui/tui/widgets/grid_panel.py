@@ -247,7 +247,7 @@ def status_line(grid: PagedGrid) -> Text:
     text.append(f"  {format_count(first)}–{format_count(last)} de {format_count(total)}")
     if spec is not None and spec.narrowed:
         text.append(" (filtrado)", style="italic")
-    if spec is not None and spec.restriction is not None:
+    if spec is not None and spec.restriction is not None and not _in_title(spec.restriction.label, title):
         text.append(f" · {spec.restriction.label}")
     if spec is not None and spec.filters:
         text.append(f" · filtro: {filter_text(spec)}")
@@ -261,3 +261,10 @@ def status_line(grid: PagedGrid) -> Text:
         word = "alteração" if fields == 1 else "alterações"
         text.append(f" · ✎ {format_count(fields)} {word} (F4)", style="yellow")
     return text
+
+
+def _in_title(label: str, title: str) -> bool:
+    """Whether a drill-down's restriction ("regra hash_mismatch", "arquivo X.SBX") is what the
+    title already names: repeating it pushes the line and the filter off an 80-column line."""
+    _, _, named = label.partition(" ")
+    return bool(named) and named in title
