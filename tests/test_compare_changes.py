@@ -167,3 +167,23 @@ def test_cns_assignment_is_followed_and_the_missing_ones_qualified(workspace, tm
     assert [row[0] for row in still_missing(cursor, pair, qualifying=True).rows] == ["000000000303"]
     assert [row[0] for row in still_missing(cursor, pair, qualifying=False).rows] == [
         "000000000202", "000000000404", "000000000606"]
+
+
+def test_readers_use_this_sibtuis_comparison_not_the_macro_stored_in_the_workspace(workspace, pair):
+    """A workspace opened read-only keeps the macro of the sibtui that made it; the counts and
+    lists come from the comparison generated now, and the CNS summary reuses the counts."""
+    from sibtui.compare.assignment import assignment_summary
+    from sibtui.compare.queries import change_counts, list_changes
+
+    cursor = workspace.cursor()
+    stored = dict(cursor.execute("SELECT kind, count(*) FROM cnx_changes GROUP BY 1").fetchall())
+    cursor.execute("CREATE OR REPLACE MACRO cnx_changes_between(from_id, to_id) AS TABLE "
+                   "SELECT * FROM cnx_changes WHERE false")
+    chosen = choose_pair(cursor)
+    counts = change_counts(cursor, chosen)
+    assert {kind: rows for kind, rows, _ in counts if rows} == stored
+    assert [row[3:6] for row in list_changes(cursor, chosen, "field_changed").rows] == [
+        ("000000000202", "field_changed", "dataCancelamento"), ("000000000303", "field_changed", "nome"),
+        ("000000000404", "field_changed", "dataCancelamento")]
+    assert assignment_summary(cursor, chosen, counts) == assignment_summary(cursor, chosen)
+    assert assignment_summary(cursor, chosen).assigned_since_previous == 1

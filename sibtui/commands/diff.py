@@ -27,8 +27,9 @@ def run(options: argparse.Namespace) -> int:
                 result = list_changes(cursor, pair, None if options.list == "all" else options.list)
                 write_rows(result.columns, result.rows, options.format, sys.stdout)
             else:
-                rows = [(kind, CHANGE_LABELS[kind], count, ccos) for kind, count, ccos in change_counts(cursor, pair)]
-                summary = assignment_summary(cursor, pair)
+                counts = change_counts(cursor, pair)
+                rows = [(kind, CHANGE_LABELS[kind], count, ccos) for kind, count, ccos in counts]
+                summary = assignment_summary(cursor, pair, counts)
                 rows += [
                     ("cns_missing_qualifying", "Sem CNS, qualificado: a ANS deve atribuir", summary.missing_qualifying,
                      summary.missing_qualifying),

@@ -36,11 +36,15 @@ class AssignmentSummary:
     missing_not_qualifying: int  # still without CNS, and only the beneficiary can give it
 
 
-def assignment_summary(cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair) -> AssignmentSummary:
-    (assigned,) = cursor.execute(
-        "SELECT count(DISTINCT cco) FROM cnx_changes_between(?, ?) WHERE kind = 'cns_assigned'",
-        [pair.older.file_id, pair.newer.file_id],
-    ).fetchall()[0]
+def assignment_summary(
+    cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair, counts: list[tuple[str, int, int]] | None = None
+) -> AssignmentSummary:
+    """The pair's CNS assignment figures; `counts` (from `change_counts`) saves a second comparison."""
+    if counts is None:
+        from sibtui.compare.queries import change_counts
+
+        counts = change_counts(cursor, pair)
+    assigned = next(ccos for kind, _, ccos in counts if kind == "cns_assigned")
     (qualifying, not_qualifying) = cursor.execute(
         f"SELECT count(*) FILTER (WHERE qualifies_for_auto_assignment), "
         f"count(*) FILTER (WHERE NOT qualifies_for_auto_assignment) FROM ({still_missing_sql(pair.newer.file_id)})"

@@ -1,6 +1,8 @@
 """What ANS changed between two conferences of one operator, keyed by CCO.
 
-Both snapshots are joined on CCO in DuckDB; every difference becomes a row of kind
+Both snapshots are joined on CCO in DuckDB, first by key and a fingerprint of each row's
+compared text only; the few rows that differ are then read whole and every difference
+becomes a row of kind
 `appeared`, `disappeared`, `cancelled` (ATIVO -> INATIVO), `reactivated`, `cns_assigned`,
 `cns_changed`, `cns_removed` or `field_changed` (any other field, one row per field).
 Values are compared as ANS means them, not as typed: trimmed, an empty element equal to an
@@ -76,25 +78,53 @@ def _side(prefix: str, column: str) -> str:
     return quote(f"{prefix}_{column}")
 
 
+# Columns whose raw text goes into a row's fingerprint: everything a change can be about.
+_FINGERPRINTED: tuple[str, ...] = ("situacao", "cns", *FIELD_COLUMNS)
+_CARRIED: tuple[str, ...] = ("codigoBeneficiario", "nome")  # named in every change row
+
+
+def _side_sql(file_column: str) -> str:
+    """One conference of each pair: its keys and a fingerprint of each row's compared text.
+
+    Two rows whose compared columns hold the same text cannot differ in any kind of change
+    (every comparison is a function of that text), so only rows whose fingerprints differ
+    are read whole. A fingerprint is a 64-bit hash: two different rows would have to
+    collide for a change to go unseen.
+    """
+    fingerprint = ", ".join(f"b.{quote(c)}" for c in _FINGERPRINTED)
+    return (f"SELECT p.to_file_id, b.cco, b.record_no, hash({fingerprint}) AS fingerprint "
+            f"FROM pairs p JOIN cnx_beneficiaries b ON b.file_id = p.{file_column}")
+
+
+def _read_back(side: str, columns: tuple[str, ...], how: str = "JOIN") -> str:
+    """`columns` of one side's rows, joined back by key (the keyed rows are the small side)."""
+    file_column, record_column = ("from_file_id", "from_record_no") if side == "o" else ("to_file_id", "to_record_no")
+    selected = ", ".join(f"{side}.{quote(c)} AS {_side(side, c)}" for c in columns)
+    return (f"{how} (SELECT file_id, record_no, {selected} FROM cnx_beneficiaries {side}) {side} "
+            f"ON {side}.file_id = k.{file_column} AND {side}.record_no = k.{record_column}")
+
+
 def _joined_sql(pairs_sql: str) -> str:
-    columns = ("situacao", "cns", "codigoBeneficiario", "nome", *FIELD_COLUMNS)
-    selected = ", ".join(
-        f"o.{quote(c)} AS {_side('o', c)}, n.{quote(c)} AS {_side('n', c)}" for c in dict.fromkeys(columns)
-    )
+    every = tuple(dict.fromkeys(_FINGERPRINTED))
     return f"""
 pairs AS ({pairs_sql}),
-old AS (SELECT p.registroANS, p.from_file_id, p.to_file_id, b.* FROM pairs p
-        JOIN cnx_beneficiaries b ON b.file_id = p.from_file_id),
-new AS (SELECT p.registroANS, p.from_file_id, p.to_file_id, b.* FROM pairs p
-        JOIN cnx_beneficiaries b ON b.file_id = p.to_file_id),
-joined AS MATERIALIZED (
-    SELECT coalesce(o.registroANS, n.registroANS) AS registroANS,
-           coalesce(o.from_file_id, n.from_file_id) AS from_file_id,
-           coalesce(o.to_file_id, n.to_file_id) AS to_file_id,
-           coalesce(o.cco, n.cco) AS cco,
+old AS ({_side_sql('from_file_id')}),
+new AS ({_side_sql('to_file_id')}),
+keyed AS MATERIALIZED (
+    SELECT p.registroANS, p.from_file_id, p.to_file_id, coalesce(o.cco, n.cco) AS cco,
            o.record_no AS from_record_no, n.record_no AS to_record_no,
-           {selected}
+           o.fingerprint IS DISTINCT FROM n.fingerprint AS differs
     FROM old o FULL OUTER JOIN new n ON o.to_file_id = n.to_file_id AND o.cco = n.cco
+    JOIN pairs p ON p.to_file_id = coalesce(o.to_file_id, n.to_file_id)
+),
+joined AS MATERIALIZED (
+    SELECT k.* EXCLUDE (differs), o.* EXCLUDE (file_id, record_no), n.* EXCLUDE (file_id, record_no)
+    FROM keyed k {_read_back('o', every)} {_read_back('n', every)}
+    WHERE k.differs AND k.from_record_no IS NOT NULL AND k.to_record_no IS NOT NULL
+    UNION ALL BY NAME
+    SELECT k.* EXCLUDE (differs), o.* EXCLUDE (file_id, record_no), n.* EXCLUDE (file_id, record_no)
+    FROM keyed k {_read_back('o', _CARRIED, 'LEFT JOIN')} {_read_back('n', _CARRIED, 'LEFT JOIN')}
+    WHERE k.from_record_no IS NULL OR k.to_record_no IS NULL
 )"""
 
 
@@ -149,6 +179,17 @@ WHERE newer.snapshot_no = (SELECT max(s.snapshot_no) FROM cnx_snapshots s
 
 def changes_view_sql() -> str:
     return "CREATE OR REPLACE VIEW cnx_changes AS " + changes_sql(LATEST_PAIRS_SQL)
+
+
+def pair_changes_sql(from_file_id: int, to_file_id: int) -> str:
+    """The changes from one conference to another, as `cnx_changes_between` gives them.
+
+    Readers use this rather than the macro stored in the workspace: a workspace opened
+    read-only keeps the macro of the sibtui that created it.
+    """
+    pairs = (f"SELECT (SELECT registroANS FROM files WHERE file_id = {int(to_file_id)}) AS registroANS, "
+             f"{int(from_file_id)} AS from_file_id, {int(to_file_id)} AS to_file_id")
+    return changes_sql(pairs)
 
 
 def changes_between_sql() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from sibtui.compare.changes import CHANGE_COLUMNS, CHANGE_KINDS, FIELD_COLUMNS
+from sibtui.compare.changes import CHANGE_COLUMNS, CHANGE_KINDS, FIELD_COLUMNS, pair_changes_sql
 from sibtui.compare.snapshots import CompareError, SnapshotPair
 from sibtui.db.identifiers import quote
 from sibtui.query.adhoc import QueryResult, run_query
@@ -14,12 +14,12 @@ _FIELD_ORDER = "list_position([" + ", ".join(f"'{column}'" for column in FIELD_C
 
 
 def change_counts(cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair) -> list[tuple[str, int, int]]:
-    """(kind, rows, distinct CCOs) for every kind, zeros included, in a fixed order."""
+    """(kind, rows, distinct CCOs) for every kind, zeros included, in a fixed order (one pass)."""
+    changes = pair_changes_sql(pair.older.file_id, pair.newer.file_id)
     found = {
         kind: (rows, ccos)
         for kind, rows, ccos in cursor.execute(
-            "SELECT kind, count(*), count(DISTINCT cco) FROM cnx_changes_between(?, ?) GROUP BY kind",
-            [pair.older.file_id, pair.newer.file_id],
+            f"SELECT kind, count(*), count(DISTINCT cco) FROM ({changes}) GROUP BY kind"
         ).fetchall()
     }
     return [(kind, *found.get(kind, (0, 0))) for kind in CHANGE_KINDS]
@@ -32,7 +32,7 @@ def list_changes(cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair, kind: st
     columns = ", ".join(quote(column) for column in CHANGE_COLUMNS)
     where = "" if kind is None else f"WHERE kind = '{kind}'"
     sql = (
-        f"SELECT {columns} FROM cnx_changes_between({pair.older.file_id}, {pair.newer.file_id}) {where} "
+        f"SELECT {columns} FROM ({pair_changes_sql(pair.older.file_id, pair.newer.file_id)}) {where} "
         f"ORDER BY cco, {_KIND_ORDER}, {_FIELD_ORDER} NULLS FIRST"
     )
     return run_query(cursor, sql)
