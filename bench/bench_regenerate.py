@@ -4,7 +4,9 @@
 
 Fills a temporary workspace with synthetic inclusões (one SQL statement), edits 1% of
 them, then runs `regenerate(..., all_movements=True)` and prints the wall time, the MB/s
-written, the parts, and how the time splits between writing and verifying.
+written, the parts, the time spent waiting for the proof once a part is written (a child
+re-reads large parts while they are written, `sibtui.edit.regen.proof`), the CPU of this
+process and of its children, and the load average.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import resource
 import sys
 import tempfile
 import time
@@ -23,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sibtui.db.workspace import Workspace  # noqa: E402
 from sibtui.edit.regen import parts as regen_parts  # noqa: E402
 from sibtui.edit.regen import run as regen_run  # noqa: E402
-from sibtui.edit.regen import verify  # noqa: E402
 
 FILL_SQL = """
 INSERT INTO sbx_movements (file_id, record_no, line, movement, cpf, cns, nome, sexo, dataNascimento, nomeMae,
@@ -62,6 +64,8 @@ def main() -> int:
         out.mkdir()
         verify_seconds = _time_verification()
         profiler = cProfile.Profile() if options.profile else None
+        load_before = os.getloadavg()[0]
+        cpu_before = _cpu()
         started = time.perf_counter()
         if profiler:
             profiler.enable()
@@ -69,13 +73,16 @@ def main() -> int:
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - started
+        own_cpu, children_cpu = (after - before for after, before in zip(_cpu(), cpu_before))
         [regeneration] = result.regenerations
         assert not regeneration.problems, regeneration.problems[:3]
         size = sum(f.size_bytes for f in regeneration.files)
         print(f"{options.rows:,} movements -> {len(regeneration.files)} file(s), {size / 1e6:.1f} MB "
               f"in {seconds:.2f} s: {options.rows / seconds:,.0f} movements/s, {size / 1e6 / seconds:.1f} MB/s")
-        print(f"  of which verification (reload + order{' + XSD' if options.xsd else ''}): "
+        print(f"  of which waiting for the proof after writing (reload + order{' + XSD' if options.xsd else ''}): "
               f"{sum(verify_seconds):.2f} s")
+        print(f"  CPU: {own_cpu:.2f} s this process, {children_cpu:.2f} s its children (the re-read); "
+              f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
         print(f"  {regeneration.edit_count:,} edits applied; {regeneration.record_problem_count:,} field-rule "
               "errors in the values that changed")
         if profiler:
@@ -84,19 +91,24 @@ def main() -> int:
 
 
 def _time_verification() -> list[float]:
-    """Wrap `verify_part` to add up its time."""
+    """Wrap `PlanWriter.verify` (everything proven after the parts are written) to add up its time."""
     spent: list[float] = []
-    original = verify.verify_part
+    original = regen_parts.PlanWriter.verify
 
-    def timed(*args, **kwargs):
+    def timed(self):
         started = time.perf_counter()
         try:
-            return original(*args, **kwargs)
+            return original(self)
         finally:
             spent.append(time.perf_counter() - started)
 
-    regen_parts.verify_part = timed
+    regen_parts.PlanWriter.verify = timed
     return spent
+
+
+def _cpu() -> tuple[float, float]:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":

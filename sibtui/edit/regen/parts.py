@@ -20,13 +20,13 @@ from sibtui.catalog import shapes
 from sibtui.catalog.kinds import Movement
 from sibtui.edit.journal import os_user
 from sibtui.edit.records import CNX_TABLE
-from sibtui.edit.regen import log
+from sibtui.edit.regen import log, proof
 from sibtui.edit.regen.checks import MovementProblem, movement_problems
 from sibtui.edit.regen.normalize import normalise_row
 from sibtui.edit.regen.output import HEADER_TIME_FORMAT, PartHeader, PartWriter, sbx_name
 from sibtui.edit.regen.plan import SCOPE_REJECTED, SourcePlan
 from sibtui.edit.regen.results import Regeneration, RegenerationCancelled, WrittenFile
-from sibtui.edit.regen.verify import Expected, row_digest, verify_part
+from sibtui.edit.regen.verify import Expected, row_digest, schema_problems, verify_part
 from sibtui.rules.file_rules import ANS_CNPJ, MAX_MOVEMENTS
 from sibtui.xmlwriter import UnwritableValue
 
@@ -63,6 +63,7 @@ class PlanWriter:
         self.headers = _part_headers(cursor, plan, options, math.ceil(total / MAX_MOVEMENTS))
         self.parts: list[PartWriter] = []
         self.expected: list[Expected] = []
+        self.proofs: list[proof.ChildProof | None] = []  # a child re-reading each large part as it grows
         self.movement_rows: list[dict] = []
         self.change_rows: list[dict] = []
         self.published: set[int] = set()
@@ -83,8 +84,12 @@ class PlanWriter:
 
     def _next_part(self) -> None:
         header = self.headers[len(self.parts)]
-        self.parts.append(PartWriter(self.options.out_dir, header, self.options.part_tag))
+        part = PartWriter(self.options.out_dir, header, self.options.part_tag)
+        movements = min(MAX_MOVEMENTS, self.total - len(self.parts) * MAX_MOVEMENTS)
+        self.parts.append(part)
         self.expected.append(Expected(header.name, header.registro_ans, header.values["dataHoraRegistroTransacao"], ""))
+        large = movements >= proof.CHILD_FROM_MOVEMENTS
+        self.proofs.append(proof.ChildProof.start(part.temp_path) if large else None)
 
     def _write_row(self, position: int, row: dict) -> None:
         movement = row["movement"]
@@ -162,8 +167,13 @@ class PlanWriter:
     def verify(self) -> None:
         if self.regeneration.problems:
             return
-        for part, expected in zip(self.parts, self.expected):
-            self.regeneration.problems += verify_part(part.temp_path, expected, self.options.schema)
+        for part, expected, child in zip(self.parts, self.expected, self.proofs):
+            found = child.result(expected, part.temp_path.stat().st_size) if child is not None else None
+            if found is None:  # no child, or it could not answer: prove the part here
+                found = verify_part(part.temp_path, expected, self.options.schema)
+            elif self.options.schema is not None and not found:
+                found = schema_problems(part.temp_path, self.options.schema)
+            self.regeneration.problems += found
 
     def publish_and_log(self) -> None:
         """Log the parts (unpublished), give each its final name, then mark them published.
@@ -206,6 +216,9 @@ class PlanWriter:
         }
 
     def discard_unpublished(self) -> None:
+        for child in self.proofs:
+            if child is not None:
+                child.stop()
         for index, part in enumerate(self.parts):
             if index not in self.published:
                 part.discard()

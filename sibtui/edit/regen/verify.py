@@ -17,6 +17,7 @@ Problems come back as one-line messages; none means the file may be published.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +30,8 @@ from sibtui.catalog.shapes import Node
 from sibtui.catalog.tables import SBX_MOVEMENTS, Table
 from sibtui.errors import SibError
 from sibtui.hashing import XML_WHITESPACE
-from sibtui.ingest.parser import DocumentParser
-from sibtui.ingest.sniff import sniff
+from sibtui.ingest.parser import DocumentParser, ParseResult
+from sibtui.ingest.sniff import Sniffed, sniff
 from sibtui.ingest.xmlerrors import safe_parser_options
 from sibtui.rules.file_rules import ACCEPTED_VERSIONS, ANS_CNPJ, MAX_MOVEMENTS
 
@@ -41,20 +42,20 @@ _SHAPES = {movement.value: shape for movement, shape in shapes.MOVEMENT_SHAPES.i
 MAX_PROBLEMS = 20
 
 
-def row_digest(movement: str, values: dict[str, str | None]) -> int:
+def row_digest(movement: str, values: dict[str, str | None]) -> bytes:
     """Fingerprint of a movement's values, computed alike for the rows written and reloaded.
 
-    A tuple hash (randomised per process for strings): it only has to tell, inside one
-    run, whether the file reads back with the values meant; it is never stored.
+    64 bits of BLAKE2b over the row's repr: the same in every process (the file may be
+    re-read by a child process while it is written, `sibtui.edit.regen.proof`).
     """
     row = list(map(values.get, _VALUE_COLUMNS))
     row[_MOVEMENT_SLOT] = movement
-    return hash(tuple(row))
+    return _digest(row)
 
 
-def _reloaded_digest(values: list) -> int:
-    """`row_digest` of a reloaded row: its value columns are already in `_VALUE_COLUMNS` order."""
-    return hash(tuple(values))
+def _digest(values: list) -> bytes:
+    """`row_digest` of a row whose value columns are in `_VALUE_COLUMNS` order (as reloaded)."""
+    return hashlib.blake2b(repr(tuple(values)).encode(), digest_size=8).digest()
 
 
 @dataclass
@@ -65,28 +66,32 @@ class Expected:
     registro_ans: str
     header_moment: str
     hash: str
-    digests: list[int] = field(default_factory=list)
+    digests: list[bytes] = field(default_factory=list)
 
 
 class _ComparingSink:
-    """Receives the reloaded rows; notes the positions whose values differ from the plan."""
+    """Receives the reloaded rows: the fingerprint of each movement, and its empty elements."""
 
-    def __init__(self, digests: list[int]):
-        self._digests = digests
-        self.count = 0
-        self.mismatches: list[int] = []
+    def __init__(self) -> None:
+        self.digests: list[bytes] = []
         self.empty: list[tuple[int, str]] = []  # (position, column) of empty elements
+
+    @property
+    def count(self) -> int:
+        return len(self.digests)
 
     def add(self, table: Table, row: list) -> None:
         if table.name != SBX_MOVEMENTS.name:
             return
         values = row[2:]
-        position = self.count
-        self.count += 1
-        if position >= len(self._digests) or _reloaded_digest(values) != self._digests[position]:
-            self.mismatches.append(position + 1)
+        self.digests.append(_digest(values))
         if "" in values and len(self.empty) < MAX_PROBLEMS:
-            self.empty.append((position + 1, _VALUE_COLUMNS[values.index("")]))
+            self.empty.append((len(self.digests), _VALUE_COLUMNS[values.index("")]))
+
+    def mismatches(self, expected: list[bytes]) -> list[int]:
+        """Positions (1-based) whose values are not the ones meant, the first five."""
+        found = [n for n, (got, meant) in enumerate(zip(self.digests, expected), start=1) if got != meant]
+        return found[:5]
 
 
 class _StructureCheck:
@@ -119,8 +124,8 @@ class _StructureCheck:
 class _ProvingParser(DocumentParser):
     """The loader's parser, also showing each movement element to the structure check."""
 
-    def __init__(self, path: Path, sink: _ComparingSink, structure: _StructureCheck):
-        super().__init__(sniff(path), sink)
+    def __init__(self, sniffed: Sniffed, sink: _ComparingSink, structure: _StructureCheck):
+        super().__init__(sniffed, sink)
         self._structure = structure
 
     def _on_record(self, element: etree._Element, tag: str) -> None:
@@ -131,32 +136,51 @@ class _ProvingParser(DocumentParser):
 
 def verify_part(path: Path, expected: Expected, schema: etree.XMLSchema | None = None) -> list[str]:
     """Problems of the file at `path` (empty when it is exactly what was meant)."""
-    problems = _reload(path, expected)
+    problems = judge(expected, reload(path))
     if schema is not None and not problems:
-        problems += _schema_problems(path, schema)
+        problems += schema_problems(path, schema)
     return problems[:MAX_PROBLEMS]
 
 
-def _reload(path: Path, expected: Expected) -> list[str]:
-    sink = _ComparingSink(expected.digests)
-    structure = _StructureCheck(path.name)
+@dataclass
+class Reloaded:
+    """What one pass of the loader's parser found in a written file (or why it stopped)."""
+
+    name: str
+    sink: _ComparingSink
+    structure: _StructureCheck
+    result: ParseResult | None = None
+    error: str | None = None
+
+
+def reload(path: Path, sniffed: Sniffed | None = None) -> Reloaded:
+    """Parse `path` once (`sniffed` when the caller already knows its kind, e.g. a growing file)."""
+    reloaded = Reloaded(path.name, _ComparingSink(), _StructureCheck(path.name))
     try:
-        result = _ProvingParser(path, sink, structure).run()
+        reloaded.result = _ProvingParser(sniffed or sniff(path), reloaded.sink, reloaded.structure).run()
     except SibError as error:
-        return [f"{expected.name}: does not load back: {error}"]
+        reloaded.error = str(error)
+    return reloaded
+
+
+def judge(expected: Expected, reloaded: Reloaded) -> list[str]:
+    """Problems of a reloaded file against what was meant to be written."""
+    if reloaded.result is None:
+        return [f"{expected.name}: does not load back: {reloaded.error}"]
+    result, sink, structure = reloaded.result, reloaded.sink, reloaded.structure
     problems = []
     if result.hash_encoding != "ISO-8859-1" or (result.hash_declared or "").strip() != expected.hash:
         problems.append(f"{expected.name}: declared hash {result.hash_declared} does not match the content")
     if sink.count != len(expected.digests):
         problems.append(f"{expected.name}: {sink.count} movements read back, {len(expected.digests)} written")
-    problems += [f"{expected.name}: movement {n} reads back with other values" for n in sink.mismatches[:5]]
-    problems += [f"{path.name}: movement {n}: <{column}> is empty (empty elements are left out)"
+    problems += [f"{expected.name}: movement {n} reads back with other values" for n in sink.mismatches(expected.digests)]
+    problems += [f"{reloaded.name}: movement {n}: <{column}> is empty (empty elements are left out)"
                  for n, column in sink.empty]
     if structure.position != sink.count:  # fail closed if the parser stops calling `_on_record`
         problems.append(f"{expected.name}: element order checked for {structure.position} of {sink.count} movements")
     problems += structure.problems
     problems += _header_problems(expected, result.header, sink.count)
-    return problems
+    return problems[:MAX_PROBLEMS]
 
 
 def _header_problems(expected: Expected, header: dict, count: int) -> list[str]:
@@ -175,7 +199,7 @@ def _header_problems(expected: Expected, header: dict, count: int) -> list[str]:
     return problems
 
 
-def _schema_problems(path: Path, schema: etree.XMLSchema) -> list[str]:
+def schema_problems(path: Path, schema: etree.XMLSchema) -> list[str]:
     """The official XSD, validated while lxml streams the file (memory stays flat)."""
     try:
         context = etree.iterparse(str(path), events=("end",), tag=_MOVEMENT_TAGS, schema=schema,
