@@ -199,7 +199,18 @@ def registered() -> list[Person]:
     ]
     for person in people:
         person.cco = next_cco()
-    return people
+    # Still without CNS at ANS after the month: one qualifies for automatic assignment (valid
+    # CPF, name, birth date: wait for ANS), one does not (a child without CPF: ask the family).
+    late = [
+        Person("0000100012", "RAFAEL NUNES FARIAS", "1", "1998-10-02", relacao="4", titular="0000100010",
+               cpf=cpf("258147369"), mae="SANDRA REGINA FARIAS", endereco=address(*RIO), contratacao="2016-01-01",
+               plano=PLAN_COLLECTIVE, contratante=OTHER_CONTRACTOR),
+        Person("0000100004", "MIGUEL ALMEIDA SANTOS", "1", "2021-08-09", relacao="4", titular="0000100001",
+               mae="LUCIA HELENA ALMEIDA SANTOS", contratacao="2021-09-01"),
+    ]
+    for number, person in enumerate(late):
+        person.cco = with_cco_digits(f"45550099{number:02d}")
+    return people + late
 
 
 # --- the month's movements (SBX 1) ----------------------------------------------------------
