@@ -180,3 +180,29 @@ def test_sorted_windows_read_rows_by_rowid_with_the_journal_applied(cursor):
     raw = open_view(cursor, GridSpec(relation="cnx_beneficiaries", sort=(SortKey("cco", descending=True),)))
     assert raw.window(cursor, 0, 2) == [row[:len(raw.columns)] for row in cursor.execute(
         f"SELECT {', '.join(raw.column_names)} FROM cnx_beneficiaries ORDER BY cco DESC LIMIT 2").fetchall()]
+
+
+def test_rowid_windows_apply_the_journal_exactly_as_the_current_view(cursor):
+    """Newest edit wins, an edit to NULL removes the value, a journal row on a field the view
+    does not let change (situacao) is ignored, and other records stay as loaded."""
+    journal = [
+        (1, 1, 3, "nome", "A"), (2, 1, 3, "nome", "B"),  # two edits: the newer counts
+        (3, 1, 4, "cns", None),  # element removed
+        (4, 2, 5, "situacao", "INATIVO"),  # not an editable column: the view ignores it
+        (5, 2, 6, "cco", "999999999999"),
+    ]
+    for edit_id, file_id, record_no, field, value in journal:
+        cursor.execute(
+            "INSERT INTO edit_journal (edit_id, action_id, action, table_name, file_id, record_no, field, old_value, "
+            "new_value) VALUES (?, ?, 'set', 'cnx_beneficiaries', ?, ?, ?, 'x', ?)",
+            [edit_id, edit_id, file_id, record_no, field, value])
+    view = open_view(cursor, GridSpec(relation=CNX, sort=(SortKey("cco", descending=True),)))
+    columns = ", ".join(f'"{name}"' for name in view.column_names)
+    assert view.window(cursor, 0, view.total) == cursor.execute(
+        f"SELECT {columns} FROM {CNX} ORDER BY cco DESC NULLS LAST, file_id, record_no").fetchall()
+    names = view.column_names
+    edited = {(row[names.index("file_id")], row[names.index("record_no")]): row for row in view.window(cursor, 0, 300)}
+    assert edited[(1, 3)][names.index("nome")] == "B"
+    assert edited[(1, 4)][names.index("cns")] is None
+    assert edited[(2, 5)][names.index("situacao")] == "ATIVO"
+    assert edited[(2, 6)][names.index("cco")] == "999999999999"

@@ -103,6 +103,7 @@ class PagedView:
         positions: str | None,
         owned_tables: list[str],
         source: str | None = None,
+        record_table: tuple[str, bool] | None = None,
     ):
         self.spec = spec
         self.relation = relation  # what rows are read from (a scratch table for SQL)
@@ -113,6 +114,7 @@ class PagedView:
         self._segments = segments
         self._positions = positions  # scratch table of base rowids (`__rid`) in view order
         self._source = source  # the relation with its base rowid as `__rid`, when rows are read by rowid
+        self._record_table = record_table  # (raw table, journal applied?) when that rowid is the raw table's
         self._owned_tables = owned_tables
 
     @property
@@ -182,11 +184,14 @@ class PagedView:
         """
         if not rowids:
             return []
-        columns = ", ".join(f"s.{quote(c.name)}" for c in self.columns)
-        rows = cursor.execute(
-            f"SELECT s.{RID}, {columns} FROM {self._source} AS s WHERE s.{RID} = ANY(?)", [rowids]
-        ).fetchall()
-        by_rowid = {row[0]: row[1:] for row in rows}
+        if self._record_table is not None:
+            by_rowid = _record_rows(cursor, *self._record_table, self.column_names, rowids)
+        else:
+            columns = ", ".join(f"s.{quote(c.name)}" for c in self.columns)
+            rows = cursor.execute(
+                f"SELECT s.{RID}, {columns} FROM {self._source} AS s WHERE s.{RID} = ANY(?)", [rowids]
+            ).fetchall()
+            by_rowid = {row[0]: row[1:] for row in rows}
         return [by_rowid[rowid] for rowid in rowids if rowid in by_rowid]
 
     def _rows_for_keys(self, cursor: duckdb.DuckDBPyConnection, keys: list[tuple]) -> list[tuple]:
@@ -308,7 +313,11 @@ def _open(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> PagedView:
     )
     owned.append(positions)
     total = int(_first(cursor, f"SELECT count(*) FROM {positions}", [])[0])
-    return PagedView(spec, relation, columns, key, total, None, positions, owned, source)
+    record_table = None
+    if key == RECORD_KEY:
+        name = spec.relation or ""
+        record_table = (name.removesuffix(CURRENT_SUFFIX), name.endswith(CURRENT_SUFFIX))
+    return PagedView(spec, relation, columns, key, total, None, positions, owned, source, record_table)
 
 
 def _rowid_source(table: str) -> str:
@@ -327,6 +336,37 @@ def _rowid_source_of_record_relation(relation: str) -> str:
     from sibtui.edit.ddl import current_rows_sql
 
     return f"({current_rows_sql(table, rowid_as=RID)})"
+
+
+def _record_rows(
+    cursor: duckdb.DuckDBPyConnection, table: str, journal: bool, names: list[str], rowids: list[int]
+) -> dict[int, tuple]:
+    """Rows of a record table by rowid; with `journal`, as its `_current` view shows them.
+
+    The raw rows first, then the newest journal value of each editable field of just those
+    records (`latest_edits_sql`, what the view's CASE picks, NULL for a removed element)
+    patched in. Reading through the view instead joins the pivot of the whole journal,
+    about 10 ms more per window at 10,000,000 rows.
+    """
+    columns = ", ".join(f"s.{quote(name)}" for name in names)
+    rows = cursor.execute(
+        f"SELECT rowid, file_id, record_no, {columns} FROM {quote(table)} AS s WHERE rowid = ANY(?)", [rowids]
+    ).fetchall()
+    found = {row[0]: list(row[3:]) for row in rows}
+    if journal and found:
+        from sibtui.edit.ddl import editable_columns, latest_edits_sql
+
+        slots = {name: index for index, name in enumerate(names) if name in editable_columns(table)}
+        by_key = {(row[1], row[2]): found[row[0]] for row in rows}
+        edits = cursor.execute(
+            f"SELECT file_id, record_no, field, value FROM ({latest_edits_sql(table)}) "
+            "WHERE list_contains(?, {'f': file_id, 'r': record_no})",
+            [[{"f": file_id, "r": record_no} for file_id, record_no in by_key]],
+        ).fetchall()
+        for file_id, record_no, field, value in edits:
+            if field in slots:
+                by_key[(file_id, record_no)][slots[field]] = value
+    return {rowid: tuple(values) for rowid, values in found.items()}
 
 
 def _materialise(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> str:
