@@ -19,9 +19,8 @@ def run(options: argparse.Namespace) -> int:
 
 def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
     workspace_path = db or default_workspace_path()
-    show_progress = not quiet and sys.stderr.isatty()
     loaded = skipped = failed = 0
-    with Workspace(workspace_path) as workspace, LoadProgressBar(enabled=show_progress) as bar:
+    with Workspace(workspace_path) as workspace, LoadProgressBar(enabled=not quiet) as bar:
         for outcome in load_files(workspace, files, progress=bar.update):
             bar.finish_file()
             print_outcome(outcome)

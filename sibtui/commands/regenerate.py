@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
+from sibtui.commands.progress import RegenerationProgressBar
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +35,7 @@ def run(options: argparse.Namespace) -> int:
     from sibtui.db.workspace import Workspace, default_workspace_path
     from sibtui.edit.regen.run import regenerate
 
-    with Workspace(options.db or default_workspace_path()) as workspace, _Progress(options.quiet) as bar:
+    with Workspace(options.db or default_workspace_path()) as workspace, RegenerationProgressBar(enabled=not options.quiet) as bar:
         cursor = workspace.cursor()
         try:
             result = regenerate(
@@ -89,34 +90,3 @@ def _print_regeneration(regeneration) -> None:
         for problem in regeneration.record_problems[:20]:
             print(f"    {problem}")
     print(f"  see: sibtui fix diff --regeneration {regeneration.regeneration_id}")
-
-
-class _Progress:
-    """A progress bar on stderr while movements are written (only on a terminal)."""
-
-    def __init__(self, quiet: bool):
-        self._progress = None
-        self._task = None
-        if not quiet and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._progress = Progress(TextColumn("gerando {task.description}", markup=False), BarColumn(),
-                                      MofNCompleteColumn(),
-                                      console=Console(stderr=True), transient=True)
-
-    def __enter__(self) -> "_Progress":
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def update(self, done: int, total: int, label: str) -> None:
-        if self._progress is None:
-            return
-        if self._task is None:
-            self._task = self._progress.add_task(label, total=total)
-        self._progress.update(self._task, completed=done, total=total, description=label)
