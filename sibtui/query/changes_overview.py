@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sibtui.compare.changes import CHANGE_COLUMNS, CHANGE_KINDS, CHANGE_LABELS, FIELD_COLUMNS, comparable
+from sibtui.compare.changes import (
+    CHANGE_COLUMNS,
+    CHANGE_KINDS,
+    CHANGE_LABELS,
+    FIELD_COLUMNS,
+    comparable,
+    pair_changes_sql,
+)
 from sibtui.compare.snapshots import CompareError, Snapshot, SnapshotPair, choose_pair, list_snapshots
 from sibtui.db.identifiers import quote
 from sibtui.query.spec import GridSpec
@@ -57,8 +64,9 @@ def changes_overview(cursor: duckdb.DuckDBPyConnection, from_id: int | None = No
     from sibtui.compare.queries import change_counts
 
     pair = choose_pair(cursor, from_id, to_id)
-    counts = [KindCount(kind, CHANGE_LABELS[kind], rows, ccos) for kind, rows, ccos in change_counts(cursor, pair)]
-    summary = assignment_summary(cursor, pair)
+    found = change_counts(cursor, pair)
+    counts = [KindCount(kind, CHANGE_LABELS[kind], rows, ccos) for kind, rows, ccos in found]
+    summary = assignment_summary(cursor, pair, found)
     counts.append(KindCount(MISSING_QUALIFYING, MISSING_LABELS[MISSING_QUALIFYING],
                             summary.missing_qualifying, summary.missing_qualifying))
     counts.append(KindCount(MISSING_NOT_QUALIFYING, MISSING_LABELS[MISSING_NOT_QUALIFYING],
@@ -87,8 +95,8 @@ def kind_spec(pair: SnapshotPair, kind: str) -> GridSpec:
         raise CompareError(f"unknown kind of change {kind!r}")
     columns = ", ".join(quote(column) for column in CHANGE_COLUMNS)
     field_order = "list_position([" + ", ".join(f"'{c}'" for c in FIELD_COLUMNS) + "], field)"
-    sql = (f"SELECT {columns} FROM cnx_changes_between({int(pair.older.file_id)}, {int(pair.newer.file_id)}) "
-           f"WHERE kind = '{kind}' ORDER BY cco, {field_order} NULLS FIRST")
+    changes = pair_changes_sql(pair.older.file_id, pair.newer.file_id)
+    sql = f"SELECT {columns} FROM ({changes}) WHERE kind = '{kind}' ORDER BY cco, {field_order} NULLS FIRST"
     hidden = ["registroANS", "kind", "from_file_id", "to_file_id"]
     if kind in _WITHOUT_FIELD:
         hidden += ["field", "old_value", "new_value"]
