@@ -85,3 +85,23 @@ def table_snapshot(workspace: Workspace) -> dict[str, list[tuple]]:
 
     names = ["files", "load_warnings", *(table.name for table in RECORD_TABLES)]
     return {name: query(workspace, f"SELECT * FROM {name} ORDER BY ALL") for name in names}
+
+
+@pytest.fixture
+def loaded(workspace):
+    """A cursor on a workspace holding sample_files/ (test modules may override `loaded`)."""
+    from sibtui.ingest.loader import load_files
+
+    for outcome in load_files(workspace, [SAMPLE_DIR]):
+        assert outcome.report is not None, outcome.error
+    cursor = workspace.cursor()
+    yield cursor
+    cursor.close()
+
+
+@pytest.fixture
+def out(tmp_path):
+    """An empty output folder, for regenerated SBX files."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder

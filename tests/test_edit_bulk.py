@@ -5,24 +5,13 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from conftest import SAMPLE_DIR
 from sibtui.edit import editor
 from sibtui.edit.cns import fill_cns
 from sibtui.edit.pending import pending_by_record, pending_changes, pending_count
 from sibtui.edit.records import RecordRef
 from sibtui.edit.selection import as_ref_table, refs_matching, refs_with_error_code
 from sibtui.edit.transforms import NAME_FIELDS, remove_accents, trim, upper
-from sibtui.ingest.loader import load_files
 from sibtui.rules.check_digits import with_definitive_cns_digits
-
-
-@pytest.fixture
-def loaded(workspace):
-    for outcome in load_files(workspace, [SAMPLE_DIR]):
-        assert outcome.report is not None, outcome.error
-    cursor = workspace.cursor()
-    yield cursor
-    cursor.close()
 
 
 def _value(cursor, ref: RecordRef, column: str, table: str = "sbx_movements_current"):

@@ -23,15 +23,6 @@ REJECTED_CPF = RecordRef(1, 3)  # inclusão 0000200003, rejected 0402 (CPF com d
 GOOD_CPF = with_cpf_digits("394857162")
 
 
-@pytest.fixture
-def loaded(workspace):
-    for outcome in load_files(workspace, [SAMPLE_DIR]):
-        assert outcome.report is not None, outcome.error
-    cursor = workspace.cursor()
-    yield cursor
-    cursor.close()
-
-
 def _cpf(cursor, ref=REJECTED_CPF, table="sbx_movements"):
     return cursor.execute(
         f"SELECT cpf FROM {table} WHERE file_id = ? AND record_no = ?", [ref.file_id, ref.record_no]

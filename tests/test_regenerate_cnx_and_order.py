@@ -21,13 +21,6 @@ CLOCK = dt.datetime(2026, 11, 21, 8, 0, 0)
 NEWEST_CNX = SAMPLE_DIR / "ArqConf9999971020261110.CNX"
 
 
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
 def _movement_tags(path) -> list[str]:
     return [element.tag for element in etree.parse(str(path)).getroot().find("mensagem/operadoraParaANS/beneficiarios")]
 

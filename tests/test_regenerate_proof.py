@@ -9,31 +9,13 @@ import datetime as dt
 
 import pytest
 
-from conftest import SAMPLE_DIR
 from sibtui.edit.regen import parts as regen_parts
 from sibtui.edit.regen import proof
 from sibtui.edit.regen.run import regenerate
 from sibtui.edit.regen.verify import row_digest
 from sibtui.ingest.hashcheck import check_hash
-from sibtui.ingest.loader import load_files
 
 CLOCK = dt.datetime(2026, 11, 20, 9, 0, 0)
-
-
-@pytest.fixture
-def loaded(workspace):
-    for outcome in load_files(workspace, [SAMPLE_DIR]):
-        assert outcome.report is not None, outcome.error
-    cursor = workspace.cursor()
-    yield cursor
-    cursor.close()
-
-
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
 
 
 @pytest.fixture

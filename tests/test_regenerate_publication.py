@@ -25,22 +25,6 @@ from sibtui.ingest.loader import load_files
 CLOCK = dt.datetime(2026, 11, 20, 9, 0, 0)
 
 
-@pytest.fixture
-def loaded(workspace):
-    for outcome in load_files(workspace, [SAMPLE_DIR]):
-        assert outcome.report is not None, outcome.error
-    cursor = workspace.cursor()
-    yield cursor
-    cursor.close()
-
-
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
 def _log(cursor) -> list[tuple]:
     return cursor.execute("SELECT part_no, output_name, published FROM regenerations ORDER BY part_no").fetchall()
 

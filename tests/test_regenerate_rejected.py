@@ -14,7 +14,7 @@ from sibtui.edit.diff import NoRegeneration, diff_rows
 from sibtui.edit.records import EditError, RecordRef
 from sibtui.edit.regen import parts as regen_parts
 from sibtui.edit.regen.run import RegenerationCancelled, regenerate
-from sibtui.ingest.loader import load_file, load_files
+from sibtui.ingest.loader import load_file
 from sibtui.rules.check_digits import with_cpf_digits
 
 REJECTED_RECORDS = [3, 4, 5, 6, 8, 9, 10, 11, 19, 22, 23]  # the 11 records 99999720261105031244.RPX rejects
@@ -29,22 +29,6 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.moment
-
-
-@pytest.fixture
-def loaded(workspace):
-    for outcome in load_files(workspace, [SAMPLE_DIR]):
-        assert outcome.report is not None, outcome.error
-    cursor = workspace.cursor()
-    yield cursor
-    cursor.close()
-
-
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
 
 
 def _reload(tmp_path, path, name="check.duckdb") -> list[dict]:
