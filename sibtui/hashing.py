@@ -32,14 +32,23 @@ class EpilogueHash:
         text = "".join(pieces)
         if not text:
             return
+        self._latin1.update(self._latin1_bytes(text))
+        self._utf8.update(text.encode("utf-8"))
+
+    def update_utf8(self, data: bytes) -> None:
+        """Exactly `update([data.decode("utf-8")])`, for text already held as UTF-8 (Arrow)."""
+        if not data:
+            return
+        self._latin1.update(data if data.isascii() else self._latin1_bytes(data.decode("utf-8")))
+        self._utf8.update(data)
+
+    def _latin1_bytes(self, text: str) -> bytes:
         try:
-            latin1 = text.encode("latin-1")
+            return text.encode("latin-1")
         except UnicodeEncodeError:
             # A character reference beyond Latin-1 (`&#8364;`): no ISO-8859-1 hash can match.
             self.non_latin1 = True
-            latin1 = text.encode("latin-1", errors="replace")
-        self._latin1.update(latin1)
-        self._utf8.update(text.encode("utf-8"))
+            return text.encode("latin-1", errors="replace")
 
     @property
     def latin1_hex(self) -> str:

@@ -176,7 +176,7 @@ class _Pipeline:
             skeleton, outside_rows = parse_skeleton(self._sniffed, region.prefix, region.suffix, self._layout.container)
             row_counts = self._insert_outside(outside_rows)
             self._check_cancel()
-            hash_ = _Utf8Hash()
+            hash_ = EpilogueHash()
             hash_.update([skeleton.hash_before])
             records = self._stream(reader, region, head, hash_, size)
             hash_.update([skeleton.hash_after])
@@ -201,7 +201,7 @@ class _Pipeline:
 
     # --- stages --------------------------------------------------------------------------
 
-    def _stream(self, reader: SourceReader, region: Region, head: bytes, hash_: "_Utf8Hash", size: int) -> int:
+    def _stream(self, reader: SourceReader, region: Region, head: bytes, hash_: EpilogueHash, size: int) -> int:
         initial = head[region.start : region.end]
         chunks = ChunkReader(reader, region, self._layout.tag, initial).chunks()
         parsed = self._start(self._parse_stage, self._start(self._produce, chunks))
@@ -357,28 +357,6 @@ class _ThreadedDigest:
     def _run(self) -> None:
         while (data := self._pending.get()) is not None:
             self._digest.update(data)
-
-
-class _Utf8Hash(EpilogueHash):
-    """`EpilogueHash` fed with the UTF-8 bytes Arrow already holds (no re-encoding to UTF-8).
-
-    `update_utf8(data)` is exactly `update([data.decode("utf-8")])`.
-    """
-
-    def update_utf8(self, data: bytes) -> None:
-        if not data:
-            return
-        if data.isascii():
-            latin1 = data
-        else:
-            text = data.decode("utf-8")
-            try:
-                latin1 = text.encode("latin-1")
-            except UnicodeEncodeError:
-                self.non_latin1 = True
-                latin1 = text.encode("latin-1", errors="replace")
-        self._latin1.update(latin1)
-        self._utf8.update(data)
 
 
 @dataclass(frozen=True)
