@@ -167,6 +167,21 @@ async def test_sql_runs_the_count(loaded):
         assert grid.total == 1
 
 
+async def test_typing_in_the_sql_editor_replaces_the_example(loaded):
+    app = make_app(loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        editor = app.screen.query_one("#sql-editor")
+        assert editor.text.strip()  # an example is there to start from
+        await pilot.press(*"select 42")
+        assert editor.text == "select 42"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.screen.query_one("#sql-results").grid.current_row() == {"42": 42}
+
+
 async def test_sql_cancel_interrupts_duckdb(loaded):
     app = make_app(loaded)
     async with app.run_test(size=SIZE) as pilot:

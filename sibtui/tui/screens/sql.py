@@ -55,7 +55,9 @@ class SqlScreen(ModeScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#sql-results", GridPanel).grid.show_message("o resultado aparece aqui")
-        self.query_one("#sql-editor", TextArea).focus()
+        editor = self.query_one("#sql-editor", TextArea)
+        editor.select_all()  # the example is a starting point: typing replaces it, F5 runs it
+        editor.focus()
 
     @property
     def running(self) -> bool:
