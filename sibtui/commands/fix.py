@@ -157,22 +157,22 @@ def _clean(cursor, options: argparse.Namespace) -> int:
 def _undo(cursor, options: argparse.Namespace) -> int:
     from sibtui.edit import editor
 
-    result = editor.undo(cursor)
-    if result is None:
-        print("nothing to undo")
-        return EXIT_OK
-    print(f"undone action {_target(cursor, result.action_id)}")
-    return _print_result(result)
+    return _step(cursor, editor.undo, "undo", "undone")
 
 
 def _redo(cursor, options: argparse.Namespace) -> int:
     from sibtui.edit import editor
 
-    result = editor.redo(cursor)
+    return _step(cursor, editor.redo, "redo", "redone")
+
+
+def _step(cursor, step, verb: str, done: str) -> int:
+    """Undo or redo the last action and print what changed."""
+    result = step(cursor)
     if result is None:
-        print("nothing to redo")
+        print(f"nothing to {verb}")
         return EXIT_OK
-    print(f"redone action {_target(cursor, result.action_id)}")
+    print(f"{done} action {_target(cursor, result.action_id)}")
     return _print_result(result)
 
 
