@@ -301,17 +301,18 @@ def test_xml2arrow_missing_or_refusing_leaves_the_reference(tmp_path, monkeypatc
     assert report.record_count == 3 and report.hash_ok and spy.accepted == []
 
 
-def test_the_memory_limit_is_lowered_during_a_fast_load_and_put_back(tmp_path, monkeypatch, spy, workspace):
+def test_memory_limit_and_threads_are_lowered_during_a_fast_load_and_put_back(tmp_path, monkeypatch, spy, workspace):
     monkeypatch.setenv(fastpath.PARSER_ENV, "fast")
-    limit = "SELECT current_setting('memory_limit')"
-    before = query(workspace, limit)
+    settings = "SELECT current_setting('memory_limit'), current_setting('threads')"
+    query(workspace, "SET threads = 2")  # whatever the machine has, one is then a change
+    before = query(workspace, settings)[0]
     during: list = []
     path = write(tmp_path, "c.cnx", cnx(RECORDS))
-    load_file(workspace, path, progress=lambda *_: during.append(query(workspace, limit)[0][0]))
+    load_file(workspace, path, progress=lambda *_: during.append(query(workspace, settings)[0]))
     load_file(workspace, write(tmp_path, "d.cnx", cnx(RECORDS, registro="000582")))
     assert spy.accepted == [True, True]
-    assert query(workspace, limit) == before
-    assert during and all(value != before[0][0] for value in during)
+    assert query(workspace, settings)[0] == before
+    assert during and all(limit != before[0] and int(threads) == 1 for limit, threads in during)
 
 
 def test_a_file_without_declaration_loads_identically(tmp_path, monkeypatch, spy):
