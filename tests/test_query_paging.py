@@ -55,6 +55,16 @@ def test_natural_order_pages_by_key_ranges_across_files(cursor):
     assert view.window(cursor, 260, 10) == []
 
 
+def test_rows_read_by_rowid_come_in_smaller_pages(cursor):
+    from sibtui.query.paging import PAGE_ROWS, SCATTERED_PAGE_ROWS
+
+    assert open_view(cursor, GridSpec(relation=CNX)).page_rows == PAGE_ROWS
+    sorted_view = open_view(cursor, GridSpec(relation=CNX, sort=(SortKey("nome"),)))
+    assert sorted_view._positions is not None and sorted_view.page_rows == SCATTERED_PAGE_ROWS < PAGE_ROWS
+    result = open_view(cursor, GridSpec(sql=f"SELECT cco FROM {CNX}"))
+    assert result.page_rows == PAGE_ROWS  # a materialised result is consecutive rows
+
+
 def test_holes_in_record_no_fall_back_to_a_position_table(cursor):
     cursor.execute("DELETE FROM cnx_beneficiaries WHERE file_id = 1 AND record_no = 50")
     view = open_view(cursor, GridSpec(relation=CNX))

@@ -113,6 +113,36 @@ async def test_grid_scrolls_to_the_end_and_back(loaded):
         assert grid.cursor_row == 0 and grid.current_row()["record_no"] == 1
 
 
+MORE_MOVEMENTS = (
+    "INSERT INTO sbx_movements SELECT s.* REPLACE (s.record_no + 100 * k AS record_no) "
+    "FROM sbx_movements AS s, range(1, 9) AS t(k)"  # 243 rows: the last screenful spans two pages
+)
+
+
+async def test_a_sorted_grid_jumps_to_the_end_in_one_small_fetch(tmp_path):
+    """Sorted rows are read by rowid (~1 ms a row at 10M): pages of 25, the page below the
+    screen read ahead, and the visible pages that are missing in one window, each row where
+    `view.window` puts it."""
+    app = make_app(sample_workspace(tmp_path, MORE_MOVEMENTS))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_records(pilot)
+        grid = records_grid(app)
+        await press_settled(pilot, "right", "right", "s")
+        assert grid.total == 27 * 9 and grid.view.page_rows == 25
+        assert set(grid._pages) == {0, 1}  # the screen's page, and the one below read ahead
+        fetched = []
+        original = grid._fetch
+        grid._fetch = lambda token, view, page, pages=1: (fetched.append((page, pages)), original(token, view, page, pages))
+        await pilot.press("end")
+        await settle(pilot)
+        height = grid.page_height
+        first = grid.total - height
+        assert fetched == [(first // 25, 2)] and (grid.total - 1) // 25 == first // 25 + 1
+        expected = grid.view.window(app.new_cursor(), first, height)
+        assert [grid._row(position) for position in range(first, grid.total)] == expected
+        assert all(len(rows) <= 25 for rows in grid._pages.values())
+
+
 async def test_drill_from_an_error_code_to_exactly_its_records(loaded):
     app = make_app(loaded)
     async with app.run_test(size=SIZE) as pilot:

@@ -19,7 +19,7 @@ from sibtui.query.examples import EXAMPLES
 from sibtui.tui.masking import free_text
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.widgets.grid_panel import GridPanel
-from sibtui.tui.widgets.paged_grid import PAGE_ROWS, PagedGrid
+from sibtui.tui.widgets.paged_grid import PagedGrid
 
 IDLE_HINT = "F5/Ctrl+R executa · Esc cancela · F2 exemplos · F3 histórico · Tab sai"
 
@@ -93,7 +93,7 @@ class SqlScreen(ModeScreen):
         started = time.perf_counter()
         try:
             view = run_sql(cursor, sql)
-            first = view.window(cursor, 0, PAGE_ROWS)
+            first = view.window(cursor, 0, view.page_rows)
         except SibError as error:
             self.app.history.add(sql, error=str(error))
             self.app.call_from_thread(self._failed, str(error))

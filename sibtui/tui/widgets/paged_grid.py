@@ -1,8 +1,9 @@
 """A grid that never holds every row: it renders lines (Toolong-style line API) and asks
 `sibtui.query.paging` for the windows on screen, in thread workers, with a small LRU.
 
-The widget keeps at most `CACHE_PAGES` pages of `PAGE_ROWS` rows; a page not yet fetched
-renders as "…" and is fetched in the background (one fetch in flight, nearest page first),
+The widget keeps at most `CACHE_PAGES` pages of the view's `page_rows` rows; a page not yet
+fetched renders as "…" and is fetched in the background (one fetch in flight, the visible
+pages missing from the nearest on, in one window),
 so holding PageDown or jumping to the end of 10,000,000 rows never blocks the UI. Every
 value goes out as a plain Segment: data is never markup.
 
@@ -33,7 +34,7 @@ from sibtui.tui.masking import GridMasker, hidden_field, masking
 if TYPE_CHECKING:
     from sibtui.query.paging import PagedView
 
-PAGE_ROWS = 100
+DEFAULT_PAGE_ROWS = 100  # until a view says its own (PagedView.page_rows)
 CACHE_PAGES = 24
 MAX_WIDTH = 32
 HEADER_MIN = 14
@@ -122,6 +123,7 @@ class PagedGrid(ScrollView, can_focus=True):
         self._cursor_factory = cursor_factory
         self.spec: GridSpec | None = None
         self.view: PagedView | None = None
+        self._page_rows = DEFAULT_PAGE_ROWS
         self.cursor_row = 0
         self.cursor_column = 0
         self.message = ""
@@ -221,8 +223,9 @@ class PagedGrid(ScrollView, can_focus=True):
         cursor = self._cursor_factory()
         try:
             view = open_view(cursor, spec)
-            first_page = place[0] // PAGE_ROWS if place else 0
-            first = view.window(cursor, first_page * PAGE_ROWS, PAGE_ROWS)
+            size = view.page_rows
+            first_page = place[0] // size if place else 0
+            first = view.window(cursor, first_page * size, size)
             edited = _edited_in(cursor, view, first)
             field = hidden_field(cursor, view)
         except SibError as error:
@@ -233,10 +236,12 @@ class PagedGrid(ScrollView, can_focus=True):
         self.post_message(self._Prepared(token, view, first, edited, place, field))
 
     @work(thread=True, group="grid-fetch")
-    def _fetch(self, token: int, view: PagedView, page: int) -> None:
+    def _fetch(self, token: int, view: PagedView, page: int, pages: int = 1) -> None:
+        """Pages `page` .. `page + pages - 1` in one window (one query instead of several)."""
         cursor = self._cursor_factory()
         try:
-            rows = view.window(cursor, page * PAGE_ROWS, PAGE_ROWS)
+            size = view.page_rows
+            rows = view.window(cursor, page * size, pages * size)
             edited = _edited_in(cursor, view, rows)
         except Exception as error:  # a failed window must never kill the console
             self.post_message(self._Fetched(token, page, None, str(error).splitlines()[0]))
@@ -279,7 +284,9 @@ class PagedGrid(ScrollView, can_focus=True):
                 self.show_message(message.error)
             self.post_message(self.Failed(self, message.error))
             return
-        self._store(message.page, message.rows or [])
+        rows, size = message.rows or [], self._page_rows
+        for index in range(max(1, -(-len(rows) // size))):
+            self._store(message.page + index, rows[index * size : (index + 1) * size])
         self._edited |= message.edited
         self.refresh()
         self._after_move()
@@ -301,7 +308,8 @@ class PagedGrid(ScrollView, can_focus=True):
         self._pages.clear()
         self._edited = set(edited or ())
         row, column, scroll_y = place or (0, 0, 0)
-        self._store(row // PAGE_ROWS, first_page)
+        self._page_rows = view.page_rows
+        self._store(row // self._page_rows, first_page)
         self._measure(view, first_page)
         self.cursor_row = max(0, min(row, view.total - 1))
         self.cursor_column = min(column, max(len(view.columns) - 1, 0))
@@ -354,10 +362,10 @@ class PagedGrid(ScrollView, can_focus=True):
             self._pages.popitem(last=False)
 
     def _row(self, position: int) -> tuple | None:
-        page = self._pages.get(position // PAGE_ROWS)
+        page = self._pages.get(position // self._page_rows)
         if page is None:
             return None
-        offset = position % PAGE_ROWS
+        offset = position % self._page_rows
         return page[offset] if offset < len(page) else None
 
     def _visible_pages(self) -> list[int]:
@@ -365,19 +373,31 @@ class PagedGrid(ScrollView, can_focus=True):
         last = min(self.total - 1, first + self.page_height - 1)
         if self.total == 0:
             return []
-        pages = list(range(first // PAGE_ROWS, last // PAGE_ROWS + 1))
-        cursor_page = self.cursor_row // PAGE_ROWS
+        pages = list(range(first // self._page_rows, last // self._page_rows + 1))
+        cursor_page = self.cursor_row // self._page_rows
         return pages if cursor_page in pages else [*pages, cursor_page]
 
     def _pump(self) -> None:
-        """Fetch the nearest visible page not cached; one fetch in flight at a time."""
+        """Fetch the visible pages not cached, else the page below them; one fetch at a time.
+
+        The page below is read while the analyst reads this screen, so a PageDown usually
+        finds its rows cached.
+        """
         if self.view is None or self._fetching:
             return
-        missing = [page for page in self._visible_pages() if page not in self._pages]
+        visible = self._visible_pages()
+        missing = [page for page in visible if page not in self._pages]
+        if not missing and visible:
+            below = max(visible) + 1
+            if below * self._page_rows < self.total and below not in self._pages:
+                missing = [below]
         if not missing:
             return
+        run = 1
+        while missing[0] + run in missing:
+            run += 1
         self._fetching = True
-        self._fetch(self._token, self.view, missing[0])
+        self._fetch(self._token, self.view, missing[0], run)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
