@@ -59,7 +59,9 @@ def test_which_fields_are_personal_comes_from_the_catalogue():
     personal = privacy.personal_fields()
     assert personal == {field.name for field in ALL_FIELDS if field.personal}
     assert {"cpf", "cns", "nome", "nomeMae", "dataNascimento", "valorCampo"} <= personal
-    assert not {"cco", "sexo", "codigoBeneficiario", "numeroPlanoANS"} & personal
+    assert {"logradouro", "numero", "complemento", "cep"} <= personal  # the address, to the street
+    assert not {"cco", "sexo", "codigoBeneficiario", "numeroPlanoANS", "bairro", "codigoMunicipio"} & personal
+    assert privacy.mask_value("cep", "01000267") == "********"
 
 
 def test_masks_keep_what_a_reviewer_needs_and_nothing_of_the_person():

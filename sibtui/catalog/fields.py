@@ -63,7 +63,7 @@ BENEFICIARY_FIELDS: tuple[Field, ...] = (
     _f("codigoMunicipio", "Município (IBGE, 6 dígitos)", d.MUNICIPIO, "26"),
     _f("codigoMunicipioResidencia", "Município de residência (IBGE)", d.MUNICIPIO, "29",
        help="Obrigatório quando o tipo de endereço é 1 (comercial)."),
-    _f("cep", "CEP", d.CEP, "27"),
+    _f("cep", "CEP", d.CEP, "27", personal=True),  # pins a street, like logradouro
     _f("tipoEndereco", "Tipo de endereço", d.TIPO_ENDERECO, "21"),
     _f("resideExterior", "Reside no exterior", d.RESIDE_EXTERIOR, "28"),
     _f("codigoBeneficiario", "Código do beneficiário (matrícula)", d.CODIGO_BENEFICIARIO, "08"),
