@@ -200,6 +200,8 @@ async def test_pending_changes_then_regenerate_with_report_and_diff(loaded, tmp_
         written = sorted(path.name for path in out.glob("*.SBX"))
         assert len(written) == 2 and all(name in report for name in written)
         assert "1 edições em 1 movimentos" in report
+        buttons = dialog.query_one("#regenerate-buttons").region
+        assert buttons.height == 3 and buttons.bottom < SIZE[1]  # a long report scrolls; Fechar stays on screen
         await pilot.press("d")
         await settle(pilot)
         diff = app.screen.query_one("#drill-grid").grid

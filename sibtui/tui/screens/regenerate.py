@@ -111,7 +111,9 @@ class RegenerateScreen(ModalScreen[None]):
     def _done(self, result) -> None:
         self.regeneration_ids = [r.regeneration_id for r in result.regenerations if r.regeneration_id is not None]
         self.query_one("#regenerate-report", Static).update(report_text(result))
-        self.query_one("#regenerate-report-scroll").focus()
+        scroll = self.query_one("#regenerate-report-scroll")
+        scroll.display = True
+        scroll.focus()
         written = sum(len(r.files) for r in result.regenerations)
         hint = " · d mostra a diferença" if self.regeneration_ids else ""
         self._step(Text(f"{written} arquivo(s) gerado(s){hint} · Esc fecha", style="bold green" if written else "bold"))
@@ -154,8 +156,8 @@ def report_text(result) -> Text:
             continue
         for written in regeneration.files:
             text.append(f"  ✓ {written.path}\n", style="green")
-            text.append(f"    {format_count(written.movement_count)} movimentos · hash {written.hash} · "
-                        f"sequencial {written.sequencial}\n")
+            text.append(f"    {format_count(written.movement_count)} movimentos · sequencial {written.sequencial}\n")
+            text.append(f"    hash {written.hash}\n")  # on its own line: 80 columns would cut it
         text.append(f"  {format_count(regeneration.edit_count)} edições em "
                     f"{format_count(regeneration.edited_movements)} movimentos\n")
         if regeneration.record_problem_count:
