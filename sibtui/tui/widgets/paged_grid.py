@@ -2,8 +2,8 @@
 `sibtui.query.paging` for the windows on screen, in thread workers, with a small LRU.
 
 The widget keeps at most `CACHE_PAGES` pages of the view's `page_rows` rows; a page not yet
-fetched renders as "…" and is fetched in the background (one fetch in flight, the visible
-pages missing from the nearest on, in one window),
+fetched renders as "…" and is fetched in the background (one fetch in flight: the missing
+visible pages in one window, then the page below the screen),
 so holding PageDown or jumping to the end of 10,000,000 rows never blocks the UI. Every
 value goes out as a plain Segment: data is never markup.
 
@@ -123,7 +123,6 @@ class PagedGrid(ScrollView, can_focus=True):
         self._cursor_factory = cursor_factory
         self.spec: GridSpec | None = None
         self.view: PagedView | None = None
-        self._page_rows = DEFAULT_PAGE_ROWS
         self.cursor_row = 0
         self.cursor_column = 0
         self.message = ""
@@ -308,7 +307,6 @@ class PagedGrid(ScrollView, can_focus=True):
         self._pages.clear()
         self._edited = set(edited or ())
         row, column, scroll_y = place or (0, 0, 0)
-        self._page_rows = view.page_rows
         self._store(row // self._page_rows, first_page)
         self._measure(view, first_page)
         self.cursor_row = max(0, min(row, view.total - 1))
@@ -360,6 +358,10 @@ class PagedGrid(ScrollView, can_focus=True):
         self._pages.move_to_end(page)
         while len(self._pages) > CACHE_PAGES:
             self._pages.popitem(last=False)
+
+    @property
+    def _page_rows(self) -> int:
+        return self.view.page_rows if self.view is not None else DEFAULT_PAGE_ROWS
 
     def _row(self, position: int) -> tuple | None:
         page = self._pages.get(position // self._page_rows)
