@@ -173,10 +173,8 @@ def _catalog_fingerprint(published: dict[str, pa.Table]) -> str:
     return digest.hexdigest()
 
 
-def _publish_catalog(connection: duckdb.DuckDBPyConnection) -> None:
-    """Rewrite the catalogue tables only when the catalogue changed (opening stays cheap)."""
-    published = catalog_tables()
-    fingerprint = _catalog_fingerprint(published)
+def _publish_catalog(connection: duckdb.DuckDBPyConnection, published: dict[str, pa.Table], fingerprint: str) -> None:
+    """Rewrite the catalogue tables only when the catalogue changed."""
     row = connection.execute("SELECT value FROM meta WHERE key = 'catalog_fingerprint'").fetchall()
     row = row[0] if row else None
     if row and row[0] == fingerprint:
@@ -190,46 +188,66 @@ def _publish_catalog(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _create_derived_views(connection: duckdb.DuckDBPyConnection) -> None:
-    for statement in (
-        FILE_MOMENTS_SQL, SNAPSHOTS_VIEW_SQL, changes_view_sql(), changes_between_sql(), *CYCLE_VIEWS,
-        SBX_CNS_PENDING_SQL, *rules_ddl.views_sql(),
-    ):
-        connection.execute(statement)
+def _tables_sql() -> list[str]:
+    """Tables and the views over them that the catalogue tables do not feed, in creation order."""
+    return [
+        "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        _files_sql(),
+        _load_warnings_sql(),
+        *(create_table_sql(table) for table in RECORD_TABLES),
+        _findings_sql(),
+        *edit_ddl.edit_tables_sql(),
+        *(current_view_sql(table) for table in EDITABLE_TABLES),
+    ]
+
+
+def _derived_views_sql() -> list[str]:
+    """Views created after the catalogue tables (some read them)."""
+    return [
+        RPX_REJECTION_LINKS_SQL, FILE_MOMENTS_SQL, SNAPSHOTS_VIEW_SQL, changes_view_sql(), changes_between_sql(),
+        *CYCLE_VIEWS, SBX_CNS_PENDING_SQL, *rules_ddl.views_sql(),
+    ]
 
 
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing and refresh the catalogue tables, in one transaction."""
+    """Create what is missing and refresh the catalogue tables and views, in one transaction.
+
+    The DDL and the catalogue are fingerprinted; a workspace already built by this sibtui is
+    opened without re-running them (the views alone took ~80 ms of every command's start).
+    """
+    tables, views = _tables_sql(), _derived_views_sql()
+    published = catalog_tables()
+    catalog_fingerprint = _catalog_fingerprint(published)
+    fingerprint = hashlib.sha256(
+        "\x00".join([str(SCHEMA_VERSION), catalog_fingerprint, *tables, *views]).encode()
+    ).hexdigest()
+    if _meta_value(connection, "schema_fingerprint") == fingerprint:
+        return
     connection.execute("BEGIN TRANSACTION")
     try:
-        connection.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        connection.execute(_files_sql())
-        connection.execute(_load_warnings_sql())
-        for table in RECORD_TABLES:
-            connection.execute(create_table_sql(table))
-        connection.execute(_findings_sql())
-        for statement in edit_ddl.edit_tables_sql():
+        for statement in tables:
             connection.execute(statement)
-        for table in EDITABLE_TABLES:
-            connection.execute(current_view_sql(table))
-        _publish_catalog(connection)
-        connection.execute(RPX_REJECTION_LINKS_SQL)
-        _create_derived_views(connection)
+        _publish_catalog(connection, published, catalog_fingerprint)
+        for statement in views:
+            connection.execute(statement)
         connection.execute(
             "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
         )
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema_fingerprint', ?)", [fingerprint])
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
 
 
-def stored_schema_version(connection: duckdb.DuckDBPyConnection) -> int | None:
-    exists = connection.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchall()
-    if not exists[0][0]:
+def _meta_value(connection: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    try:
+        rows = connection.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    except duckdb.CatalogException:  # a new workspace: no meta table yet
         return None
-    rows = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    row = rows[0] if rows else None
-    return int(row[0]) if row else None
+    return rows[0][0] if rows else None
+
+
+def stored_schema_version(connection: duckdb.DuckDBPyConnection) -> int | None:
+    value = _meta_value(connection, "schema_version")
+    return int(value) if value is not None else None
