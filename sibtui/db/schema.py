@@ -175,9 +175,7 @@ def _catalog_fingerprint(published: dict[str, pa.Table]) -> str:
 
 def _publish_catalog(connection: duckdb.DuckDBPyConnection, published: dict[str, pa.Table], fingerprint: str) -> None:
     """Rewrite the catalogue tables only when the catalogue changed."""
-    row = connection.execute("SELECT value FROM meta WHERE key = 'catalog_fingerprint'").fetchall()
-    row = row[0] if row else None
-    if row and row[0] == fingerprint:
+    if _meta_value(connection, "catalog_fingerprint") == fingerprint:
         return
     for name, table in published.items():
         connection.register("__catalog", table)
