@@ -87,6 +87,22 @@ def table_snapshot(workspace: Workspace) -> dict[str, list[tuple]]:
     return {name: query(workspace, f"SELECT * FROM {name} ORDER BY ALL") for name in names}
 
 
+@pytest.fixture(scope="session")
+def analyst_template(tmp_path_factory) -> Path:
+    """A closed workspace file to copy: sample month, one edit, findings."""
+    from corpus.workspaces import build_analyst_workspace
+
+    return build_analyst_workspace(tmp_path_factory.mktemp("template") / "analyst.duckdb")
+
+
+@pytest.fixture
+def analyst(analyst_template, tmp_path) -> Path:
+    """The analyst's workspace, a copy for one test to change (modules may override it)."""
+    from corpus.workspaces import copy_workspace
+
+    return copy_workspace(analyst_template, tmp_path / "ws")
+
+
 @pytest.fixture
 def loaded(workspace):
     """A cursor on a workspace holding sample_files/ (test modules may override `loaded`)."""

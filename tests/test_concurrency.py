@@ -12,19 +12,13 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from corpus.fixtures import analyst_template  # noqa: F401
-from corpus.workspaces import copy_workspace, first_named_movement, snapshot
+from corpus.workspaces import first_named_movement, snapshot
 from crash.harness import run, start
 
 from sibfiles import CANCELAMENTO, header, sbx, write
 from sibtui.db.locking import open_or_read_only
 from sibtui.db.workspace import Workspace
 from sibtui.errors import WorkspaceBusy
-
-
-@pytest.fixture
-def analyst(analyst_template, tmp_path):  # noqa: F811
-    return copy_workspace(analyst_template, tmp_path / "ws")
 
 
 @pytest.fixture

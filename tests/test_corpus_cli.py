@@ -9,7 +9,7 @@ app keeps running.
 from __future__ import annotations
 
 from corpus.child import run_watched, sibtui_command
-from corpus.fixtures import ERROR_CASES, analyst_template, corpus, listener  # noqa: F401
+from corpus.fixtures import ERROR_CASES, corpus, listener  # noqa: F401
 from corpus.workspaces import copy_workspace, is_one_safe_line, snapshot_file
 
 from sibtui import cli

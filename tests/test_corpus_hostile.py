@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from corpus.child import child_env, run_watched, sibtui_command
-from corpus.fixtures import HOSTILE_CASES, analyst_template, listener  # noqa: F401
+from corpus.fixtures import HOSTILE_CASES, listener  # noqa: F401
 from corpus.generate import CASES_BY_NAME, HUGE_VALUE_BYTES, SECRET_TOKEN, make_targets, write_case
 from corpus.workspaces import copy_workspace, snapshot_file
 

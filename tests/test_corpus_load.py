@@ -9,7 +9,7 @@ files go through the reference parser and the fast path (`SIBTUI_PARSER`); the o
 from __future__ import annotations
 
 import pytest
-from corpus.fixtures import CNX_ERROR_CASES, ERROR_CASES, analyst_template, corpus, listener  # noqa: F401
+from corpus.fixtures import CNX_ERROR_CASES, ERROR_CASES, corpus, listener  # noqa: F401
 from corpus.generate import CASES_BY_NAME, SECRET_TOKEN, Case
 from corpus.workspaces import copy_workspace, is_one_safe_line, preview_tables, snapshot
 
@@ -24,7 +24,7 @@ MAX_MESSAGE = 400
 
 
 @pytest.fixture(scope="module")
-def analyst(analyst_template, tmp_path_factory):  # noqa: F811
+def analyst(analyst_template, tmp_path_factory):
     """One analyst workspace for the whole module: every refused file must leave it as it is."""
     path = copy_workspace(analyst_template, tmp_path_factory.mktemp("analyst"))
     with Workspace(path) as workspace:

@@ -8,17 +8,10 @@ there. The loaded evidence never changes either way.
 
 from __future__ import annotations
 
-import pytest
-from corpus.fixtures import analyst_template  # noqa: F401
-from corpus.workspaces import EDITED_VALUE, copy_workspace, first_named_movement, snapshot
+from corpus.workspaces import EDITED_VALUE, first_named_movement, snapshot
 from crash.harness import run, start
 
 from sibtui.db.workspace import Workspace
-
-
-@pytest.fixture
-def analyst(analyst_template, tmp_path):  # noqa: F811
-    return copy_workspace(analyst_template, tmp_path / "ws")
 
 
 def state(path) -> tuple[dict, list[tuple], str | None]:

@@ -10,18 +10,12 @@ file loads normally afterwards.
 from __future__ import annotations
 
 import pytest
-from corpus.fixtures import analyst_template  # noqa: F401
-from corpus.workspaces import copy_workspace, preview_tables, snapshot
+from corpus.workspaces import preview_tables, snapshot
 from crash.harness import run, start
 
 from sibfiles import BENEFICIARIO, CANCELAMENTO, INCLUSAO, cnx, header, sbx, write
 from sibtui.db.workspace import Workspace
 from sibtui.ingest import fastpath
-
-
-@pytest.fixture
-def analyst(analyst_template, tmp_path):  # noqa: F811
-    return copy_workspace(analyst_template, tmp_path / "ws")
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from corpus.fixtures import analyst_template  # noqa: F401
-from corpus.workspaces import copy_workspace, snapshot
+from corpus.workspaces import snapshot
 from crash.harness import run, start
 from lxml import etree
 
@@ -27,11 +26,6 @@ from sibtui.ingest.hashcheck import check_hash
 from sibtui.ingest.loader import load_file
 
 REJECTED_IN_SAMPLE = 11  # movements of the sample SBX that its RPX rejected
-
-
-@pytest.fixture
-def analyst(analyst_template, tmp_path):  # noqa: F811
-    return copy_workspace(analyst_template, tmp_path / "ws")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-from corpus.fixtures import analyst_template  # noqa: F401
 from corpus.workspaces import copy_workspace
 
 from sibtui import cli, privacy
@@ -31,7 +30,7 @@ def no_mask_leak(monkeypatch):
 
 
 @pytest.fixture
-def analyst(analyst_template, tmp_path):  # noqa: F811
+def analyst(analyst_template, tmp_path):  # right in tmp_path, not in ws/
     return copy_workspace(analyst_template, tmp_path)
 
 

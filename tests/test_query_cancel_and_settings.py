@@ -8,7 +8,6 @@ import time
 
 import pytest
 from corpus.child import child_env, cpu_seconds, sibtui_command
-from corpus.fixtures import analyst_template  # noqa: F401
 from corpus.workspaces import copy_workspace, snapshot_file
 
 from sibtui import cli
@@ -19,7 +18,7 @@ NEVER_ENDS = "SELECT count(*) FROM range(1000000000000) a WHERE a % 7 = 3"
 
 
 @pytest.fixture
-def analyst(analyst_template, tmp_path):  # noqa: F811
+def analyst(analyst_template, tmp_path):  # right in tmp_path, not in ws/
     return copy_workspace(analyst_template, tmp_path)
 
 

@@ -6,8 +6,7 @@ read-only, says so, browses every screen, and refuses (with a message) what woul
 from __future__ import annotations
 
 import pytest
-from corpus.fixtures import analyst_template  # noqa: F401
-from corpus.workspaces import copy_workspace, snapshot_file
+from corpus.workspaces import snapshot_file
 from crash.harness import start
 from tui_helpers import SIZE, make_app, press_settled, settle
 
@@ -21,11 +20,6 @@ from sibtui.tui.screens.pending import PendingScreen
 from sibtui.tui.screens.regenerate import RegenerateScreen
 
 GUARD_ROUNDS = 1500  # x 20 ms: a hang guard should the console not quit, not a timing assertion
-
-
-@pytest.fixture
-def analyst(analyst_template, tmp_path):  # noqa: F811
-    return copy_workspace(analyst_template, tmp_path / "ws")
 
 
 @pytest.fixture

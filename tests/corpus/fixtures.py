@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from corpus.generate import CASES, Targets, make_targets, write_corpus
-from corpus.workspaces import build_analyst_workspace
 
 
 class Listener:
@@ -69,12 +68,6 @@ def corpus(tmp_path_factory, listener) -> Corpus:
     decoy.write_text(targets.secret.read_text(encoding="ascii"), encoding="ascii")
     in_process = Targets(targets.secret, decoy, targets.port)
     return Corpus(folder, in_process, listener, write_corpus(folder / "arquivos", in_process))
-
-
-@pytest.fixture(scope="session")
-def analyst_template(tmp_path_factory) -> Path:
-    """A closed workspace file to copy: sample month, one edit, findings."""
-    return build_analyst_workspace(tmp_path_factory.mktemp("template") / "analyst.duckdb")
 
 
 ERROR_CASES = [case for case in CASES if case.outcome == "error"]
