@@ -51,5 +51,7 @@ def category_spec(category: CnsCategory) -> GridSpec:
         relation=GAPS_VIEW,
         title=f"CNS: {category.category}",
         restriction=restriction,
-        leading_columns=("category", "cns", "cnx_cns", "cco", "nome", "qualifies_for_auto_assignment"),
+        leading_columns=("record_no", "cco", "cns", "cnx_cns", "qualifies_for_auto_assignment", "nome", "category"),
+        hide_empty=True,
+        keep_empty=("cns", "cnx_cns"),
     )

@@ -46,3 +46,13 @@ def edited_cells(cursor: duckdb.DuckDBPyConnection, table: str, keys: Sequence[t
         parameters,
     ).fetchall()
     return {(int(file_id), int(record_no), field) for file_id, record_no, field in rows}
+
+
+def edited_in_rows(cursor, view, rows: list[tuple]) -> set[tuple[int, int, str]]:
+    """The edited values among `rows` of a record grid (nothing for other grids)."""
+    table = view.spec.record_table
+    names = view.column_names
+    if table is None or "file_id" not in names or "record_no" not in names:
+        return set()
+    file_index, record_index = names.index("file_id"), names.index("record_no")
+    return edited_cells(cursor, table, [(row[file_index], row[record_index]) for row in rows])

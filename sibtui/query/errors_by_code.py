@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sibtui.catalog import domains
-from sibtui.catalog.error_codes import FILE_REJECTION_FIXES, ErrorExplanation, explain
+from sibtui.catalog.error_codes import FILE_REJECTION_FIXES, ErrorExplanation, explain, field_for_id
 from sibtui.catalog.kinds import Movement
-from sibtui.query.spec import GridSpec, Restriction, leading_for
+from sibtui.query.drill_specs import rejected_movements_spec, rejections_spec
+from sibtui.query.spec import GridSpec
 
 if TYPE_CHECKING:
     import duckdb
@@ -82,6 +83,16 @@ class ErrorGroup:
     ans_messages: tuple[str, ...]  # mensagemErro, verbatim
     field_descriptions: tuple[str, ...]  # descricaoCampo, verbatim
     explanation: ErrorExplanation
+    field_ids: tuple[str, ...] = ()  # codigoCampo of its rejections
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """Our columns the code is about: from the rejections' field ids, else our catalogue."""
+        names = [field_for_id(field_id.zfill(2)) for field_id in self.field_ids]
+        found = tuple(dict.fromkeys(name for name in names if name))
+        if found:
+            return found
+        return (self.explanation.field_name,) if self.explanation.field_name else ()
 
     @property
     def share(self) -> float:
@@ -114,7 +125,8 @@ SELECT trim(codigoErro) AS code,
        count(DISTINCT CASE WHEN sbx_record_no IS NOT NULL THEN rpx_record_no END) AS linked,
        list(DISTINCT movement ORDER BY movement) FILTER (WHERE movement IS NOT NULL),
        list(DISTINCT mensagemErro ORDER BY mensagemErro) FILTER (WHERE mensagemErro IS NOT NULL),
-       list(DISTINCT descricaoCampo ORDER BY descricaoCampo) FILTER (WHERE descricaoCampo IS NOT NULL)
+       list(DISTINCT descricaoCampo ORDER BY descricaoCampo) FILTER (WHERE descricaoCampo IS NOT NULL),
+       list(DISTINCT trim(codigoCampo) ORDER BY trim(codigoCampo)) FILTER (WHERE codigoCampo IS NOT NULL)
 FROM rpx_rejection_links
 WHERE rpx_file_id = ?
 GROUP BY 1
@@ -135,7 +147,7 @@ def error_groups(cursor: duckdb.DuckDBPyConnection, rpx: RpxFile) -> list[ErrorG
     """Rejections of `rpx` grouped by error code, most records first."""
     file_records = _file_records(cursor, rpx)
     groups = []
-    for code, occurrences, records, linked, movements, messages, fields in cursor.execute(
+    for code, occurrences, records, linked, movements, messages, fields, field_ids in cursor.execute(
         _GROUPS_SQL, [rpx.file_id]
     ).fetchall():
         groups.append(
@@ -149,6 +161,7 @@ def error_groups(cursor: duckdb.DuckDBPyConnection, rpx: RpxFile) -> list[ErrorG
                 ans_messages=tuple(messages or ()),
                 field_descriptions=tuple(fields or ()),
                 explanation=explain(code, (messages or [None])[0]),
+                field_ids=tuple(field_ids or ()),
             )
         )
     return groups
@@ -167,26 +180,12 @@ def _file_records(cursor: duckdb.DuckDBPyConnection, rpx: RpxFile) -> int:
 
 def affected_records_spec(rpx: RpxFile, group: ErrorGroup) -> GridSpec:
     """The records rejected with `group.code`: the SBX movements when that SBX is loaded,
-    else the rejections themselves (what the RPX says about them)."""
+    else the rejections themselves (what the RPX says about them); led by what the analyst
+    needs first (`sibtui.query.drill_specs`)."""
     label = f"erro {group.code} no {rpx.name}"
     if rpx.sbx_file_id is not None and group.linked_records == group.records:
-        where = (
-            "EXISTS (SELECT 1 FROM rpx_rejection_links AS l WHERE l.sbx_file_id = s.file_id "
-            "AND l.sbx_record_no = s.record_no AND l.rpx_file_id = ? AND trim(l.codigoErro) = ?)"
-        )
-        return GridSpec(
-            relation="sbx_movements_current",
-            title=f"Movimentos rejeitados: {label}",
-            restriction=Restriction(label, where, (rpx.file_id, group.code)),
-            leading_columns=leading_for("sbx_movements_current"),
-        )
-    return GridSpec(
-        relation="rpx_rejection_links",
-        title=f"Rejeições: {label}",
-        restriction=Restriction(label, "s.rpx_file_id = ? AND trim(s.codigoErro) = ?", (rpx.file_id, group.code)),
-        hidden_columns=("rpx_line", "sbx_line"),
-        leading_columns=("codigoErro", "movement", "cco", "codigoBeneficiario", "valorCampo", "mensagemErro"),
-    )
+        return rejected_movements_spec(rpx.file_id, group.code, label, group.field_names)
+    return rejections_spec(rpx.file_id, group.code, label)
 
 
 def format_percent(value: float | str | None) -> str:

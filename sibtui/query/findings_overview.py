@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sibtui.query.spec import GridSpec, Restriction, leading_for
+from sibtui.query.drill_specs import finding_records_spec
+from sibtui.query.spec import GridSpec, Restriction
 
 if TYPE_CHECKING:
     import duckdb
@@ -72,21 +73,32 @@ def finding_groups(cursor: duckdb.DuckDBPyConnection) -> list[FindingGroup]:
 
 
 def group_records_spec(group: FindingGroup) -> GridSpec:
-    """The records a group's findings are on; file-level findings list the findings themselves."""
-    label = f"regra {group.rule}"
+    """The records a group's findings are on, led by the field and our message
+    (`sibtui.query.drill_specs`); file-level findings list the findings themselves."""
     if group.drills_to_records:
-        where = (
-            "EXISTS (SELECT 1 FROM findings AS f WHERE f.file_id = s.file_id AND f.record_no = s.record_no "
-            "AND f.rule = ? AND f.source_table = ?)"
-        )
-        return GridSpec(
-            relation=f"{group.source_table}_current",
-            title=f"Achados: {label}",
-            restriction=Restriction(label, where, (group.rule, group.source_table)),
-            leading_columns=leading_for(f"{group.source_table}_current"),
-        )
+        return finding_records_spec(group.rule, group.source_table, group.fields)
+    label = f"regra {group.rule}"
     return GridSpec(
         relation="findings",
         title=f"Achados: {label}",
         restriction=Restriction(label, "s.rule = ? AND s.source_table = ?", (group.rule, group.source_table)),
+        hide_empty=True,
     )
+
+
+@dataclass(frozen=True)
+class SeverityTotal:
+    """All findings of one severity and the distinct records they are on."""
+
+    severity: str
+    occurrences: int
+    records: int
+
+
+def severity_totals(cursor: duckdb.DuckDBPyConnection) -> dict[str, SeverityTotal]:
+    """Per severity: findings, and distinct records (a record with two findings counts once)."""
+    rows = cursor.execute(
+        "SELECT severity, count(*), count(DISTINCT (file_id, record_no)) FILTER (WHERE record_no IS NOT NULL) "
+        "FROM findings GROUP BY severity"
+    ).fetchall()
+    return {severity: SeverityTotal(severity, int(count), int(records)) for severity, count, records in rows}

@@ -36,7 +36,9 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sibtui.query.spec import Filter, GridSpec
+from sibtui.query.folding import fold, folded_sql
+from sibtui.query.spec import GridSpec
+from sibtui.query.where import order_by, where_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -106,11 +108,13 @@ class PagedView:
         owned_tables: list[str],
         source: str | None = None,
         record_table: tuple[str, bool] | None = None,
+        empty_columns: frozenset[str] = frozenset(),
     ):
         self.spec = spec
         self.relation = relation  # what rows are read from (a scratch table for SQL)
         self.all_columns = columns
-        self.columns = _arranged(columns, spec.leading_columns, spec.hidden_columns)
+        self.empty_columns = empty_columns  # left out: NULL on every row (spec.hide_empty)
+        self.columns = _arranged(columns, spec.leading_columns, (*spec.hidden_columns, *sorted(empty_columns)))
         self.key = key
         self.total = total
         self._segments = segments
@@ -150,7 +154,7 @@ class PagedView:
     ) -> int | None:
         """Position of the first row at or after `start` (at or before, backwards) holding `text`.
 
-        Case-insensitive, over every shown column; wraps around once.
+        Accents and case folded, over every shown column; wraps around once.
         """
         if not text or self.total == 0:
             return None
@@ -161,10 +165,10 @@ class PagedView:
             f"SELECT pos FROM ({position_sql}) WHERE {match_sql} AND pos {comparison} ? "
             f"ORDER BY pos {order} LIMIT 1"
         )
-        row = _first(cursor, sql, [text, start])
+        row = _first(cursor, sql, [fold(text), start])
         if row is None:
             wrap_sql = f"SELECT pos FROM ({position_sql}) WHERE {match_sql} ORDER BY pos {order} LIMIT 1"
-            row = _first(cursor, wrap_sql, [text])
+            row = _first(cursor, wrap_sql, [fold(text)])
         return None if row is None else int(row[0])
 
     def ordered_sql(self) -> tuple[str, list]:
@@ -236,8 +240,9 @@ class PagedView:
         return f"SELECT CASE {cases} END AS pos, {columns} FROM {self.relation} AS s"
 
     def _match_sql(self) -> str:
+        """Accents and case folded on both sides (`fold` folds the text searched for)."""
         text = ", ".join(f"CAST({quote(c.name)} AS VARCHAR)" for c in self.columns)
-        return f"contains(lower(concat_ws(chr(31), {text})), lower(?))"
+        return f"contains({folded_sql(f'concat_ws(chr(31), {text})')}, ?)"
 
 
 def _arranged(columns: list[Column], leading: tuple[str, ...], hidden: tuple[str, ...]) -> list[Column]:
@@ -310,16 +315,17 @@ def _open(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> PagedView:
         relation, key = _materialise(cursor, spec), ROW_KEY
         owned.append(relation)
     columns = _describe(cursor, relation)
+    empty = _empty_columns(cursor, spec, relation, columns)
     if not spec.narrowed and not spec.sort:
         segments = _dense_segments(cursor, relation, key)
         if segments is not None:
             total = sum(segment.count for segment in segments)
             source = _rowid_source(relation) if key == ROW_KEY else None
-            return PagedView(spec, relation, columns, key, total, segments, None, owned, source)
+            return PagedView(spec, relation, columns, key, total, segments, None, owned, source, empty_columns=empty)
     source = _rowid_source(relation) if key == ROW_KEY else _rowid_source_of_record_relation(spec.relation or "")
-    where, parameters = _where(spec, columns)
+    where, parameters = where_sql(spec, columns)
     positions = _scratch_name("positions")
-    order = _order_by(spec, (RID,) if key == ROW_KEY else key, columns)
+    order = order_by(spec, (RID,) if key == ROW_KEY else key, columns)
     cursor.execute(
         f"CREATE TABLE {positions} AS SELECT s.{RID} FROM {source} AS s WHERE {where} ORDER BY {order}",
         parameters,
@@ -330,7 +336,7 @@ def _open(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> PagedView:
     if key == RECORD_KEY:
         name = spec.relation or ""
         record_table = (name.removesuffix(CURRENT_SUFFIX), name.endswith(CURRENT_SUFFIX))
-    return PagedView(spec, relation, columns, key, total, None, positions, owned, source, record_table)
+    return PagedView(spec, relation, columns, key, total, None, positions, owned, source, record_table, empty)
 
 
 def _rowid_source(table: str) -> str:
@@ -386,7 +392,7 @@ def _materialise(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> str:
     """Run the spec's SQL (or copy its relation) once into a scratch table; rowid = order."""
     table = _scratch_name("result")
     source = spec.sql if spec.sql is not None else f"SELECT * FROM {quote(spec.relation or '')}"
-    cursor.execute(f"CREATE TABLE {table} AS {source.strip().rstrip(';')}")
+    cursor.execute(f"CREATE TABLE {table} AS {source.strip().rstrip(';')}", list(spec.sql_parameters) or None)
     return table
 
 
@@ -414,48 +420,6 @@ def _dense_segments(cursor: duckdb.DuckDBPyConnection, relation: str, key: tuple
     return segments
 
 
-def _order_by(spec: GridSpec, tiebreak: tuple[str, ...], columns: list[Column]) -> str:
-    known = {column.name for column in columns}
-    terms = [
-        f"s.{quote(sort.column)} {'DESC' if sort.descending else 'ASC'} NULLS LAST"
-        for sort in spec.sort
-        if sort.column in known
-    ]
-    return ", ".join(terms + [f"s.{quote(k)}" for k in tiebreak])
-
-
-def _where(spec: GridSpec, columns: list[Column]) -> tuple[str, list]:
-    types = {column.name: column.type for column in columns}
-    clauses, parameters = ["TRUE"], []
-    for item in spec.filters:
-        clause, values = _filter_sql(item, types)
-        clauses.append(clause)
-        parameters.extend(values)
-    if spec.restriction is not None:
-        clauses.append(f"({spec.restriction.where})")
-        parameters.extend(spec.restriction.parameters)
-    return " AND ".join(clauses), parameters
-
-
-def _filter_sql(item: Filter, types: dict[str, str]) -> tuple[str, list]:
-    if item.column not in types:
-        from sibtui.query.spec import FilterSyntaxError
-
-        raise FilterSyntaxError(f"filtro {item.describe()!r}: não há coluna {item.column!r}")
-    column = f"s.{quote(item.column)}"
-    text = f"CAST({column} AS VARCHAR)"
-    if item.op == "vazio":
-        return f"({column} IS NULL OR trim({text}) = '')", []
-    if item.op == "não vazio":
-        return f"({column} IS NOT NULL AND trim({text}) <> '')", []
-    if item.op == "~":
-        return f"contains(lower({text}), lower(?))", [item.value]
-    value = "?" if types[item.column] == "VARCHAR" else f"TRY_CAST(? AS {types[item.column]})"
-    if item.op == "!=":
-        return f"{column} IS DISTINCT FROM {value}", [item.value]
-    return f"{column} {item.op} {value}", [item.value]
-
-
 def _first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list) -> tuple | None:
     rows = cursor.execute(sql, parameters).fetchall()
     return rows[0] if rows else None
@@ -464,3 +428,15 @@ def _first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list) -> tup
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def _empty_columns(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, source: str, columns: list[Column]) -> frozenset:
+    """Columns NULL on every row the spec's restriction keeps (never the record keys), when it
+    asks. Filters do not count: `cco vazio` must not hide the column it filters on."""
+    candidates = [column.name for column in columns if column.name not in (*RECORD_KEY, RID, *spec.keep_empty)]
+    if not spec.hide_empty or not candidates:
+        return frozenset()
+    where, parameters = where_sql(spec.with_filters(()), columns)
+    counts = ", ".join(f"count(s.{quote(name)})" for name in candidates)
+    row = _first(cursor, f"SELECT {counts} FROM {source} AS s WHERE {where}", parameters)
+    return frozenset(name for name, count in zip(candidates, row or ()) if not count)

@@ -5,7 +5,7 @@ filter or sort and hands it to `sibtui.query.paging`, which turns it into SQL. T
 imports nothing heavy (no DuckDB), so screens can build specs before the database is open.
 
 The filter bar's language is parsed here too, so the TUI and scripts read it alike:
-`campo = valor`, `campo != valor`, `campo ~ texto` (contains, case-insensitive),
+`campo = valor`, `campo != valor`, `campo ~ texto` (contains; accents and case folded, see `sibtui.query.folding`),
 `campo vazio`, `campo não vazio`, `campo > valor` (also `<`, `>=`, `<=`), clauses joined
 with `;`. Values may be quoted ("  SILVA") to keep spaces.
 """
@@ -89,6 +89,10 @@ class GridSpec:
     sort: tuple[SortKey, ...] = ()
     hidden_columns: tuple[str, ...] = field(default=("line",))
     leading_columns: tuple[str, ...] = ()  # shown first, in this order; the rest follow
+    sql_parameters: tuple = ()  # bound to `sql` (values from files are never interpolated)
+    records_of: str | None = None  # the record table (file_id, record_no) name rows of, for a `sql` listing
+    hide_empty: bool = False  # leave out columns that are NULL on every row kept (a drill-down)
+    keep_empty: tuple[str, ...] = ()  # ... except these (an empty side of a comparison says something)
 
     def __post_init__(self) -> None:
         if (self.relation is None) == (self.sql is None):
@@ -107,6 +111,14 @@ class GridSpec:
 
     def filter_text(self) -> str:
         return "; ".join(f.describe() for f in self.filters)
+
+    @property
+    def record_table(self) -> str | None:
+        """`sbx_movements` / `cnx_beneficiaries` when rows are records of it, else None."""
+        table = (self.relation or "").removesuffix("_current")
+        if table in ("sbx_movements", "cnx_beneficiaries"):
+            return table
+        return self.records_of
 
 
 # What an analyst looks at first in a record grid; every other column follows.
