@@ -129,7 +129,7 @@ async def test_a_sorted_grid_jumps_to_the_end_in_one_small_fetch(tmp_path):
         grid = records_grid(app)
         await press_settled(pilot, "right", "right", "s")
         assert grid.total == 27 * 9 and grid.view.page_rows == 25
-        assert set(grid._pages) == {0, 1}  # the screen's page, and the one below read ahead
+        assert set(grid._cache._pages) == {0, 1}  # the screen's page, and the one below read ahead
         fetched = []
         original = grid._fetch
         grid._fetch = lambda token, view, page, pages=1: (fetched.append((page, pages)), original(token, view, page, pages))
@@ -140,7 +140,7 @@ async def test_a_sorted_grid_jumps_to_the_end_in_one_small_fetch(tmp_path):
         assert fetched == [(first // 25, 2)] and (grid.total - 1) // 25 == first // 25 + 1
         expected = grid.view.window(app.new_cursor(), first, height)
         assert [grid._row(position) for position in range(first, grid.total)] == expected
-        assert all(len(rows) <= 25 for rows in grid._pages.values())
+        assert all(len(rows) <= 25 for rows in grid._cache._pages.values())
 
 
 async def test_drill_from_an_error_code_to_exactly_its_records(loaded):

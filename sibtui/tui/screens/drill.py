@@ -51,5 +51,4 @@ class DrillScreen(Screen):
         if self.opener is not None:
             self.opener(self, event.row)
             return
-        relation = self.spec.relation or ""
-        open_record(self, event.row, relation.removesuffix("_current"))
+        open_record(self, event.row, self.spec.record_table)

@@ -18,11 +18,13 @@ from textual.widgets import Input, Static
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.query.spec import GridSpec, parse_filters
+from sibtui.tui.cells import raw_text
 from sibtui.tui.masking import filter_text, free_text, masking
 from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.widgets.paged_grid import CursorFactory, PagedGrid
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+MASKED_NOTE = " · mascarado"
 
 
 class GridPanel(Vertical):
@@ -37,6 +39,9 @@ class GridPanel(Vertical):
         Binding("N", "search_previous", "Anterior", show=False, id="grid.search_previous"),
         Binding("x", "export", "Exportar", id="grid.export"),
         Binding("escape", "close_prompt", "Fechar", id="grid.close_prompt"),
+        Binding("y", "copy_cell", "Copiar", show=False, id="grid.copy_cell"),
+        Binding("Y", "copy_row", "Copiar linha", show=False, id="grid.copy_row"),
+        Binding("H", "toggle_headers", "Cabeçalhos: rótulos ou nomes das colunas", show=False, id="grid.headers"),
     ]
 
     def __init__(self, cursor_factory: CursorFactory, *, id: str | None = None) -> None:
@@ -87,7 +92,7 @@ class GridPanel(Vertical):
 
         row, column = self.grid.current_row(), self.grid.current_column
         if row is not None and column is not None:
-            edit_cell(self.screen, row, column, record_table(self.grid))
+            edit_cell(self.screen, row, column, self.grid.spec.record_table if self.grid.spec else None)
 
     def action_bulk(self) -> None:
         from sibtui.tui.screens.bulk import BulkScreen
@@ -154,6 +159,26 @@ class GridPanel(Vertical):
             return
         self.show(spec.with_filters(filters))
 
+    # -- copy and headers --------------------------------------------------------------------
+
+    def action_copy_cell(self) -> None:
+        row, column = self.grid.shown_row(), self.grid.current_column
+        if row is not None and column is not None:
+            self.app.copy_to_clipboard(raw_text(row[column]))
+            self.notify(f"{column} copiado{MASKED_NOTE if masking() else ''}", timeout=2, markup=False)
+
+    def action_copy_row(self) -> None:
+        row = self.grid.shown_row()
+        if row is not None:
+            self.app.copy_to_clipboard("\t".join(raw_text(value) for value in row.values()))
+            self.notify(f"linha copiada (valores separados por tabulação){MASKED_NOTE if masking() else ''}",
+                        timeout=2)
+
+    def action_toggle_headers(self) -> None:
+        self.grid.toggle_headers()
+        self.notify("cabeçalhos: nomes das colunas (H volta aos rótulos)" if self.grid.raw_headers
+                    else "cabeçalhos: rótulos (H mostra os nomes das colunas)", timeout=3)
+
     # -- count line ------------------------------------------------------------------------
 
     @on(PagedGrid.Ready)
@@ -187,7 +212,7 @@ class GridPanel(Vertical):
         if view is None:
             return
         name = _SAFE_NAME.sub("-", (view.spec.title or "sibtui").lower()).strip("-")[:40] or "sibtui"
-        self.app.push_screen(ExportScreen(str(Path.cwd() / f"{name}.csv"), view.total, masking()), self._export_chosen)
+        self.app.push_screen(ExportScreen(str(Path.cwd() / f"{name}.xlsx"), view.total, masking()), self._export_chosen)
 
     def _export_chosen(self, request) -> None:
         if request is not None and self.grid.view is not None:
@@ -218,12 +243,6 @@ class GridPanel(Vertical):
         finally:
             cursor.close()
             self.app.call_from_thread(self.app.jobs.finish, job)
-
-
-def record_table(grid: PagedGrid) -> str | None:
-    from sibtui.query.edited import record_table as table_of
-
-    return table_of(grid.spec.relation if grid.spec else None)
 
 
 def records_listed(grid: PagedGrid) -> bool:

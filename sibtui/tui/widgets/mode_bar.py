@@ -1,4 +1,5 @@
-"""The top line: every screen with the key that opens it, the current one highlighted.
+"""The top line: every screen with the key that opens it, the current one in brackets
+(`[2 Erros RPX]`, and highlighted), so it reads without colour too.
 
 Where the name sits, the console's state shows while it lasts, in the same 8 cells (the
 bar is exactly 80 wide): MÁSCARA while personal data is masked (F8), LEITURA while the
@@ -19,6 +20,7 @@ STATE_BRANDS = {  # (masked, read_only) -> what replaces the name, each len(BRAN
     (True, True): "MÁSC+LEI",
 }
 STATE_STYLE = "bold black on yellow"
+ACTIVE_STYLE = "bold reverse"
 
 
 def state_brand(app) -> Text | None:
@@ -40,7 +42,7 @@ def mode_spans() -> list[tuple[int, int, str]]:
 
 
 class ModeBar(Static):
-    """` sibtui  0 Ciclo  1 Registros  2 Erros RPX ...` with the active mode marked."""
+    """` sibtui  0 Ciclo [1 Registros] 2 Erros RPX ...` with the active mode marked."""
 
     def __init__(self, active: str) -> None:
         super().__init__(markup=False)
@@ -53,8 +55,10 @@ class ModeBar(Static):
     def render(self) -> Text:
         text = state_brand(self.app) or Text(BRAND, style="bold reverse")
         for mode in MODES:
-            style = "bold reverse" if mode.name == self.active else ""
-            text.append(f" {mode.key} {mode.title} ", style=style)
+            if mode.name == self.active:
+                text.append(f"[{mode.key} {mode.title}]", style=ACTIVE_STYLE)
+            else:
+                text.append(f" {mode.key} {mode.title} ")
         return text
 
     def on_click(self, event: Click) -> None:

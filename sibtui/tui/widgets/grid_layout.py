@@ -1,0 +1,157 @@
+"""How wide each column of a paged grid is, and what its header says (no widget state).
+
+Widths come from the content first: the header, the longest value of the first page and, for
+a catalogue field, its size (a CNS is 15 wide even when the first rows lack one). Each column
+first gets up to `MAX_WIDTH`; when the terminal has room left, the columns that were cut get
+it, left to right, so a long message or a municipality code shows whole rather than "…" with
+half the screen empty. Headers are the catalogue's short labels (`sibtui.query.column_labels`)
+or, on demand, the raw column names the filter bar and SQL use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+
+from sibtui.tui.cells import cell_text, is_numeric_type
+
+MAX_WIDTH = 32  # what a column gets before the terminal's spare room is shared out
+HEADER_MIN = 14  # a header longer than this may be cut when its values are narrow
+CATALOGUE_FLOOR = 15  # a column as wide as its catalogue size, up to this (a CNS is 15)
+GAP = 1  # cells between two columns
+
+
+def header_text(name: str, raw: bool) -> str:
+    """What heads the column `name`: its short label, or the name itself when `raw`."""
+    if raw:
+        return name
+    from sibtui.query.column_labels import short_label
+
+    return short_label(name)
+
+
+def natural_widths(names: Sequence[str], headers: Sequence[str], sample: Sequence[tuple]) -> list[int]:
+    """Each column's width to show its header and every value of `sample` whole."""
+    from sibtui.catalog.fields import FIELDS  # not before the first frame
+
+    widths = []
+    for index, name in enumerate(names):
+        longest = max((cell_len(cell_text(row[index])) for row in sample if index < len(row)), default=1)
+        catalogued = FIELDS.get(name)
+        if catalogued is not None and catalogued.size:
+            longest = max(longest, min(catalogued.size, CATALOGUE_FLOOR))
+        widths.append(max(min(cell_len(headers[index]), HEADER_MIN), longest, 1))
+    return widths
+
+
+def fitted_widths(natural: Sequence[int], available: int) -> list[int]:
+    """`natural` widths capped at `MAX_WIDTH`, then the room left in `available` cells given
+    back to the cut columns, left to right (the leading columns are the ones read first)."""
+    widths = [min(width, MAX_WIDTH) for width in natural]
+    spare = available - sum(widths) - GAP * len(widths)
+    for index, width in enumerate(natural):
+        if spare <= 0:
+            break
+        wanted = width - widths[index]
+        if wanted > 0:
+            given = min(wanted, spare)
+            widths[index] += given
+            spare -= given
+    return widths
+
+
+def offsets_of(widths: Sequence[int]) -> list[int]:
+    """Where each column starts, and (last) the whole row's width."""
+    offsets, x = [], 0
+    for width in widths:
+        offsets.append(x)
+        x += width + GAP
+    return [*offsets, x]
+
+
+def fit(text: str, width: int, right: bool) -> str:
+    """`text` in exactly `width` cells: cut with "…", numbers aligned right."""
+    if cell_len(text) > width:
+        return set_cell_size(text, max(width - 1, 0)) + "…"
+    padding = " " * (width - cell_len(text))
+    return padding + text if right else text + padding
+
+
+class RowStyles(NamedTuple):
+    row: Style
+    cursor: Style
+    marker: Style  # NULL and '' (a value absent or empty)
+    edited: Style  # a value the analyst changed
+
+
+def header_segments(names: Sequence[str], headers: Sequence[str], widths: Sequence[int], sort, style: Style
+                    ) -> list[Segment]:
+    """The header line; the sorted column carries ▲ or ▼."""
+    segments = []
+    for name, header, width in zip(names, headers, widths):
+        if sort is not None and sort.column == name:
+            header = ("▼ " if sort.descending else "▲ ") + header
+        segments.append(Segment(fit(header, width, False) + " ", style))
+    return segments
+
+
+def row_segments(values: Sequence[object], widths: Sequence[int], numeric: Sequence[bool], cursor_column: int | None,
+                 edited: set[int], styles: RowStyles) -> list[Segment]:
+    """One row: every value as plain text (never markup) in its column's width."""
+    segments = []
+    for index, (value, width) in enumerate(zip(values, widths)):
+        style = styles.cursor if index == cursor_column else styles.row
+        if value is None or value == "":
+            style = style + styles.marker
+        if index in edited:
+            style = style + styles.edited
+        segments.append(Segment(fit(cell_text(value), width, numeric[index] and value is not None), style))
+        segments.append(Segment(" ", styles.row))
+    return segments
+
+
+class EditedCells:
+    """(file_id, record_no, column) of the values the analyst changed, among the rows read."""
+
+    def __init__(self, cells: Iterable[tuple[int, int, str]] | None = None) -> None:
+        self._cells = set(cells or ())
+
+    def add(self, cells: Iterable[tuple[int, int, str]]) -> None:
+        self._cells |= set(cells)
+
+    def columns_of(self, values: Sequence[object], names: Sequence[str]) -> set[int]:
+        """Indexes of the edited values in a row (a grid without record keys has none)."""
+        if not self._cells or "file_id" not in names or "record_no" not in names:
+            return set()
+        key = (values[names.index("file_id")], values[names.index("record_no")])
+        return {index for index, name in enumerate(names) if (*key, name) in self._cells}
+
+
+class ColumnLayout:
+    """A grid's columns as drawn: headers (labels, or raw names when `raw_headers`), the
+    widths that show the first page whole (`natural`), the widths fitted to the terminal,
+    where each column starts, which are numbers (aligned right)."""
+
+    def __init__(self) -> None:
+        self.raw_headers = False
+        self.headers: list[str] = []
+        self.natural: list[int] = []
+        self.widths: list[int] = []
+        self.offsets: list[int] = []
+        self.numeric: list[bool] = []
+        self.row_width = 0
+
+    def measure(self, columns, sample: Sequence[tuple], available: int) -> None:
+        names = [column.name for column in columns]
+        self.headers = [header_text(name, self.raw_headers) for name in names]
+        self.natural = natural_widths(names, self.headers, sample)
+        self.numeric = [is_numeric_type(column.type) for column in columns]
+        self.refit(available)
+
+    def refit(self, available: int) -> None:
+        self.widths = fitted_widths(self.natural, available)
+        *self.offsets, self.row_width = offsets_of(self.widths)
