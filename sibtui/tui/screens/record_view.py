@@ -1,9 +1,10 @@
-"""One record: every field with its label and findings; SBX, RPX and CNX side by side;
-the RPX errors (ANS's words verbatim, then ours) and our findings. Opened from the Changes
-screen, also the older and newer conference of the vínculo, changed fields highlighted.
+"""One record: every field with its label and findings (the movement's own fields first,
+whole values; `sibtui.tui.screens.record_fields`); SBX, RPX and CNX side by side; the RPX
+errors (ANS's words verbatim, then ours) and our findings. Opened from the Changes screen,
+also the older and newer conference of the vínculo, changed fields highlighted.
 
-The fields table is keyed by column name (`current_field`), so an edit action (issue 5)
-binds a key here and opens an editor for that field without changing the layout.
+The record is read again whenever the workspace changes (an edit, an undo, the checks that
+follow them), so a fix shows at once with its findings gone.
 
 In mask mode every value passes through `sibtui.tui.masking` (personal fields masked, CPFs
 inside messages too) as it is drawn and copied; F8 redraws from the detail already read.
@@ -22,11 +23,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from sibtui.query.records import RecordDetail
-from sibtui.tui.cells import raw_text, value_text, visible
-from sibtui.tui.masking import field_value, free_text, is_masked_field, masking
+from sibtui.tui.cells import raw_text
+from sibtui.tui.masking import field_value, masking
 from sibtui.tui.read_only import writes_allowed
+from sibtui.tui.screens.record_fields import RecordFields
+from sibtui.tui.screens.record_text import conference_title, problems_by_field, problems_text, side_text
 from sibtui.tui.widgets.load_bar import LoadBar
 from sibtui.tui.widgets.mode_bar import state_brand
+
+__all__ = ["RecordScreen", "conference_title", "edit_cell", "open_record", "problems_text"]
 
 if TYPE_CHECKING:
     from sibtui.query.changes_overview import ConferenceLine, ConferenceRef
@@ -54,6 +59,8 @@ class RecordScreen(Screen):
         Binding("e", "edit", "Editar", id="record.edit"),
         Binding("y", "copy_value", "Copiar valor", id="record.copy_value"),
         Binding("Y", "copy_record", "Copiar registro", show=False, id="record.copy_record"),
+        Binding("home,g", "first", "Início", show=False, id="record.first"),
+        Binding("end,G", "last", "Fim", show=False, id="record.last"),
     ]
 
     def __init__(self, table: str, file_id: int, record_no: int, conference: ConferenceRef | None = None) -> None:
@@ -72,7 +79,7 @@ class RecordScreen(Screen):
         yield Static("carregando registro…", id="record-title", markup=False)
         with TabbedContent(id="record-tabs"):
             with TabPane("c Campos", id="fields"):
-                yield DataTable(id="record-fields", cursor_type="row", zebra_stripes=True)
+                yield RecordFields(id="record-fields")
             with TabPane("l SBX·RPX·CNX", id="sides"):
                 yield Static("", id="record-sources", markup=False)
                 yield DataTable(id="record-sides", cursor_type="row", zebra_stripes=True)
@@ -89,6 +96,7 @@ class RecordScreen(Screen):
     def on_mount(self) -> None:
         self._load()
         self.watch(self.app, "masked", lambda _: self._redraw(), init=False)
+        self.watch(self.app, "data_version", lambda _: self._load(), init=False)
 
     def _redraw(self) -> None:
         """Mask mode changed: draw the same record again."""
@@ -123,9 +131,11 @@ class RecordScreen(Screen):
             self.app.call_from_thread(self._show_conference, conference)
 
     def _show_conference(self, lines: list[ConferenceLine]) -> None:
+        first = self.conference_lines is None
         self.conference_lines = lines
         self._fill_conference(lines)
-        self.action_show_tab("conference")
+        if first:
+            self.action_show_tab("conference")
 
     def _fill_conference(self, lines: list[ConferenceLine]) -> None:
         table = self.query_one("#record-conference", DataTable)
@@ -136,7 +146,7 @@ class RecordScreen(Screen):
         for line in lines:
             style = "bold yellow" if line.changed else ""
             table.add_row(Text("●" if line.changed else "", style=style), Text(line.label, style=style),
-                          _side(field_value(line.name, line.old), style), _side(field_value(line.name, line.new), style),
+                          side_text(field_value(line.name, line.old), style), side_text(field_value(line.name, line.new), style),
                           key=line.name)
         if row:
             table.move_cursor(row=min(row, table.row_count - 1))
@@ -150,6 +160,7 @@ class RecordScreen(Screen):
         if detail is None:
             title.update("registro não encontrado (o workspace mudou?)")
             return
+        first = self.detail is None
         self.detail = detail
         self.edited = edited
         line = f" · linha {detail.line}" if detail.line else ""
@@ -158,27 +169,22 @@ class RecordScreen(Screen):
         self._fill_fields(detail)
         self._fill_sides(detail)
         self.query_one("#record-problems", Static).update(problems_text(detail))
-        self.query_one("#record-fields", DataTable).focus()
+        if first:
+            self.fields_table.focus()
 
     def _fill_fields(self, detail: RecordDetail) -> None:
-        table = self.query_one("#record-fields", DataTable)
-        row = table.cursor_row
-        table.clear(columns=True)
-        table.add_column("Campo", width=30)
-        table.add_column("Valor", width=32)
-        table.add_column("Achados", width=12)
-        problems = _problems_by_field(detail)
-        for field in detail.fields:
-            label = Text(field.label)
-            label.append(f" {field.name}", style="dim")
-            value = _field_text(field.name, field.value, field.value_label)
-            if field.name in self.edited:
-                label.stylize("bold yellow")
-                value = Text("✎ ", style="bold yellow").append_text(value)
-                value.append_text(Text("  era ", style="dim").append_text(_field_text(field.name, self.edited[field.name])))
-            table.add_row(label, value, problems.get(field.name, Text()), key=field.name)
-        if row:
-            table.move_cursor(row=min(row, table.row_count - 1))
+        self.fields_table.fill(detail, self.edited, problems_by_field(detail))
+
+    @property
+    def fields_table(self) -> RecordFields:
+        return self.query_one("#record-fields", RecordFields)
+
+    def select_field(self, name: str) -> bool:
+        """Highlight field `name` (showing the absent fields if it is one of them)."""
+        table = self.fields_table
+        if not table.select(name) and not table.show_absent:
+            table.action_toggle_absent()
+        return table.select(name)
 
     def _fill_sides(self, detail: RecordDetail) -> None:
         sources = Text()
@@ -197,19 +203,16 @@ class RecordScreen(Screen):
             style = "bold" if line.differs else ""
             table.add_row(
                 Text(line.label),
-                _side(field_value(line.name, line.sbx), style),
+                side_text(field_value(line.name, line.sbx), style),
                 Text(line.rpx or "", style="bold red" if line.rpx else ""),
-                _side(field_value(line.name, line.cnx), style),
+                side_text(field_value(line.name, line.cnx), style),
                 key=line.name,
             )
 
     @property
     def current_field(self) -> str | None:
         """Column name of the highlighted field (what an edit action would change)."""
-        table = self.query_one("#record-fields", DataTable)
-        if table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.fields_table.current_field
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#record-tabs", TabbedContent).active = tab
@@ -220,6 +223,20 @@ class RecordScreen(Screen):
     def action_back(self) -> None:
         self.dismiss()
 
+    def action_first(self) -> None:
+        self._jump(end=False)
+
+    def action_last(self) -> None:
+        self._jump(end=True)
+
+    def _jump(self, end: bool) -> None:
+        """Home/g and End/G on the tab shown: first or last row, or the top or bottom."""
+        widget = self.focused
+        if isinstance(widget, DataTable):
+            widget.move_cursor(row=max(widget.row_count - 1, 0) if end else 0)
+        elif widget is not None and hasattr(widget, "scroll_end"):
+            widget.scroll_end(animate=False) if end else widget.scroll_home(animate=False)
+
     def action_edit(self) -> None:
         from sibtui.tui.screens.edit_field import EditFieldScreen
 
@@ -229,7 +246,7 @@ class RecordScreen(Screen):
         field = next(field for field in self.detail.fields if field.name == name)
         where = f"{self.detail.title}"
         screen = EditFieldScreen(self.key[0], self.key[1], self.key[2], name, field.value, where)
-        self.app.push_screen(screen, lambda saved: self._load() if saved else None)
+        self.app.push_screen(screen)  # a save bumps data_version: the record is read again
 
     def action_copy_value(self) -> None:
         name = self.current_field
@@ -260,25 +277,6 @@ def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
     screen.app.call_from_thread(screen.app.push_screen, RecordScreen(*key))
 
 
-def conference_title(ref: ConferenceRef, changed: int = 0) -> Text:
-    """Which conferences the two columns are, and whether the vínculo is in both."""
-    def when(snapshot) -> str:
-        return f"{snapshot.taken_at:%d/%m/%Y}" if snapshot.taken_at else "sem data"
-
-    text = Text("antes  ", style="bold")
-    text.append(f"{ref.older.name} ({when(ref.older)})")
-    if ref.older_record_no is None:
-        text.append("  — não estava (vínculo novo)", style="yellow")
-    text.append("\ndepois ", style="bold")
-    text.append(f"{ref.newer.name} ({when(ref.newer)})")
-    if ref.newer_record_no is None:
-        text.append("  — não está (sumiu)", style="yellow")
-    elif ref.older_record_no is not None:
-        fields = "1 campo alterado" if changed == 1 else f"{changed} campos alterados"
-        text.append(f"  ● {fields}" if changed else "  ● = alterado", style="bold yellow")
-    return text
-
-
 def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | None) -> None:
     from sibtui.catalog.tables import TABLES_BY_NAME
     from sibtui.query.records import resolve_record
@@ -306,58 +304,3 @@ def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | 
     screen.app.call_from_thread(screen.app.push_screen, EditFieldScreen(*key, column, current, where))
 
 
-def _field_text(name: str, value: str | None, label: str | None = None) -> Text:
-    """A field's value as the fields table shows it; a masked value loses its domain label
-    (the label of a municipality code would say where the person lives)."""
-    shown = field_value(name, value)
-    return value_text(shown, label if shown == value else None)
-
-
-def _side(value: str | None, style: str) -> Text:
-    if value is None:
-        return Text("—", style="dim")
-    text = value_text(value)
-    text.stylize(style)
-    return text
-
-
-def _problems_by_field(detail: RecordDetail) -> dict[str, Text]:
-    marks: dict[str, Text] = {}
-    for rejection in detail.rejections:
-        if rejection.field_name:
-            marks.setdefault(rejection.field_name, Text()).append(f"{rejection.code} ", style="bold red")
-    for finding in detail.findings:
-        if finding.field:
-            style = "red" if finding.severity == "error" else "yellow"
-            marks.setdefault(finding.field, Text()).append(f"{finding.rule} ", style=style)
-    return marks
-
-
-def problems_text(detail: RecordDetail) -> Text:
-    """RPX errors first (ANS's message and field as written, then our hint), then findings."""
-    text = Text()
-    if not detail.rejections and not detail.findings:
-        return Text("Nenhum erro do RPX e nenhum achado da pré-crítica neste registro.", style="dim")
-    for rejection in detail.rejections:
-        text.append(f"RPX {rejection.rpx_name} · erro {rejection.code}\n", style="bold red")
-        text.append("  ANS: ", style="bold")
-        text.append(visible(free_text(rejection.ans_message or "(sem mensagem)")) + "\n")
-        text.append("  Campo (ANS): ", style="bold")
-        text.append(visible(rejection.field_description or "—"))
-        field = rejection.field_name if is_masked_field(rejection.field_name) else "valorCampo"  # as the grids
-        sent = field_value(field, rejection.sent_value)
-        text.append(f"   valor enviado: {visible(sent or '—')}\n")
-        text.append("  Causa provável: ", style="bold")
-        text.append(rejection.explanation.cause + "\n")
-        text.append("  Como corrigir: ", style="bold")
-        text.append(rejection.explanation.fix + "\n\n")
-    for finding in detail.findings:
-        style = "bold red" if finding.severity == "error" else "bold yellow"
-        severity = {"error": "erro", "warning": "aviso"}.get(finding.severity, finding.severity)
-        text.append(f"Achado {finding.rule} ({severity})", style=style)
-        text.append(f" · {finding.field or 'registro'}\n")
-        text.append("  " + visible(free_text(finding.message)))
-        if finding.value is not None:
-            text.append(f"   valor: {visible(field_value(finding.field or 'value', finding.value))}")
-        text.append("\n")
-    return text
