@@ -38,8 +38,7 @@ async def open_cns_of_record_5(pilot):
     await settle(pilot)
     record = app.screen
     assert isinstance(record, RecordScreen) and record.key == ("sbx_movements", 1, 5)
-    names = [field.name for field in record.detail.fields]
-    record.query_one("#record-fields").move_cursor(row=names.index("cns"))
+    assert record.select_field("cns")
     await pilot.press("e")
     await settle(pilot)
     assert isinstance(app.screen, EditFieldScreen)
@@ -84,11 +83,9 @@ async def test_a_field_is_checked_as_typed_saved_marked_and_findings_follow(load
         assert fields.get_row("cns")[1].plain.startswith(f"✎ {VALID_CNS}  era {INVALID_CNS}")
         assert [action.action for action in journal(app)] == ["set"]
         assert cns_findings(app, 5) == 0  # the checks ran again after the edit
-        await pilot.press("u")
-        await settle(pilot)
+        await press_settled(pilot, "u", "enter")
         assert app.pending == (0, 0) and cns_findings(app, 5) == 1  # undone: the finding is back
-        await pilot.press("U")
-        await settle(pilot)
+        await press_settled(pilot, "U", "enter")
         assert app.pending == (1, 1) and cns_findings(app, 5) == 0
 
 

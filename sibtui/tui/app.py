@@ -69,6 +69,7 @@ class SibApp(App[int]):
     pending: reactive[tuple[int, int]] = reactive((0, 0))  # (fields, records) edited and not yet sent
     masked: reactive[bool] = reactive(False)  # personal data hidden (mirrors privacy.masking_enabled)
     read_only: reactive[bool] = reactive(False)  # another sibtui reads the workspace: nothing is written
+    checking: reactive[bool] = reactive(False)  # the pre-critique is running
 
     def __init__(
         self,
@@ -164,9 +165,15 @@ class SibApp(App[int]):
         self.open_mode(mode)
 
     def open_mode(self, mode: str):
-        """Switch to `mode` because the analyst asked (a key, a click, Enter on a row)."""
+        """Switch to `mode` because the analyst asked (a key, a click, Enter on a row).
+
+        The mode's own screen comes up, never what was stacked on it (a drill-down, a
+        record, F4): a number key always shows what the top bar names."""
         self._navigated = True
-        return self.switch_mode(mode)
+        mounted = self.switch_mode(mode)
+        while len(self.screen_stack) > 1 and not self.screen.is_modal:
+            self.pop_screen()
+        return mounted
 
     def on_unmount(self) -> None:
         self.jobs.cancel_all()
@@ -213,27 +220,36 @@ class SibApp(App[int]):
         summary = f"{loaded} carregados · {duplicates} já estavam no workspace · {failed} com erro"
         self.notify(("carga cancelada · " if cancelled else "") + summary, timeout=6)
         if loaded and checks_available():
-            self.run_checks()
+            self.run_checks(announce=True)
 
-    def run_checks(self) -> None:
-        """Regenerate the findings (`sibtui.rules.engine.run_checks`) in a worker."""
+    def run_checks(self, announce: bool = False) -> None:
+        """Regenerate the findings (`sibtui.rules.engine.run_checks`) in a worker.
+
+        `announce`: the analyst asked (`c`): say that it started and what it found."""
         if checks_available() and not self.read_only:
-            self._run_checks()
+            if announce:
+                self.notify("pré-crítica rodando… (Esc cancela)", timeout=3)
+            self._run_checks(announce)
 
     @work(thread=True, exclusive=True, group="checks")
-    def _run_checks(self) -> None:
+    def _run_checks(self, announce: bool = False) -> None:
         import importlib
 
         engine = importlib.import_module("sibtui.rules.engine")
         stop = threading.Event()
         job = self.call_from_thread(self.jobs.start, "pré-crítica", stop.set)
+        self.call_from_thread(setattr, self, "checking", True)
+        report = None
         try:
-            engine.run_checks(self.workspace, progress=None, cancel=stop.is_set)
+            report = engine.run_checks(self.workspace, progress=None, cancel=stop.is_set)
         except SibError as error:
             self.call_from_thread(self.notify, str(error), severity="error", markup=False)
         finally:
             self.call_from_thread(self.jobs.finish, job)
+            self.call_from_thread(setattr, self, "checking", False)
         self.call_from_thread(self._file_done)
+        if announce and report is not None:
+            self.call_from_thread(self.notify, checks_summary(report), timeout=6)
 
     # -- edits -------------------------------------------------------------------------------
 
@@ -255,17 +271,49 @@ class SibApp(App[int]):
         self.call_from_thread(setattr, self, "pending", counts)
 
     def action_undo(self) -> None:
-        self._undo_or_redo("undo")
+        self._preview_step("undo")
 
     def action_redo(self) -> None:
-        self._undo_or_redo("redo")
+        self._preview_step("redo")
 
-    @work(thread=True, group="undo")
-    def _undo_or_redo(self, which: str) -> None:
-        from sibtui.edit import editor
+    @work(thread=True, exclusive=True, group="undo")
+    def _preview_step(self, which: str) -> None:
+        """Read what undo/redo would change, then ask (`UndoConfirmScreen`): never at one key."""
+        from sibtui.query.undo_preview import preview_step
 
         cursor = self.new_cursor()
         try:
+            preview = preview_step(cursor, which)
+        finally:
+            cursor.close()
+        if preview is None:
+            self.call_from_thread(self.notify, "nada a desfazer" if which == "undo" else "nada a refazer", timeout=3)
+            return
+        self.call_from_thread(self._confirm_step, preview)
+
+    def _confirm_step(self, preview) -> None:
+        from sibtui.tui.screens.undo_confirm import UndoConfirmScreen
+
+        if not isinstance(self.screen, UndoConfirmScreen):
+            self.push_screen(UndoConfirmScreen(preview), partial(self._step_confirmed, preview))
+
+    def _step_confirmed(self, preview, confirmed: bool | None) -> None:
+        if confirmed:
+            self._undo_or_redo(preview.which, preview.action_id)
+        else:
+            self.notify("nada foi desfeito" if preview.which == "undo" else "nada foi refeito", timeout=2)
+
+    @work(thread=True, group="undo")
+    def _undo_or_redo(self, which: str, expected: int) -> None:
+        from sibtui.edit import editor
+        from sibtui.query.undo_preview import next_target
+
+        cursor = self.new_cursor()
+        try:
+            if next_target(cursor, which) != expected:  # another process edited meanwhile
+                self.call_from_thread(self.notify, "o diário mudou enquanto a pergunta estava aberta: "
+                                      "pressione a tecla de novo para ver o que seria feito", severity="warning")
+                return
             result = getattr(editor, which)(cursor)
         except SibError as error:
             self.call_from_thread(self.notify, str(error), severity="error", markup=False)
@@ -273,11 +321,11 @@ class SibApp(App[int]):
         finally:
             cursor.close()
         if result is None:
-            self.call_from_thread(self.notify, "nada a desfazer" if which == "undo" else "nada a refazer", timeout=3)
             return
         fields = len(result.changes)
         verb = "desfeita" if which == "undo" else "refeita"
-        self.call_from_thread(self.notify, f"ação {verb}: {fields} campo{'s' if fields != 1 else ''}", timeout=3)
+        self.call_from_thread(self.notify, f"ação {expected} {verb}: {fields} campo{'s' if fields != 1 else ''}"
+                              f" ({'U refaz' if which == 'undo' else 'u desfaz'})", timeout=4)
         self.call_from_thread(self.edits_changed)
 
     def action_pending(self) -> None:
@@ -324,16 +372,32 @@ class SibApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every action active on `screen`, with its key, then Textual's own commands."""
+        """Every action active on `screen`, with its key (Textual's own in Portuguese), and a
+        screenshot; Textual's English system commands are left out (theme and quit have keys)."""
+        from sibtui.tui.portuguese import pt
+
         seen = set()
         for active in screen.active_bindings.values():
             binding, node = active.binding, active.node
             if not binding.description or (binding.action, id(node)) in seen:
                 continue
             seen.add((binding.action, id(node)))
-            yield SystemCommand(binding.description, f"tecla {self.get_key_display(binding)}",
+            yield SystemCommand(pt(binding.description), f"tecla {self.get_key_display(binding)}",
                                 partial(self.run_action, binding.action, node))
-        yield from super().get_system_commands(screen)
+        yield SystemCommand("Captura de tela", "salva a tela num arquivo SVG na pasta atual",
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from sibtui.tui.portuguese import Palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette())
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C copies in a text field; anywhere else, say how to quit (Textual says it in English)."""
+        self.notify("q sai do sibtui (Ctrl+Q em qualquer lugar)", title="Quer sair?", markup=False)
 
 
 class _Throttled:
@@ -350,6 +414,22 @@ class _Throttled:
         self._last = now
         state = LoadState(self.name, self.index, self.count, done, total, records)
         self.app.call_from_thread(setattr, self.app, "load_state", state)
+
+
+def checks_summary(report) -> str:
+    """"pré-crítica: 12 achados de erro e 7 de aviso (0,4 s)", or that it was cancelled."""
+    if report.cancelled:
+        return "pré-crítica cancelada: os achados anteriores continuam"
+    errors, warnings = report.errors, report.warnings
+    seconds = f"{report.seconds:.1f} s".replace(".", ",")
+    if not errors and not warnings:
+        return f"pré-crítica: nenhum achado ({seconds})"
+    error_words = "1 achado de erro" if errors == 1 else f"{_count(errors)} achados de erro"
+    return f"pré-crítica: {error_words} e {_count(warnings)} de aviso ({seconds}) · 4 lista por regra"
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _first_home(files: list[Path]) -> str:
