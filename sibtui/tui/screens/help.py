@@ -11,6 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from sibtui.tui.portuguese import pt
+
 WHERE_LABELS = {
     "PagedGrid": "grade",
     "GridPanel": "grade",
@@ -31,7 +33,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
             continue
         seen.add((binding.action, id(node)))
         where = "geral" if node is app else WHERE_LABELS.get(type(node).__name__, "tela")
-        rows.append((app.get_key_display(binding), binding.description, where))
+        rows.append((app.get_key_display(binding), pt(binding.description), where))
     return rows
 
 
