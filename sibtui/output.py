@@ -106,3 +106,8 @@ def _write_table(columns: Sequence[str], rows: Iterable[Sequence[object]], conso
 def format_count(number: int) -> str:
     """pt-BR thousands separator: 1.204.311."""
     return f"{number:,}".replace(",", ".")
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """"1 registro", "2 registros", "1.204 registros": the count and the word that agrees."""
+    return f"{format_count(count)} {one if count == 1 else many}"

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from sibtui.output import format_count
+from sibtui.output import format_count, plural
 from sibtui.query.errors_by_code import ErrorGroup, RpxFile, affected_records_spec, format_percent
 from sibtui.tui.cells import visible
 from sibtui.tui.screens.base import ModeScreen
@@ -205,13 +205,15 @@ def group_detail(group: ErrorGroup) -> Text:
     text.append(visible(" / ".join(group.field_descriptions) or "—"))
     field = explanation.field_label or explanation.field_name
     text.append(f"\nNosso campo: {field or 'não identificado'}", style="bold")
-    text.append(f" · {format_count(group.occurrences)} ocorrências em {format_count(group.records)} registros")
+    text.append(f" · {plural(group.occurrences, 'ocorrência', 'ocorrências')} em "
+                f"{plural(group.records, 'registro', 'registros')}")
     text.append("\nCausa provável: ", style="bold")
     text.append(explanation.cause)
     text.append("\nComo corrigir: ", style="bold")
     text.append(explanation.fix)
     if group.linked_records < group.records:
-        text.append(f"\n{group.records - group.linked_records} rejeições sem o SBX carregado", style="yellow")
+        unlinked = group.records - group.linked_records
+        text.append(f"\n{plural(unlinked, 'rejeição', 'rejeições')} sem o SBX carregado", style="yellow")
     return text
 
 

@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from sibtui.output import format_count
-from sibtui.query.findings_overview import FindingGroup, group_records_spec
+from sibtui.output import format_count, plural
+from sibtui.query.findings_overview import FindingGroup, SeverityTotal, group_records_spec
 from sibtui.query.records import TABLE_LABELS
 from sibtui.tui.cells import visible
 from sibtui.tui.checks import checks_available
@@ -30,6 +30,7 @@ class FindingsScreen(ModeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.groups: list[FindingGroup] = []
+        self.totals: dict[str, SeverityTotal] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="findings-summary", markup=False)
@@ -42,6 +43,13 @@ class FindingsScreen(ModeScreen):
             table.add_column(title, width=width)
         super().on_mount()
         self.watch(self.app, "masked", lambda _: self._describe(), init=False)
+        self.watch(self.app, "checking", lambda _: self._summarise(), init=False)
+
+    def _summarise(self) -> None:
+        summary = findings_summary(self.groups, self.totals)
+        if getattr(self.app, "checking", False):
+            summary = Text("pré-crítica rodando… ", style="bold yellow").append_text(summary)
+        self.query_one("#findings-summary", Static).update(summary)
 
     def _describe(self) -> None:
         row = self.query_one("#finding-groups", DataTable).cursor_row
@@ -58,17 +66,19 @@ class FindingsScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="findings-load")
     def _load(self) -> None:
-        from sibtui.query.findings_overview import finding_groups
+        from sibtui.query.findings_overview import finding_groups, severity_totals
 
         cursor = self.new_cursor()
         try:
             groups = finding_groups(cursor)
+            totals = severity_totals(cursor)
         finally:
             cursor.close()
-        self.app.call_from_thread(self._show, groups)
+        self.app.call_from_thread(self._show, groups, totals)
 
-    def _show(self, groups: list[FindingGroup]) -> None:
+    def _show(self, groups: list[FindingGroup], totals: dict | None = None) -> None:
         self.groups = groups
+        self.totals = totals or {}
         table = self.query_one("#finding-groups", DataTable)
         table.clear()
         for group in groups:
@@ -81,7 +91,7 @@ class FindingsScreen(ModeScreen):
                 Text(", ".join(group.fields)),
             )
         table.display = bool(groups)
-        self.query_one("#findings-summary", Static).update(findings_summary(groups))
+        self._summarise()
         detail = self.query_one("#finding-detail", Static)
         detail.update(group_detail(groups[0]) if groups else "")
         if groups:
@@ -98,24 +108,35 @@ class FindingsScreen(ModeScreen):
             self.app.push_screen(DrillScreen(group_records_spec(self.groups[event.cursor_row]), self.MODE))
 
     def action_run_checks(self) -> None:
-        self.app.run_checks()
+        self.app.run_checks(announce=True)
 
 
-def findings_summary(groups: list[FindingGroup]) -> Text:
+def findings_summary(groups: list[FindingGroup], totals: dict[str, SeverityTotal]) -> Text:
+    """"Erros: 39 achados em 36 registros · Avisos: 7 achados em 7 registros": findings and
+    the distinct records they are on (a record with two findings is one record)."""
     if not groups:
         hint = "c roda a pré-crítica" if checks_available() else "a pré-crítica (sibtui check) ainda não rodou"
         return Text(f"Nenhum achado neste workspace; {hint}.", style="dim")
-    errors = sum(group.records for group in groups if group.severity == "error")
-    warnings = sum(group.records for group in groups if group.severity != "error")
-    return Text(f"{len(groups)} regras · {format_count(errors)} registros com erro · "
-                f"{format_count(warnings)} com aviso (Enter lista os registros)")
+    text = Text()
+    for severity, title, style in (("error", "Erros", "red"), ("warning", "Avisos", "yellow")):
+        total = totals.get(severity)
+        if total is None:
+            continue
+        if text:
+            text.append(" · ")
+        text.append(f"{title}: ", style=f"bold {style}")
+        text.append(plural(total.occurrences, "achado", "achados"))
+        if total.records:
+            text.append(f" em {plural(total.records, 'registro', 'registros')}")
+    return text
 
 
 def group_detail(group: FindingGroup) -> Text:
     text = Text()
     text.append(f"{group.rule}: ", style="bold")
     text.append(visible(free_text(group.description or group.sample_message)))
-    text.append(f"\n{format_count(group.occurrences)} achados em {format_count(group.records)} registros. ")
+    text.append(f"\n{plural(group.occurrences, 'achado', 'achados')} em "
+                f"{plural(group.records, 'registro distinto', 'registros distintos')}. ")
     text.append("Exemplo: ", style="bold")
     text.append(visible(free_text(group.sample_message)))
     if group.fix:
