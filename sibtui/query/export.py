@@ -1,11 +1,16 @@
-"""Export any grid or query result to CSV or Parquet (UI-free; the console and `sibtui query`).
+"""Export any grid or query result to CSV, XLSX or Parquet (UI-free; the console and `sibtui query`).
 
 SQL never touches files (the workspace turns DuckDB's external access off), so rows are
-streamed out of DuckDB as Arrow batches and written here: CSV through Python's csv module
-(`;` and ISO-8859-1 for Brazilian spreadsheets, a character ISO-8859-1 cannot hold becomes
-`?`), Parquet through pyarrow's writer. `cancel` is checked between batches; a cancelled
-or failed export leaves no file behind. NULL (element absent) and '' both become an empty
-CSV cell; Parquet keeps NULL.
+streamed out of DuckDB as Arrow batches and written here: CSV through Python's csv module,
+XLSX through `sibtui.query.xlsx` (identifiers as text cells, dates as dates: what opens
+right in a spreadsheet), Parquet through pyarrow's writer. `cancel` is checked between
+batches; a cancelled or failed export leaves no file behind. NULL (element absent) and ''
+both become an empty CSV cell; Parquet keeps NULL; XLSX leaves an absent value's cell empty.
+
+The "planilha brasileira" CSV (`;` between fields, ISO-8859-1, a character ISO-8859-1 cannot
+hold becomes `?`) is plain text for tools that read CSV: a spreadsheet that opens it by
+double-click guesses types and turns CPF, CNS, CCO and CEP into numbers (leading zeros lost,
+a CNS in scientific notation). For a spreadsheet, export XLSX.
 
 Exports hold CPFs and names (LGPD): the file is created owner-only (0600) from its first
 byte, written under a hidden temporary name in the same folder and renamed when complete,
@@ -29,7 +34,7 @@ from sibtui.privacy import Masker, masking_enabled
 if TYPE_CHECKING:
     import duckdb
 
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "xlsx", "parquet")
 ENCODINGS = ("utf-8", "latin-1")
 BATCH_ROWS = 50_000
 ProgressCallback = Callable[[int], None]  # rows written so far
@@ -52,7 +57,7 @@ class ExportOptions:
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
-            raise ExportError(f"unknown export format {self.format!r} (use csv or parquet)")
+            raise ExportError(f"unknown export format {self.format!r} (use csv, xlsx or parquet)")
         if self.encoding not in ENCODINGS:
             raise ExportError(f"unknown encoding {self.encoding!r} (use utf-8 or latin-1)")
         if len(self.delimiter) != 1:
@@ -83,10 +88,10 @@ def export_query(
     temporary: Path | None = None
     try:
         reader = cursor.sql(sql.strip().rstrip(";"), params=parameters or None).to_arrow_reader(BATCH_ROWS)
-        write = _write_parquet if options.format == "parquet" else _write_csv
+        write = {"parquet": _write_parquet, "xlsx": _write_xlsx}.get(options.format, _write_csv)
         handle, temporary = _owner_only_temporary(path)
         masker = Masker(reader.schema.names) if masked else None
-        written = write(reader, handle, options, progress, cancel or (lambda: False), masker)
+        written = write(reader, handle, options, progress, cancel or (lambda: False), masker, temporary)
         os.replace(temporary, path)
         return written
     except (duckdb.InterruptException, ExportCancelled):
@@ -109,7 +114,8 @@ def _owner_only_temporary(path: Path) -> tuple[int, Path]:
     return handle, Path(name)
 
 
-def _write_csv(reader, handle: int, options: ExportOptions, progress, cancel: CancelCallback, masker) -> int:
+def _write_csv(reader, handle: int, options: ExportOptions, progress, cancel: CancelCallback, masker,
+               temporary: Path) -> int:
     written = 0
     with open(handle, "w", encoding=options.encoding, errors="replace", newline="") as stream:
         writer = csv.writer(stream, delimiter=options.delimiter, lineterminator="\r\n")
@@ -127,7 +133,27 @@ def _write_csv(reader, handle: int, options: ExportOptions, progress, cancel: Ca
     return written
 
 
-def _write_parquet(reader, handle: int, options: ExportOptions, progress, cancel: CancelCallback, masker) -> int:
+def _write_xlsx(reader, handle: int, options: ExportOptions, progress, cancel: CancelCallback, masker,
+                temporary: Path) -> int:
+    """The workbook is written to the owner-only temporary file (XlsxWriter reopens it by name)."""
+    from sibtui.query.xlsx import write_xlsx
+
+    os.close(handle)
+
+    def rows():
+        for batch in reader:
+            _check(cancel)
+            batch_rows = zip(*(column.to_pylist() for column in batch.columns))
+            yield from (masker.rows(batch_rows) if masker is not None else batch_rows)
+
+    written = write_xlsx(temporary, reader.schema.names, rows(), progress)
+    with open(temporary, "rb+") as stream:
+        _flush(stream)
+    return written
+
+
+def _write_parquet(reader, handle: int, options: ExportOptions, progress, cancel: CancelCallback, masker,
+                   temporary: Path) -> int:
     import pyarrow.parquet as pq
 
     written = 0

@@ -1,4 +1,6 @@
-"""The export dialog: where to, CSV or Parquet, and the Brazilian spreadsheet option.
+"""The export dialog: where to, and which format: XLSX (what opens right in a spreadsheet:
+identifiers stay text, dates are dates), CSV (plain, or the Brazilian `;` and Latin-1 for
+tools that read CSV) or Parquet.
 
 In mask mode the title says the file will be masked; the request carries that choice, so
 toggling F8 while the export runs changes nothing in the file."""
@@ -13,9 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet
+from textual.widgets import Button, Input, Label, RadioSet
 
 from sibtui.query.export import BRAZILIAN_SPREADSHEET, ExportOptions
+from sibtui.tui.widgets.toggles import Check, Radio
+
+SUFFIXES = {"format-xlsx": ".xlsx", "format-csv": ".csv", "format-parquet": ".parquet"}
 
 
 @dataclass(frozen=True)
@@ -48,20 +53,21 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield Label(f"Exportar {format_count(self._row_count)} linhas{masked}", id="export-title", markup=False)
             yield Input(value=self._suggested, id="export-path", placeholder="arquivo")
             with RadioSet(id="export-format"):
-                yield RadioButton("CSV", value=True, id="format-csv")
-                yield RadioButton("Parquet", id="format-parquet")
-            yield Checkbox("Planilha brasileira (; e Latin-1)", value=True, id="export-brazilian")
+                yield Radio("XLSX (planilha)", value=True, id="format-xlsx")
+                yield Radio("CSV", id="format-csv")
+                yield Radio("Parquet", id="format-parquet")
+            yield Check("CSV brasileiro (; e Latin-1)", value=True, id="export-brazilian", disabled=True)
             with Horizontal(id="export-buttons"):
                 yield Button("Exportar", variant="primary", id="export-ok")
                 yield Button("Cancelar", id="export-cancel")
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self, event: RadioSet.Changed) -> None:
-        parquet = event.pressed.id == "format-parquet"
-        self.query_one("#export-brazilian", Checkbox).disabled = parquet
+        chosen = event.pressed.id or "format-xlsx"
+        self.query_one("#export-brazilian", Check).disabled = chosen != "format-csv"
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
-        path_input.value = str(path.with_suffix(".parquet" if parquet else ".csv"))
+        path_input.value = str(path.with_suffix(SUFFIXES[chosen]))
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-ok")
@@ -70,15 +76,22 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if not value:
             self.notify("Informe o nome do arquivo", severity="warning")
             return
-        self.dismiss(ExportRequest(Path(value).expanduser(), self._options(), self._masked))
+        path = Path(value).expanduser()
+        self.dismiss(ExportRequest(path, self._options(path.suffix.lower()), self._masked))
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def _options(self) -> ExportOptions:
-        if self.query_one("#format-parquet", RadioButton).value:
+    def _options(self, suffix: str) -> ExportOptions:
+        """The format the file's name says (`.xlsx`, `.csv`, `.parquet`), else the one chosen."""
+        chosen = {value: key for key, value in SUFFIXES.items()}.get(suffix)
+        if chosen is None:
+            chosen = next(key for key in SUFFIXES if self.query_one(f"#{key}", Radio).value)
+        if chosen == "format-parquet":
             return ExportOptions("parquet")
-        if self.query_one("#export-brazilian", Checkbox).value:
+        if chosen == "format-xlsx":
+            return ExportOptions("xlsx")
+        if self.query_one("#export-brazilian", Check).value:
             return BRAZILIAN_SPREADSHEET
         return ExportOptions("csv")

@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.tui.cells import visible
+from sibtui.tui.widgets.toggles import Check
 
 DEFAULT_FOLDER = "sbx-corrigidos"
 SCOPE_LABELS = {
@@ -44,7 +45,7 @@ class RegenerateScreen(ModalScreen[None]):
         with Vertical(id="regenerate-dialog"):
             yield Label("Gerar os SBX corrigidos (rejeitados e edições da CNX)", id="regenerate-title", markup=False)
             yield Input(value=str(Path.cwd() / DEFAULT_FOLDER), id="regenerate-folder", placeholder="pasta")
-            yield Checkbox("Todos os movimentos (não só os rejeitados)", id="regenerate-all")
+            yield Check("Todos os movimentos (não só os rejeitados)", id="regenerate-all")
             yield ProgressBar(total=1, show_eta=False, id="regenerate-progress")
             yield Static("", id="regenerate-step", markup=False)
             with VerticalScroll(id="regenerate-report-scroll"):
@@ -71,7 +72,7 @@ class RegenerateScreen(ModalScreen[None]):
         self.query_one("#regenerate-progress").display = True
         self.query_one("#regenerate-go", Button).disabled = True
         self._step(Text("gerando… (Esc cancela)", style="bold"))
-        self._run(folder, self.query_one("#regenerate-all", Checkbox).value, self._stop)
+        self._run(folder, self.query_one("#regenerate-all", Check).value, self._stop)
 
     @work(thread=True, exclusive=True, group="regenerate")
     def _run(self, folder: Path, all_movements: bool, stop: threading.Event) -> None:
