@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sibtui import __version__
 from sibtui.commands import EXIT_INTERRUPTED, EXIT_PROBLEM
+from sibtui.commands.examples import examples_for
 from sibtui.errors import SibError
 
 EXAMPLES = """\
@@ -39,8 +40,9 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", type=Path, help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
 
 
-def add_format_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+def add_format_option(parser: argparse.ArgumentParser, extra: tuple[str, ...] = ()) -> None:
+    parser.add_argument("--format", choices=("table", "tsv", "csv", "json", *extra), default=None,
+                        help="output format (default: table on a terminal, tsv when piped)")
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,10 @@ def _load_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _query_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
-    add_format_option(parser)
+    add_format_option(parser, extra=("xlsx",))
+    parser.add_argument("--output", "-o", metavar="FILE", type=Path,
+                        help="write to FILE (owner-only, complete or not at all) instead of the screen; "
+                             "the format follows its extension (.xlsx, .csv, .json, .tsv) unless --format says")
     parser.add_argument("sql", metavar="SQL", help="the query; '-' reads it from standard input")
     parser.add_argument("--write", action="store_true",
                         help="write mode: allow statements that change the workspace (scratch tables); "
@@ -126,6 +131,10 @@ def _open_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
 
 
+def _completion_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("shell", choices=("bash", "zsh"), help="the shell to complete in")
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("load", "load SBX/RPX/CNX files into a workspace", _load_arguments, "load"),
     Command("query", "run SQL over the workspace", _query_arguments, "query"),
@@ -139,6 +148,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("regenerate", "write corrected SBX files (the rejected movements, or --all)", _regenerate_arguments,
             "regenerate"),
     Command("open", "open the console (the default command)", _open_arguments, "open"),
+    Command("completion", "print a shell completion script: eval \"$(sibtui completion bash)\"",
+            _completion_arguments, "completion"),
 )
 COMMANDS_BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
 
@@ -159,7 +170,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         sub = subparsers.add_parser(
-            command.name, help=command.help, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
+            command.name, help=command.help, description=command.help, epilog=examples_for(command.name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if only is None or command.name == only:
             command.add_arguments(sub)

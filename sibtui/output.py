@@ -1,9 +1,12 @@
-"""Formatting result rows for the terminal and for scripts: table, CSV or JSON.
+"""Formatting result rows for the terminal and for scripts: table, TSV, CSV or JSON.
 
 Every CLI command that prints rows goes through `write_rows`, so formats behave alike
-everywhere. Values are data, never markup: a name like `[SILVA]` prints as written, and in
-the table (a terminal) control characters print as escapes (`sibtui.terminal`). In mask
-mode (`sibtui.privacy`) personal fields are masked in every format.
+everywhere. Without `--format`, a terminal gets the table (or, when a table would not fit its
+width, one block per row: `sibtui.terminal_table`) and a pipe gets TSV: a header line, then
+one line per row, values tab-separated and never cut, controls (tabs and newlines included)
+written as escapes, so `grep`, `cut` and `awk` read it. CSV and JSON keep values exact.
+Values are data, never markup: a name like `[SILVA]` prints as written. In mask mode
+(`sibtui.privacy`) personal fields are masked in every format.
 """
 
 from __future__ import annotations
@@ -16,15 +19,13 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from sibtui.privacy import masked_rows
 from sibtui.terminal import printable
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "tsv", "csv", "json")
 TABLE_ROW_LIMIT = 10_000  # a terminal table has to hold every row to size columns
-_NULL = Text("NULL", style="dim")  # absent element; '' is an element present but empty
 
 
 def _plain(value: object) -> object:
@@ -37,28 +38,61 @@ def _plain(value: object) -> object:
     return value
 
 
+def resolved_format(output_format: str | None, stream: TextIO) -> str:
+    """The format asked for; without one, the table for a terminal and TSV for a pipe."""
+    if output_format:
+        return output_format
+    return "table" if _is_terminal(stream) else "tsv"
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def write_rows(
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
-    output_format: str,
+    output_format: str | None,
     stream: TextIO,
     console: Console | None = None,
     mask: bool | None = None,
 ) -> int:
-    """Write rows in `output_format`; return how many were written.
+    """Write rows in `output_format` (None: see `resolved_format`); return how many were written.
 
     `mask`: hide personal data (None: as mask mode says, `sibtui.privacy.masking_enabled`).
     """
+    output_format = resolved_format(output_format, stream)
     rows = masked_rows(columns, rows, mask)
     if output_format == "csv":
         return _write_csv(columns, rows, stream)
     if output_format == "json":
         return _write_json(columns, rows, stream)
+    if output_format == "tsv":
+        return write_tsv(columns, rows, stream)
     if console is None:
-        # On a terminal, fit its width (cells end in "…"); piped, never cut a value.
-        width = None if stream.isatty() else 100_000
-        console = Console(file=stream, highlight=False, width=width)
+        console = terminal_console(stream)
     return _write_table(columns, rows, console)
+
+
+def terminal_console(stream: TextIO) -> Console:
+    """A console as wide as the terminal (or $COLUMNS; 80 when neither says)."""
+    import shutil
+
+    width = None if _is_terminal(stream) else shutil.get_terminal_size((80, 24)).columns
+    return Console(file=stream, highlight=False, width=width)
+
+
+def write_tsv(columns: Sequence[str], rows: Iterable[Sequence[object]], stream: TextIO) -> int:
+    """A header line, then one line per row: tab-separated, NULL and '' empty, controls escaped."""
+    stream.write("\t".join(printable(name) for name in columns) + "\n")
+    count = 0
+    for row in rows:
+        stream.write("\t".join("" if value is None else printable(str(_plain(value))) for value in row) + "\n")
+        count += 1
+    return count
 
 
 def _write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]], stream: TextIO) -> int:
@@ -84,23 +118,23 @@ def _write_json(columns: Sequence[str], rows: Iterable[Sequence[object]], stream
 
 
 def _write_table(columns: Sequence[str], rows: Iterable[Sequence[object]], console: Console) -> int:
-    table = Table(show_header=True, header_style="bold", show_lines=False)
-    for name in columns:
-        table.add_column(Text(printable(name)), no_wrap=True, overflow="ellipsis", min_width=min(len(name), 10))
-    count = 0
+    """The table, or one block per row when it would not fit (`sibtui.terminal_table`)."""
+    from sibtui.terminal_table import print_rows
+
+    kept = []
     truncated = False
     for row in rows:
-        if count >= TABLE_ROW_LIMIT:
+        if len(kept) >= TABLE_ROW_LIMIT:
             truncated = True
             break
-        table.add_row(*(_NULL if value is None else Text(printable(str(_plain(value)))) for value in row))
-        count += 1
-    console.print(table)
+        kept.append([None if value is None else _plain(value) for value in row])
+    print_rows(console, columns, kept)
     if truncated:
         console.print(
-            Text(f"(first {TABLE_ROW_LIMIT:,} rows shown; use --format csv or json for all)".replace(",", "."), style="dim")
+            Text(f"(first {TABLE_ROW_LIMIT:,} rows shown; use --format tsv, csv or json for all)".replace(",", "."),
+                 style="dim")
         )
-    return count
+    return len(kept)
 
 
 def format_count(number: int) -> str:

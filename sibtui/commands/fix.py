@@ -44,7 +44,8 @@ def _db(parser: argparse.ArgumentParser) -> None:
 
 
 def _format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    parser.add_argument("--format", choices=("table", "tsv", "csv", "json"), default=None,
+                        help="output format (default: table on a terminal, tsv when piped)")
 
 
 def _selection(parser: argparse.ArgumentParser) -> None:

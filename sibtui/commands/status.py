@@ -9,7 +9,7 @@ from datetime import date
 from sibtui.commands import EXIT_OK
 from sibtui.cycle.status import CycleRow, cycle_rows, next_deadline
 from sibtui.db.workspace import Workspace, default_workspace_path
-from sibtui.output import write_rows
+from sibtui.output import resolved_format, write_rows
 
 COLUMNS = (
     "sbx", "registro_ans", "competencia", "enviado_em", "rpx", "protocolo", "situacao", "motivo_rejeicao",
@@ -28,7 +28,7 @@ def run(options: argparse.Namespace) -> int:
         finally:
             cursor.close()
     write_rows(COLUMNS, rows, options.format, sys.stdout)
-    if options.format == "table":
+    if resolved_format(options.format, sys.stdout) == "table":
         print(f"próximo prazo de envio: {next_deadline(today):%d/%m/%Y}", file=sys.stderr)
     return EXIT_OK
 

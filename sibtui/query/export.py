@@ -20,10 +20,11 @@ so a crash or a kill never leaves half an export under the name asked for. In ma
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,6 +104,26 @@ def export_query(
     except OSError as error:
         _remove(temporary)
         raise ExportError(f"{path}: cannot write: {error.strerror or error}") from None
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def finished_file(path: Path | str) -> Iterator[Path]:
+    """A hidden owner-only file beside `path` to write; renamed to `path` only when the block
+    ends without an error (removed otherwise), so `path` is whole or untouched."""
+    path = Path(path).expanduser()
+    try:
+        handle, temporary = _owner_only_temporary(path)
+    except OSError as error:
+        raise ExportError(f"{path}: cannot write: {error.strerror or error}") from None
+    os.close(handle)
+    try:
+        yield temporary
+        with open(temporary, "rb+") as stream:
+            _flush(stream)
+        os.replace(temporary, path)
     except BaseException:
         _remove(temporary)
         raise
