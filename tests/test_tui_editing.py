@@ -89,18 +89,18 @@ async def test_a_field_is_checked_as_typed_saved_marked_and_findings_follow(load
         assert app.pending == (1, 1) and cns_findings(app, 5) == 0
 
 
-async def test_an_invalid_value_is_refused_until_forced(loaded):
+async def test_an_invalid_value_is_refused_until_forced_with_a_deliberate_key(loaded):
     app = make_app(loaded)
     async with app.run_test(size=SIZE) as pilot:
         await open_cns_of_record_5(pilot)
         dialog = app.screen
         await type_value(pilot, "12345")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press_settled(pilot, "enter")
         assert app.screen is dialog and journal(app) == []
-        assert "Enter de novo grava assim mesmo" in text_of(dialog, "#edit-check")
-        await pilot.press("enter")
-        await settle(pilot)
+        assert "Ctrl+F grava assim mesmo" in text_of(dialog, "#edit-check")
+        await press_settled(pilot, "enter")  # a reflexive second Enter never forces
+        assert app.screen is dialog and journal(app) == []
+        await press_settled(pilot, "ctrl+f")
         assert not isinstance(app.screen, EditFieldScreen)
         assert len(journal(app)) == 1
         cursor = app.new_cursor()
@@ -109,6 +109,35 @@ async def test_an_invalid_value_is_refused_until_forced(loaded):
         finally:
             cursor.close()
         assert saved == [("12345", True)]  # the journal says it was saved against the rules
+
+
+async def test_the_value_opens_selected_and_punctuation_leaves_digit_fields(loaded):
+    app = make_app(loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_cns_of_record_5(pilot)
+        field = app.screen.query_one("#edit-value")
+        assert field.selected_text == INVALID_CNS  # typing replaces the value
+        await press_settled(pilot, "escape")
+        record.select_field("cpf")
+        await press_settled(pilot, "e")
+        dialog = app.screen
+        await press_settled(pilot, *"309.067.648-66")  # typed (or pasted) over the selected value
+        assert dialog.query_one("#edit-value").value == "30906764866"
+        assert "✓ válido" in text_of(dialog, "#edit-check")
+
+
+async def test_a_domain_field_offers_its_codes_at_once(loaded):
+    app = make_app(loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_cns_of_record_5(pilot)
+        await press_settled(pilot, "escape")
+        record.select_field("sexo")
+        await press_settled(pilot, "e")
+        choices = app.screen.query_one("#edit-choices")
+        assert choices.display and choices.option_count == 2
+        assert "Feminino" in str(choices.get_option_at_index(1).prompt)
+        await press_settled(pilot, "tab", "down", "enter")
+        assert app.screen.query_one("#edit-value").value == "3"
 
 
 async def test_editing_a_grid_cell_marks_exactly_that_cell(loaded):

@@ -52,3 +52,28 @@ def _movement_labels(movement_type) -> dict[str, str]:
 def domain_code(column: str, value: str) -> tuple[str, bool] | None:
     """(code, integer?) when `value` is the label of a code of `column`'s domain, else None."""
     return _labels(column).get(fold(value.strip()))
+
+
+_PUNCTUATION = set(".-/ \t")
+
+
+def digits_only(column: str, value: str) -> str | None:
+    """`309.067.648-66` -> `30906764866` for a field made of digits (CPF, CNS, CEP, CNPJ...),
+    when punctuation and blanks are all that is in the way; None when nothing to strip."""
+    from sibtui.catalog.fields import FIELDS
+
+    field = FIELDS.get(column)
+    pattern = field.domain.pattern if field is not None else None
+    if not pattern or not pattern.startswith("[0-9]{") or not any(char in _PUNCTUATION for char in value):
+        return None
+    if not all(char.isdigit() or char in _PUNCTUATION for char in value):
+        return None
+    return "".join(char for char in value if char.isdigit())
+
+
+def domain_choices(column: str) -> list[tuple[str, str]]:
+    """(code, label) of an enumerated field, for the editor to offer at once; [] otherwise."""
+    from sibtui.catalog.fields import FIELDS
+
+    field = FIELDS.get(column)
+    return list(field.domain.values.items()) if field is not None else []

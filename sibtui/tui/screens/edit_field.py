@@ -1,9 +1,12 @@
 """Edit one field of one record: checked as you type by the checker's own field rules
 (check digits, domains, sizes), the rule's message under the value, Enter saves.
 
-An error-severity problem refuses the value; Enter a second time on the same value saves
-it anyway (forced, and the journal says so). Warnings are shown and never block. An empty
-value removes the element. Each save is one journal action in its own transaction.
+The current value opens selected (typing replaces it). A field of digits drops the
+punctuation of a pasted `309.067.648-66`. A field with a domain lists its codes and labels
+at once (Tab reaches the list, Enter takes a code). An error-severity problem refuses the
+value; saving it anyway takes a deliberate Ctrl+F (forced, and the journal says so), never a
+reflexive second Enter. Warnings are shown and never block. An empty value removes the
+element. Each save is one journal action in its own transaction.
 
 In mask mode a personal field's current value is masked on the "atual:" line and the input
 hides what it holds (as a password field does); the dialog is modal, so F8 cannot change
@@ -20,8 +23,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
+from sibtui.query.folding import digits_only, domain_choices
 from sibtui.tui.cells import value_text, visible
 from sibtui.tui.masking import field_value, free_text, is_masked_field
 
@@ -36,7 +41,10 @@ class EditFieldScreen(ModalScreen[bool]):
     """Dismisses with True when the value was saved."""
 
     CSS_PATH = "edit_field.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancelar", id="edit.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancelar", id="edit.cancel"),
+        Binding("ctrl+f", "force", "Gravar assim mesmo (forçado)", id="edit.force"),
+    ]
 
     def __init__(self, table: str, file_id: int, record_no: int, column: str, current: str | None,
                  where: str = "") -> None:
@@ -57,9 +65,15 @@ class EditFieldScreen(ModalScreen[bool]):
             current.append_text(value_text(field_value(self.column, self.current)))
             yield Static(current, id="edit-current", markup=False)
             hidden = is_masked_field(self.column)
-            yield Input(value=self.current or "", id="edit-value", select_on_focus=False, password=hidden)
+            yield Input(value=self.current or "", id="edit-value", select_on_focus=not hidden, password=hidden)
             yield Static("", id="edit-check", markup=False)
+            choices = domain_choices(self.column)
+            if choices:
+                yield OptionList(*(Option(Text(f"{code}  {label}"), id=code) for code, label in choices),
+                                 id="edit-choices")
             hint = HIDDEN_HINT if hidden else "Enter grava · vazio remove o elemento · Esc cancela"
+            if choices:
+                hint += " · Tab: lista"
             yield Static(Text(hint, style="dim"), id="edit-hint")
 
     def on_mount(self) -> None:
@@ -75,7 +89,18 @@ class EditFieldScreen(ModalScreen[bool]):
     @on(Input.Changed, "#edit-value")
     def _changed(self, event: Input.Changed) -> None:
         self._armed_value = None
+        digits = digits_only(self.column, event.value)
+        if digits is not None:  # a pasted 309.067.648-66: the field holds digits only
+            event.input.value = digits
+            event.input.cursor_position = len(digits)
+            return
         self._check(event.value)
+
+    @on(OptionList.OptionSelected, "#edit-choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        field = self.query_one("#edit-value", Input)
+        field.value = event.option.id or ""
+        field.focus()
 
     @work(thread=True, exclusive=True, group="edit-check")
     def _check(self, value: str, first: bool = False) -> None:
@@ -111,8 +136,16 @@ class EditFieldScreen(ModalScreen[bool]):
     @on(Input.Submitted, "#edit-value")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        force = self._armed_value is not None and self._armed_value == event.value
-        self._save(event.value, force)
+        self._save(event.value, False)
+
+    def action_force(self) -> None:
+        """Save a value the rules refuse: only after it was refused, and only with this key."""
+        value = self.query_one("#edit-value", Input).value
+        if self._armed_value is not None and self._armed_value == value:
+            self._save(value, True)
+        else:
+            self.notify("Ctrl+F grava um valor recusado: pressione Enter antes, para ver por que é recusado",
+                        timeout=4)
 
     @work(thread=True, exclusive=True, group="edit-save")
     def _save(self, value: str, force: bool) -> None:
@@ -135,7 +168,7 @@ class EditFieldScreen(ModalScreen[bool]):
     def _refused(self, value: str, check: ValueCheck) -> None:
         self._armed_value = value
         text = check_text(check)
-        text.append("\nEnter de novo grava assim mesmo (forçado, fica no diário)", style="bold yellow")
+        text.append("\nCtrl+F grava assim mesmo (forçado, fica no diário) · corrija o valor ou Esc", style="bold yellow")
         self.query_one("#edit-check", Static).update(text)
 
     def _saved(self, result) -> None:
