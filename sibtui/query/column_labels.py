@@ -18,7 +18,7 @@ _SHORTER = {
     "numero": "Número",
     "codigoMunicipio": "Município",
     "codigoMunicipioResidencia": "Mun. residência",
-    "codigoBeneficiario": "Cód. beneficiário",
+    "codigoBeneficiario": "Cód. benef.",
     "codigoBeneficiarioTitular": "Cód. titular",
     "relacaoDependencia": "Relação",
     "dataPrimeiraContratacao": "1ª contratação",
@@ -41,7 +41,7 @@ _SHORTER = {
     "descricaoCampo": "Campo (ANS)",
     "valorCampo": "Valor (ANS)",
     "codigoErro": "Erro",
-    "mensagemErro": "Mensagem da ANS",
+    "mensagemErro": "Mensagem ANS",
     "resideExterior": "Exterior",
     "tipoEndereco": "Tipo end.",
 }

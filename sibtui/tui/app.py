@@ -59,6 +59,7 @@ class SibApp(App[int]):
         Binding("u", "undo", "Desfazer", show=False, id="app.undo"),
         Binding("U", "redo", "Refazer", show=False, id="app.redo"),
         Binding("f4", "pending", "Alterações pendentes", show=False, id="app.pending"),
+        Binding("o", "open_file", "Abrir arquivo", show=False, id="app.open_file"),
         Binding("f8", "toggle_mask", "Mascarar", id="app.mask"),
         Binding("ctrl+t", "change_theme", "Tema", show=False, id="app.theme"),
         Binding("q", "quit", "Sair", show=False, id="app.quit"),
@@ -339,7 +340,7 @@ class SibApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_jobs":
             return bool(self.jobs)
-        if action in {"undo", "redo", "pending"}:
+        if action in {"undo", "redo", "pending", "open_file"}:
             return self.workspace is not None and writes_allowed(self, action)
         return True
 
@@ -351,6 +352,19 @@ class SibApp(App[int]):
             self.notify(READ_ONLY_REFUSAL, severity="warning", timeout=5, markup=False)
             return True
         return await super().run_action(action, default_namespace, namespaces)
+
+    def action_open_file(self) -> None:
+        from sibtui.tui.screens.open_file import OpenFileScreen
+
+        if self.read_only:
+            self.notify(READ_ONLY_REFUSAL, severity="warning", timeout=5, markup=False)
+        elif not isinstance(self.screen, OpenFileScreen):
+            self.push_screen(OpenFileScreen(), self._file_chosen)
+
+    def _file_chosen(self, path: Path | None) -> None:
+        if path is not None and self.workspace is not None:
+            self.notify(f"carregando {path.name or path}…", timeout=3, markup=False)
+            self._load([path])
 
     def action_toggle_mask(self) -> None:
         privacy.set_masking(not self.masked)

@@ -36,6 +36,17 @@ def header_text(name: str, raw: bool) -> str:
 
 def natural_widths(names: Sequence[str], headers: Sequence[str], sample: Sequence[tuple]) -> list[int]:
     """Each column's width to show its header and every value of `sample` whole."""
+    return [max(cell_len(header), content) for header, content in zip(headers, _content_widths(names, sample))]
+
+
+def base_widths(names: Sequence[str], headers: Sequence[str], sample: Sequence[tuple]) -> list[int]:
+    """What each column gets before the spare room is shared: its values up to `MAX_WIDTH`,
+    its header up to `HEADER_MIN` (a long label over short values may be cut)."""
+    return [max(min(cell_len(header), HEADER_MIN), min(content, MAX_WIDTH))
+            for header, content in zip(headers, _content_widths(names, sample))]
+
+
+def _content_widths(names: Sequence[str], sample: Sequence[tuple]) -> list[int]:
     from sibtui.catalog.fields import FIELDS  # not before the first frame
 
     widths = []
@@ -44,14 +55,14 @@ def natural_widths(names: Sequence[str], headers: Sequence[str], sample: Sequenc
         catalogued = FIELDS.get(name)
         if catalogued is not None and catalogued.size:
             longest = max(longest, min(catalogued.size, CATALOGUE_FLOOR))
-        widths.append(max(min(cell_len(headers[index]), HEADER_MIN), longest, 1))
+        widths.append(max(longest, 1))
     return widths
 
 
-def fitted_widths(natural: Sequence[int], available: int) -> list[int]:
-    """`natural` widths capped at `MAX_WIDTH`, then the room left in `available` cells given
-    back to the cut columns, left to right (the leading columns are the ones read first)."""
-    widths = [min(width, MAX_WIDTH) for width in natural]
+def fitted_widths(base: Sequence[int], natural: Sequence[int], available: int) -> list[int]:
+    """`base` widths, then the room left in `available` cells given back to the columns that
+    were cut, left to right (the leading columns are the ones read first), up to `natural`."""
+    widths = list(base)
     spare = available - sum(widths) - GAP * len(widths)
     for index, width in enumerate(natural):
         if spare <= 0:
@@ -140,6 +151,7 @@ class ColumnLayout:
         self.raw_headers = False
         self.headers: list[str] = []
         self.natural: list[int] = []
+        self.base: list[int] = []
         self.widths: list[int] = []
         self.offsets: list[int] = []
         self.numeric: list[bool] = []
@@ -149,9 +161,10 @@ class ColumnLayout:
         names = [column.name for column in columns]
         self.headers = [header_text(name, self.raw_headers) for name in names]
         self.natural = natural_widths(names, self.headers, sample)
+        self.base = base_widths(names, self.headers, sample)
         self.numeric = [is_numeric_type(column.type) for column in columns]
         self.refit(available)
 
     def refit(self, available: int) -> None:
-        self.widths = fitted_widths(self.natural, available)
+        self.widths = fitted_widths(self.base, self.natural, available)
         *self.offsets, self.row_width = offsets_of(self.widths)
