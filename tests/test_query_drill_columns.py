@@ -47,8 +47,8 @@ def rows_of(cursor, view) -> list[dict]:
 
 def test_an_error_drill_leads_with_key_field_ans_value_message_and_ours(cursor):
     view = drill(cursor, "0402")  # CPF inválido
-    assert view.column_names[:6] == ["record_no", "codigoBeneficiario", "descricaoCampo", "valorCampo",
-                                     "mensagemErro", "cpf"]
+    assert view.column_names[:6] == ["record_no", "codigoBeneficiario", "cpf", "valorCampo", "mensagemErro",
+                                     "descricaoCampo"]
     assert view.column_names[-1] == "file_id"  # the same on every row of one RPX: last
     assert "cco" not in view.column_names and "cco" in view.empty_columns  # inclusions carry no CCO
     [row] = rows_of(cursor, view)
@@ -64,16 +64,15 @@ def test_the_current_value_follows_an_edit_and_ans_value_stays(workspace, cursor
 
 def test_the_field_in_error_shows_even_when_it_is_absent_everywhere(cursor):
     view = drill(cursor, "0401")  # CPF obrigatório: the CPF is what is missing
-    assert view.column_names[:6] == ["record_no", "codigoBeneficiario", "descricaoCampo", "valorCampo",
-                                     "mensagemErro", "cpf"]
+    assert view.column_names[:5] == ["record_no", "codigoBeneficiario", "cpf", "valorCampo", "mensagemErro"]
     assert all(row["cpf"] is None for row in rows_of(cursor, view))
 
 
-def test_a_finding_drill_leads_with_the_field_our_message_and_the_value(cursor):
+def test_a_finding_drill_leads_with_the_field_the_value_judged_and_our_message(cursor):
     group = next(group for group in finding_groups(cursor) if group.rule == "cpf_invalid")
     view = open_view(cursor, group_records_spec(group))
     names = view.column_names
-    assert names.index("campo") < names.index("mensagem") < names.index("valor") < names.index("cpf") < 8
+    assert names.index("cpf") < names.index("valor") < names.index("mensagem") < names.index("campo") < 8
     assert all(row["campo"] == "cpf" and row["valor"] == row["cpf"] for row in rows_of(cursor, view))
 
 

@@ -1,10 +1,11 @@
 """Which columns a drill-down leads with (UI-free): what the analyst came to see first.
 
 Drilling into an error code, the analyst wants, on the first screen at 80 columns: which
-record (its key), the field in error, what ANS says was sent (`valorCampo`) and why
-(`mensagemErro`), and what the record holds now (the field itself, edits applied). The rest
-of the movement follows; columns empty on every listed row are left out (`hide_empty`), and
-`file_id`, the same on every row of one RPX, goes last.
+record (its key), the field in error as the record holds it now (edits applied; its header
+names the field), what ANS says was sent (`valorCampo`) and why (`mensagemErro`). When the
+code's field is not known, ANS's own `descricaoCampo` leads instead. The rest of the movement
+follows; columns empty on every listed row are left out (`hide_empty`), and `file_id`, the
+same on every row of one RPX, goes last.
 """
 
 from __future__ import annotations
@@ -47,7 +48,10 @@ ORDER BY m.file_id, m.record_no
 def rejected_movements_spec(rpx_file_id: int, code: str, label: str, fields: Sequence[str]) -> GridSpec:
     """The SBX movements an RPX rejected with `code`, led by key, field, ANS's value and
     message, then our current value of the `fields` the code is about."""
-    leading = (*KEYS, "descricaoCampo", "valorCampo", "mensagemErro", *fields, *AFTER)
+    if fields:
+        leading = (*KEYS, *fields, "valorCampo", "mensagemErro", "descricaoCampo", *AFTER)
+    else:
+        leading = (*KEYS, "descricaoCampo", "valorCampo", "mensagemErro", *AFTER)
     return GridSpec(
         sql=_LINKED_SQL,
         sql_parameters=(rpx_file_id, code),
@@ -77,7 +81,7 @@ def finding_records_spec(rule: str, source_table: str, fields: Sequence[str]) ->
     """The records of one rule, led by key, the field, our message and the value judged,
     then the field as the record holds it now."""
     label = f"regra {rule}"
-    leading = (*KEYS, "situacao", "campo", "mensagem", "valor", *fields, *AFTER)
+    leading = (*KEYS, "situacao", *fields, "valor", "mensagem", "campo", *AFTER)
     return GridSpec(
         sql=_FINDINGS_SQL.format(relation=f"{source_table}_current"),
         sql_parameters=(rule, source_table),

@@ -13,7 +13,7 @@ Elements a movement cannot carry and that are absent are not listed at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -63,8 +63,11 @@ def _leaves(nodes, required_above: bool) -> Iterator[tuple[str, bool]]:
             yield from _leaves(node.children, required_above and node.required)
 
 
-def arrange(table: str, movement: str | None, fields: Sequence[HasNameAndValue]) -> list[Placed]:
-    """`fields` in the record view's order: own, then foreign, then absent (see the module)."""
+def arrange(table: str, movement: str | None, fields: Sequence[HasNameAndValue],
+            flagged: Collection[str] = ()) -> list[Placed]:
+    """`fields` in the record view's order: own, then foreign, then absent (see the module).
+
+    A `flagged` field (an RPX error or a finding on it: a CPF missing) is never collapsed."""
     by_name = {field.name: field for field in fields}
     shape = shape_columns(table, movement)
     if not shape:  # a movement we do not know: everything, as stored
@@ -77,10 +80,11 @@ def arrange(table: str, movement: str | None, fields: Sequence[HasNameAndValue])
         field = by_name.get(name)
         if field is None or name in ALWAYS_FIRST:
             continue
-        if field.value is not None or required:
+        if field.value is not None or required or name in flagged:
             own.append(Placed(field, OWN, required))
         else:
             absent.append(Placed(field, ABSENT))
     placed = {item.field.name for item in own + absent}
-    foreign = [Placed(field, FOREIGN) for field in fields if field.name not in placed and field.value is not None]
+    foreign = [Placed(field, FOREIGN) for field in fields
+               if field.name not in placed and (field.value is not None or field.name in flagged)]
     return own + foreign + absent

@@ -58,7 +58,7 @@ class RecordFields(DataTable):
         self.add_column("Campo", width=label_width, key="label")
         self.add_column("Valor", width=value_width, key="value")
         self.add_column("Achados", width=FINDINGS_WIDTH, key="findings")
-        placed = arrange(detail.table, _movement(detail), detail.fields)
+        placed = arrange(detail.table, _movement(detail), detail.fields, flagged=set(problems))
         absent = [item for item in placed if item.part == ABSENT]
         for item in placed:
             if item.part != ABSENT or self.show_absent:
