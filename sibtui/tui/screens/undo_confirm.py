@@ -20,6 +20,7 @@ from sibtui.tui.cells import value_text
 from sibtui.tui.masking import field_value
 
 VERBS = {"undo": "Desfazer", "redo": "Refazer"}
+DOES = {"undo": "desfaz", "redo": "refaz"}
 
 
 class UndoConfirmScreen(ModalScreen[bool]):
@@ -35,8 +36,7 @@ class UndoConfirmScreen(ModalScreen[bool]):
         with Vertical(id="undo-dialog"):
             yield Label(title_text(self.preview), id="undo-title", markup=False)
             yield Static(steps_text(self.preview), id="undo-steps", markup=False)
-            verb = VERBS[self.preview.which].lower()
-            yield Static(Text(f"Enter {verb[:-1]} · qualquer outra tecla mantém como está", style="bold"),
+            yield Static(Text(f"Enter {DOES[self.preview.which]} · qualquer outra tecla mantém como está", style="bold"),
                          id="undo-hint", markup=False)
 
     def on_key(self, event: events.Key) -> None:
