@@ -31,8 +31,8 @@ from textual.screen import Screen
 
 from sibtui import privacy
 from sibtui.errors import SibError, WorkspaceError
-from sibtui.tui import modes
-from sibtui.tui.checks import checks_available
+from sibtui.tui import modes, undo_steps
+from sibtui.tui.checks import checks_available, checks_summary
 from sibtui.tui.jobs import Jobs
 from sibtui.tui.read_only import READ_ONLY_REFUSAL, writes, writes_allowed
 from sibtui.tui.widgets.load_bar import LoadState
@@ -272,62 +272,10 @@ class SibApp(App[int]):
         self.call_from_thread(setattr, self, "pending", counts)
 
     def action_undo(self) -> None:
-        self._preview_step("undo")
+        undo_steps.ask(self, "undo")
 
     def action_redo(self) -> None:
-        self._preview_step("redo")
-
-    @work(thread=True, exclusive=True, group="undo")
-    def _preview_step(self, which: str) -> None:
-        """Read what undo/redo would change, then ask (`UndoConfirmScreen`): never at one key."""
-        from sibtui.query.undo_preview import preview_step
-
-        cursor = self.new_cursor()
-        try:
-            preview = preview_step(cursor, which)
-        finally:
-            cursor.close()
-        if preview is None:
-            self.call_from_thread(self.notify, "nada a desfazer" if which == "undo" else "nada a refazer", timeout=3)
-            return
-        self.call_from_thread(self._confirm_step, preview)
-
-    def _confirm_step(self, preview) -> None:
-        from sibtui.tui.screens.undo_confirm import UndoConfirmScreen
-
-        if not isinstance(self.screen, UndoConfirmScreen):
-            self.push_screen(UndoConfirmScreen(preview), partial(self._step_confirmed, preview))
-
-    def _step_confirmed(self, preview, confirmed: bool | None) -> None:
-        if confirmed:
-            self._undo_or_redo(preview.which, preview.action_id)
-        else:
-            self.notify("nada foi desfeito" if preview.which == "undo" else "nada foi refeito", timeout=2)
-
-    @work(thread=True, group="undo")
-    def _undo_or_redo(self, which: str, expected: int) -> None:
-        from sibtui.edit import editor
-        from sibtui.query.undo_preview import next_target
-
-        cursor = self.new_cursor()
-        try:
-            if next_target(cursor, which) != expected:  # another process edited meanwhile
-                self.call_from_thread(self.notify, "o diário mudou enquanto a pergunta estava aberta: "
-                                      "pressione a tecla de novo para ver o que seria feito", severity="warning")
-                return
-            result = getattr(editor, which)(cursor)
-        except SibError as error:
-            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
-            return
-        finally:
-            cursor.close()
-        if result is None:
-            return
-        fields = len(result.changes)
-        verb = "desfeita" if which == "undo" else "refeita"
-        self.call_from_thread(self.notify, f"ação {expected} {verb}: {fields} campo{'s' if fields != 1 else ''}"
-                              f" ({'U refaz' if which == 'undo' else 'u desfaz'})", timeout=4)
-        self.call_from_thread(self.edits_changed)
+        undo_steps.ask(self, "redo")
 
     def action_pending(self) -> None:
         from sibtui.tui.screens.pending import PendingScreen
@@ -428,22 +376,6 @@ class _Throttled:
         self._last = now
         state = LoadState(self.name, self.index, self.count, done, total, records)
         self.app.call_from_thread(setattr, self.app, "load_state", state)
-
-
-def checks_summary(report) -> str:
-    """"pré-crítica: 12 achados de erro e 7 de aviso (0,4 s)", or that it was cancelled."""
-    if report.cancelled:
-        return "pré-crítica cancelada: os achados anteriores continuam"
-    errors, warnings = report.errors, report.warnings
-    seconds = f"{report.seconds:.1f} s".replace(".", ",")
-    if not errors and not warnings:
-        return f"pré-crítica: nenhum achado ({seconds})"
-    error_words = "1 achado de erro" if errors == 1 else f"{_count(errors)} achados de erro"
-    return f"pré-crítica: {error_words} e {_count(warnings)} de aviso ({seconds}) · 4 lista por regra"
-
-
-def _count(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def _first_home(files: list[Path]) -> str:
