@@ -230,6 +230,8 @@ class GridPanel(Vertical):
             cursor.interrupt()
 
         job = self.app.call_from_thread(self.app.jobs.start, f"exportando {request.path.name}", cancel)
+        self.app.call_from_thread(self.notify, f"exportando {format_count(view.total)} linhas para "
+                                  f"{request.path.name}… (Esc cancela)", timeout=3, markup=False)
         try:
             sql, parameters = view.ordered_sql()
             rows = export_query(cursor, sql, request.path, request.options, parameters, cancel=lambda: bool(cancelled),
@@ -273,6 +275,8 @@ def status_line(grid: PagedGrid) -> Text:
     if spec is not None and spec.sort:
         sort = spec.sort[0]
         text.append(f" · ordem: {sort.column} {'▼' if sort.descending else '▲'}")
+    if grid.preparing:  # a sort or a filter over millions of rows takes a moment: say so
+        text.append(" · preparando…", style="bold yellow")
     if total:
         text.append(f" · linha {format_count(grid.cursor_row + 1)}")
     fields, _ = getattr(grid.app, "pending", (0, 0))

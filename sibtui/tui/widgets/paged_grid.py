@@ -96,7 +96,8 @@ class PagedGrid(ScrollView, can_focus=True):
 
     @property
     def preparing(self) -> bool:
-        return self.spec is not None and self.view is None and not self.message
+        """A spec is being prepared (a first load, a sort, a filter): the old rows may still show."""
+        return self.spec is not None and (self.view is None or self.view.spec is not self.spec) and not self.message
 
     def show(self, spec: GridSpec, keep_place: bool = False, keep_column: bool = False) -> None:
         """Prepare `spec` in a worker; the old rows stay until the new ones are ready.
@@ -115,6 +116,7 @@ class PagedGrid(ScrollView, can_focus=True):
         self.message = ""
         self._prepare(self._token, spec, place)
         self.refresh()
+        self.post_message(self.Moved(self))  # the count line says it is preparing
 
     def reload(self) -> None:
         """Read the same spec again (the data changed: an edit, an undo), keeping the place."""
