@@ -5,8 +5,12 @@ masked when its name is such a field, or holds one as a word (`cnx_cns`, `upper(
 columns that carry any field's value (`value`, `old_value`...) are masked on the rows whose
 `field` column names a personal field, and on every row when there is no `field` column.
 Columns the catalogue does not know (aliases, free text) have CPFs, PIS and CNSs with valid
-check digits masked inside them. NULL stays NULL and '' stays '': whether a value is there
-is not personal, and the analyst needs to see it.
+check digits, and ISO dates, masked inside them. NULL stays NULL and '' stays '': whether a
+value is there is not personal, and the analyst needs to see it.
+
+Masking by column name is for results sibtui builds itself. Ad hoc SQL in mask mode is
+masked before it runs (`sibtui.query.masked_views`: the query reads views whose personal
+columns are already masked), since an alias, a cast or an error message outruns any name.
 
 Masks keep what a reviewer needs without the person: identifiers keep their last two
 characters (`*********09`), names their initials (`M. D. S. E.`), other values their shape
@@ -30,10 +34,13 @@ VALUE_COLUMNS = frozenset({
     "value", "old_value", "new_value", "original_value", "written_value", "original", "current", "corrected",
 })
 FIELD_COLUMN = "field"
-_IDENTIFIERS = frozenset({"cpf", "cns", "pisPasep", "dn"})
-_NAMES = frozenset({"nome", "nomeMae", "nomeBeneficiario"})
+IDENTIFIER_FIELDS = frozenset({"cpf", "cns", "pisPasep", "dn"})  # masked keeping the last two characters
+NAME_FIELDS = frozenset({"nome", "nomeMae", "nomeBeneficiario"})  # masked to initials
+_IDENTIFIERS = IDENTIFIER_FIELDS
+_NAMES = NAME_FIELDS
 _WORD = re.compile(r"[0-9A-Za-z]+")
 _DIGIT_RUN = re.compile(r"(?<![0-9])(?:[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{15}|[0-9]{11})(?![0-9])")
+_ISO_DATE = re.compile(r"(?<![0-9])[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _ECHOING_ERRORS = ("Conversion Error", "Invalid Input Error", "Out of Range Error", "Constraint Error",
                    "Mismatch Type Error")
@@ -94,7 +101,8 @@ def mask_value(field: str | None, value: object) -> object:
 
 
 def mask_free_text(text: str) -> str:
-    """CPFs, PIS and CNSs (valid check digits) inside text nobody declared personal."""
+    """CPFs, PIS and CNSs (valid check digits) and ISO dates inside text nobody declared
+    personal: a finding's message quotes the birth date it compares with."""
     from sibtui.rules.check_digits import is_valid_cns, is_valid_cpf, is_valid_pis
 
     def replace(match: re.Match[str]) -> str:
@@ -103,7 +111,7 @@ def mask_free_text(text: str) -> str:
             return _keep_tail(match.group())
         return match.group()
 
-    return _DIGIT_RUN.sub(replace, text)
+    return _ISO_DATE.sub(lambda match: _shape(match.group()), _DIGIT_RUN.sub(replace, text))
 
 
 def _keep_tail(value: str) -> str:

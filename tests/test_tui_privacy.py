@@ -137,10 +137,26 @@ async def test_sql_results_masked_by_content_and_by_column_name(loaded):
         )
         await press_settled(pilot, "f5")
         grid = app.screen.query_one("#sql-results").grid
-        assert grid.current_row() == {"x": CPF, "upper(nome)": NAME, "y": "0000200001"}  # stored
+        # masked at the source: even the rows the grid holds never saw the person
+        assert grid.current_row() == {"x": CPF_MASKED, "upper(nome)": NAME_MASKED, "y": "0000200001"}
         assert grid.shown_row() == {"x": CPF_MASKED, "upper(nome)": NAME_MASKED, "y": "0000200001"}
         lines = "\n".join(grid_lines(grid))
-        assert CPF_MASKED in lines and NAME not in lines
+        assert CPF_MASKED in lines and NAME not in lines and CPF not in lines
+
+
+async def test_sql_result_read_unmasked_is_dropped_when_mask_mode_comes_on(loaded):
+    app = make_app(loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "5")
+        app.screen.query_one("#sql-editor").text = "select cpf as x, nome as y from sbx_movements"
+        await press_settled(pilot, "f5")
+        grid = app.screen.query_one("#sql-results").grid
+        assert grid.current_row() is not None
+        await press_settled(pilot, "f8")
+        assert grid.current_row() is None and "execute de novo" in grid.message
+        await press_settled(pilot, "f5")
+        assert grid.current_row()["x"] != CPF and CPF not in "\n".join(grid_lines(grid))
 
 
 async def test_record_view_masks_values_labels_and_copies_and_redraws_on_f8(loaded):

@@ -8,7 +8,9 @@ catalogue itself is also published as tables (`catalog_fields`, `catalog_domain_
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
+from functools import cache
 
 import duckdb
 import pyarrow as pa
@@ -236,6 +238,21 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+_CREATED = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW|SEQUENCE|MACRO)\s+(?:IF\s+NOT\s+EXISTS\s+)?\"?([A-Za-z_][A-Za-z0-9_]*)",
+    re.I,
+)
+
+
+@cache
+def owned_names() -> frozenset[str]:
+    """Every table, view, sequence and macro sibtui's DDL creates (lower case), read from the
+    DDL itself: ad hoc SQL in write mode may not change them, mask mode masks them."""
+    names = {match.group(1).lower() for statement in (*_tables_sql(), *_derived_views_sql())
+             for match in _CREATED.finditer(statement)}
+    return frozenset(names | {name.lower() for name in catalog_tables()})
 
 
 def _meta_value(connection: duckdb.DuckDBPyConnection, key: str) -> str | None:

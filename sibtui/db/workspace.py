@@ -9,6 +9,7 @@ analyst understands.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import duckdb
@@ -29,6 +30,8 @@ class Workspace:
         self.path = Path(path).expanduser()
         self.read_only = read_only
         self.memory_limit = memory_limit  # as configured (DuckDB reports it rounded)
+        self._open_cursors: set[_TrackedCursor] | None = None  # see `track_cursors`
+        self._lock = threading.Lock()
         self.connection = self._connect(memory_limit)
         try:
             self._prepare()
@@ -66,7 +69,38 @@ class Workspace:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A connection for the calling thread; close it when done."""
-        return self.connection.cursor()
+        cursor = self.connection.cursor()
+        if self._open_cursors is None:
+            return cursor
+        tracked = _TrackedCursor(cursor, self)
+        with self._lock:
+            self._open_cursors.add(tracked)
+        return tracked  # type: ignore[return-value]
+
+    def track_cursors(self) -> None:
+        """Count the cursors handed out from now on, so `busy_cursors` knows who still works.
+
+        The console closes the workspace at exit; closing it under a worker that still holds a
+        cursor raises in the worker (and, inside DuckDB, can abort the process).
+        """
+        self._open_cursors = set()
+
+    def busy_cursors(self) -> int:
+        """Cursors handed out and not yet closed (0 when not tracking)."""
+        with self._lock:
+            return len(self._open_cursors or ())
+
+    def interrupt_cursors(self) -> None:
+        """Ask every open cursor's running query to stop (DuckDB's interrupt; safe from any thread)."""
+        with self._lock:
+            cursors = list(self._open_cursors or ())
+        for cursor in cursors:
+            cursor.interrupt_quietly()
+
+    def _forget(self, cursor: _TrackedCursor) -> None:
+        with self._lock:
+            if self._open_cursors is not None:
+                self._open_cursors.discard(cursor)
 
     def close(self) -> None:
         self.connection.close()
@@ -76,6 +110,29 @@ class Workspace:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class _TrackedCursor:
+    """A DuckDB cursor that tells its workspace when it is closed (`Workspace.track_cursors`)."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, owner: Workspace):
+        self._cursor = cursor
+        self._owner = owner
+
+    def close(self) -> None:
+        try:
+            self._cursor.close()
+        finally:
+            self._owner._forget(self)
+
+    def interrupt_quietly(self) -> None:
+        try:
+            self._cursor.interrupt()
+        except duckdb.Error:
+            pass  # closed meanwhile
+
+    def __getattr__(self, name: str):
+        return getattr(self._cursor, name)
 
 
 def _config(memory_limit: str) -> dict[str, str | bool]:

@@ -1,13 +1,22 @@
 """Ad hoc SQL over the workspace, shared by `sibtui query` and the console's SQL screen.
 
 Loaded files are evidence and the journal is the analyst's work: ad hoc SQL only reads,
-unless the caller explicitly allows writes (`sibtui query --write`, the console's write
-mode). Reading only means the statement type, and for the statements that change settings
-(`SET`, `PRAGMA x = ...`, `CALL`) only the few that cannot change durability, memory or
-output: `PRAGMA enable_profiling` would print to the terminal, `SET memory_limit` would let
-one query take the machine. Reading or writing files from SQL is off for the whole
-workspace (`Workspace` sets `enable_external_access` to false): exports go through
-`sibtui.query.export`, never `COPY`.
+unless the caller explicitly allows writes (`sibtui query --write`). Three walls, each
+enough on its own for the common case:
+
+1. `sibtui.query.sql_guard` judges every statement on DuckDB's own parse (statement types,
+   the syntax tree of each SELECT, the parser's tokens) before any runs: a script with one
+   statement that may not run runs nothing at all.
+2. Reading SQL runs inside a transaction that is always rolled back (the console's
+   runner commits only its result table, in the scratch database: DuckDB refuses a
+   transaction that writes two databases, so a write that slipped past the guard fails
+   the whole run). `sibtui query` also opens the workspace read-only.
+3. The workspace runs with `enable_external_access` off: no SQL reads or writes files
+   (exports go through `sibtui.query.export`, never `COPY`).
+
+Settings are not transactional, so the guard allows only the session's own (`SET VARIABLE`,
+`SET TimeZone`...), on a cursor that dies with the query. In mask mode the SQL reads masked
+views of sibtui's relations (`sibtui.query.masked_views`) and errors are scrubbed.
 
 DuckDB does not see Ctrl+C while a query runs on the main thread; `run_interruptible` runs
 the work on a thread and turns Ctrl+C into `cursor.interrupt()`.
@@ -15,7 +24,6 @@ the work on a thread and turns Ctrl+C into `cursor.interrupt()`.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,16 +31,16 @@ from typing import TypeVar
 
 import duckdb
 
-from sibtui.errors import SibError
-from sibtui.privacy import redact_message
+from sibtui.privacy import masking_enabled
+from sibtui.query import masked_views
+from sibtui.query.sql_guard import Checked, Policy, QueryError, check_sql, first_line
 
 T = TypeVar("T")
 
 FETCH_ROWS = 10_000
+_INTERRUPT_GRACE_SECONDS = 30
 
-
-class QueryError(SibError):
-    """DuckDB refused or failed a query; the message is DuckDB's first line."""
+__all__ = ["QueryError", "QueryResult", "checked_sql", "run_interruptible", "run_query", "refuse_writes"]
 
 
 @dataclass
@@ -41,77 +49,63 @@ class QueryResult:
     rows: Iterator[tuple]
 
 
-# Statement types that only read (DESCRIBE, SHOW and SUMMARIZE parse as SELECT).
-READ_ONLY_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL", "SET", "VARIABLE_SET"})
-# Of SET (also `PRAGMA name = value`, `USE`, `RESET`), PRAGMA and CALL: the ones that only
-# read, or only change how this session shows results.
-READING_PRAGMAS = frozenset({
-    "table_info", "show", "show_tables", "show_tables_expanded", "show_databases", "database_list",
-    "database_size", "storage_info", "metadata_info", "version", "platform", "functions", "collations",
-    "user_agent", "table_storage_info",
-})
-SESSION_SETTINGS = frozenset({"variable", "timezone", "calendar", "default_order", "default_null_order"})
-_SETTING = re.compile(r"\s*(?:SET|RESET|PRAGMA|USE)\s+(?:(?:SESSION|LOCAL|GLOBAL)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.I)
-_INTERRUPT_GRACE_SECONDS = 30
-_CALLED = re.compile(r"\s*(?:PRAGMA|CALL)\s+([A-Za-z_][A-Za-z0-9_]*)", re.I)
+def policy(allow_writes: bool = False, masked: bool | None = None) -> Policy:
+    """The guard's policy: writes as asked, mask mode as asked (None: as mask mode is now)."""
+    from sibtui.db.schema import owned_names
+
+    return Policy(allow_writes, masking_enabled() if masked is None else masked, owned_names())
 
 
-def run_query(cursor: duckdb.DuckDBPyConnection, sql: str, allow_writes: bool = False) -> QueryResult:
+def checked_sql(cursor: duckdb.DuckDBPyConnection, sql: str, rules: Policy) -> list[Checked]:
+    """`sql` judged by the guard; in mask mode, the masked views it reads made on `cursor`."""
+    checked = check_sql(cursor, sql, rules)
+    if rules.masked:
+        try:
+            masked_views.prepare(cursor, checked, rules.own_relations)
+        except duckdb.Error as error:
+            raise QueryError(error_line(error, True)) from None
+    return checked
+
+
+def run_query(
+    cursor: duckdb.DuckDBPyConnection, sql: str, allow_writes: bool = False, masked: bool | None = None
+) -> QueryResult:
     """Execute `sql`; rows are fetched lazily in chunks, so huge results stream.
 
-    Unless `allow_writes`, every statement must be one that only reads (checked before any
-    runs, so a script that would write runs nothing at all).
+    Unless `allow_writes`, every statement must only read (checked before any runs), and
+    they run in a transaction rolled back when the rows are read (or on any error).
     """
-    if not sql.strip():
-        raise QueryError("empty query")
-    if not allow_writes:
-        refuse_writes(cursor, sql)
+    rules = policy(allow_writes, masked)
+    checked = checked_sql(cursor, sql, rules)
+    reading = not allow_writes
     try:
-        cursor.execute(sql)
+        if reading:
+            cursor.execute("BEGIN TRANSACTION")
+        for item in checked[:-1]:
+            cursor.execute(item.query).fetchall()
+        cursor.execute(checked[-1].query)
     except duckdb.Error as error:
-        raise QueryError(_first_line(error)) from None
+        if reading:
+            rollback_quietly(cursor)
+        raise QueryError(error_line(error, rules.masked)) from None
     if cursor.description is None:
+        if reading:
+            rollback_quietly(cursor)
         return QueryResult([], iter(()))
     columns = [column[0] for column in cursor.description]
-    return QueryResult(columns, _stream(cursor))
+    return QueryResult(columns, _stream(cursor, rules.masked, reading))
 
 
 def refuse_writes(cursor: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Raise `QueryError` when any statement of `sql` could change the workspace."""
+    check_sql(cursor, sql, policy(False))
+
+
+def rollback_quietly(cursor: duckdb.DuckDBPyConnection) -> None:
     try:
-        statements = cursor.extract_statements(sql)
-    except duckdb.Error as error:
-        raise QueryError(_first_line(error)) from None
-    for statement in statements:
-        kind = statement.type.name
-        if kind not in READ_ONLY_STATEMENTS:
-            raise QueryError(
-                f"{kind} refused: ad hoc SQL is read-only (loaded files and the edit journal are evidence); "
-                "change records with the editor or `sibtui fix`, or enable write mode"
-            )
-        refused = _refused_setting(kind, statement.query)
-        if refused is not None:
-            raise QueryError(
-                f"{refused} refused: ad hoc SQL may not change the workspace's settings (durability, memory, "
-                "profiling output); reading pragmas such as table_info run"
-            )
-
-
-def _refused_setting(kind: str, query: str) -> str | None:
-    """The setting, pragma or procedure a reading statement would run, when it is not harmless."""
-    if kind in ("SET", "VARIABLE_SET"):
-        match = _SETTING.match(query)
-        name = match.group(1).lower() if match else kind
-        if name in SESSION_SETTINGS:
-            return None
-        return f"{query.split()[0].upper()} {name}"
-    if kind in ("PRAGMA", "CALL"):
-        match = _CALLED.match(query)
-        name = match.group(1).lower() if match else ""
-        if name in READING_PRAGMAS or name.startswith(("pragma_", "duckdb_")):
-            return None
-        return f"{kind} {name or query.split()[0]}"
-    return None
+        cursor.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # no transaction was open (DuckDB ended it on the error): nothing was kept
 
 
 def run_interruptible(cursor: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
@@ -146,20 +140,24 @@ def run_interruptible(cursor: duckdb.DuckDBPyConnection, work: Callable[[], T]) 
     return outcome["value"]  # type: ignore[return-value]
 
 
-def _stream(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
-    while True:
-        try:
-            chunk = cursor.fetchmany(FETCH_ROWS)
-        except duckdb.Error as error:
-            raise QueryError(_first_line(error)) from None
-        if not chunk:
-            return
-        yield from chunk
+def _stream(cursor: duckdb.DuckDBPyConnection, masked: bool, reading: bool) -> Iterator[tuple]:
+    try:
+        while True:
+            try:
+                chunk = cursor.fetchmany(FETCH_ROWS)
+            except duckdb.Error as error:
+                raise QueryError(error_line(error, masked)) from None
+            if not chunk:
+                return
+            yield from chunk
+    finally:
+        if reading:
+            rollback_quietly(cursor)
 
 
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    line = redact_message(text.splitlines()[0]) if text else type(error).__name__
+def error_line(error: Exception, masked: bool = False) -> str:
+    """DuckDB's first line, without the values it quotes (in mask mode, without CPFs and dates)."""
+    line = masked_views.scrub(first_line(error), masked)
     if "file system operations are disabled" in line:
         return "SQL may not read or write files (use export, or `sibtui load` for SIB files): " + line
     return line

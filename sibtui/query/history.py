@@ -1,7 +1,9 @@
 """The SQL screen's history: every query run, kept between sessions (UI-free).
 
 One JSON object per line, beside the workspace (`<workspace>.sql-history.jsonl`), since
-queries name that workspace's data. Owner-only: a query may hold a CPF. The newest entry
+queries name that workspace's data. Owner-only: a query may hold a CPF; in mask mode the CPFs,
+CNSs and dates of the query and its error are stored masked, and error lines never keep the
+values DuckDB quotes (`sibtui.privacy.redact_message`). The newest entry
 is last; a query run twice in a row is kept once; the file is trimmed to `MAX_ENTRIES`.
 """
 
@@ -12,6 +14,8 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+
+from sibtui.privacy import mask_free_text, redact_message
 
 MAX_ENTRIES = 500
 
@@ -48,10 +52,18 @@ class QueryHistory:
                 continue  # a line cut by a crash: skip it, keep the rest
         return entries
 
-    def add(self, sql: str, rows: int | None = None, seconds: float | None = None, error: str | None = None) -> None:
+    def add(self, sql: str, rows: int | None = None, seconds: float | None = None, error: str | None = None,
+            masked: bool = False) -> None:
+        """Keep a query run; `masked` (it ran in mask mode): CPFs, CNSs and dates in the query
+        text and the error are kept masked, as the screen showed them."""
         sql = sql.strip()
         if not sql:
             return
+        if error is not None:
+            error = redact_message(error)
+        if masked:
+            sql = mask_free_text(sql)
+            error = mask_free_text(error) if error is not None else None
         entries = self.entries()
         if entries and entries[-1].sql == sql:
             entries.pop()

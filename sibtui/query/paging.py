@@ -291,28 +291,33 @@ def _key_ranges(keys: list[tuple]) -> list[tuple[str, list]]:
 # -- preparing a spec -------------------------------------------------------------------------
 
 
-def open_view(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> PagedView:
+def open_view(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, materialised: str | None = None) -> PagedView:
     """Prepare `spec`: materialise a query, count, and choose how positions map to rows.
 
-    Raises `QueryError` with DuckDB's first line when the SQL fails or is interrupted.
+    `materialised`: a scratch table (`materialise`) already holding the spec's rows, which
+    the view then owns. Raises `QueryError` with DuckDB's first line when the SQL fails or
+    is interrupted.
     """
     import duckdb
 
     from sibtui.query.adhoc import QueryError
 
     try:
-        return _open(cursor, spec)
+        return _open(cursor, spec, materialised)
     except duckdb.Error as error:
         raise QueryError(_first_line(error)) from None
 
 
-def _open(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> PagedView:
+def _open(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, materialised: str | None = None) -> PagedView:
     attach_scratch(cursor)
     owned: list[str] = []
-    if spec.relation is not None and spec.relation in KEYED_RELATIONS:
+    if materialised is not None:
+        relation, key = materialised, ROW_KEY
+        owned.append(relation)
+    elif spec.relation is not None and spec.relation in KEYED_RELATIONS:
         relation, key = quote(spec.relation), RECORD_KEY
     else:
-        relation, key = _materialise(cursor, spec), ROW_KEY
+        relation, key = materialise(cursor, spec), ROW_KEY
         owned.append(relation)
     columns = _describe(cursor, relation)
     empty = _empty_columns(cursor, spec, relation, columns)
@@ -388,8 +393,11 @@ def _record_rows(
     return {rowid: tuple(values) for rowid, values in found.items()}
 
 
-def _materialise(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> str:
-    """Run the spec's SQL (or copy its relation) once into a scratch table; rowid = order."""
+def materialise(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> str:
+    """Run the spec's SQL (or copy its relation) once into a scratch table; rowid = order.
+
+    Its rowids are final only once committed: inside a transaction DuckDB numbers new rows
+    from 2**62, so a view is opened on it (`open_view(..., materialised=)`) after the commit."""
     table = _scratch_name("result")
     source = spec.sql if spec.sql is not None else f"SELECT * FROM {quote(spec.relation or '')}"
     cursor.execute(f"CREATE TABLE {table} AS {source.strip().rstrip(';')}", list(spec.sql_parameters) or None)

@@ -14,6 +14,7 @@ workspace: browsing works, the actions that write are shown disabled and say why
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,7 @@ from sibtui.tui.widgets.load_bar import LoadState
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the load worker
 FIRST_FRAME_GRACE = 0.05  # seconds between the first paint and opening the workspace
+CLOSE_GRACE_SECONDS = 5.0  # at exit, how long workers get to close their cursors
 
 
 class SibApp(App[int]):
@@ -141,6 +143,7 @@ class SibApp(App[int]):
         return result
 
     def _workspace_opened(self, workspace, file_count: int, read_only_notice: str | None = None) -> None:
+        workspace.track_cursors()  # closed at exit only after every worker closed its cursor
         self.workspace = workspace
         self._count_pending()
         files = self.files or (self.fallback_files if file_count == 0 else [])
@@ -176,10 +179,29 @@ class SibApp(App[int]):
             self.pop_screen()
         return mounted
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        """Stop the workers, wait (a few seconds at most) until each closed its cursor, then
+        close the workspace: closing it under a running query raised in the worker.
+
+        The wait yields to the event loop: a worker finishing posts back to it
+        (`call_from_thread`) before it closes its cursor."""
         self.jobs.cancel_all()
-        if self.workspace is not None:
-            self.workspace.close()
+        workspace = self.workspace
+        if workspace is None:
+            return
+        deadline = time.monotonic() + CLOSE_GRACE_SECONDS
+        workspace.interrupt_cursors()
+        while workspace.busy_cursors() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            workspace.interrupt_cursors()  # a worker may have opened another meanwhile
+        if workspace.busy_cursors():
+            return  # a worker is stuck inside DuckDB: the connection closes when the process ends
+        import duckdb
+
+        try:
+            workspace.close()
+        except duckdb.Error:
+            pass
 
     # -- loading ---------------------------------------------------------------------------
 

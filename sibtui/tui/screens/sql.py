@@ -16,7 +16,7 @@ from textual.widgets import Static, TextArea
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.query.examples import EXAMPLES
-from sibtui.tui.masking import free_text
+from sibtui.tui.masking import free_text, masking
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.paged_grid import PagedGrid
@@ -44,6 +44,7 @@ class SqlScreen(ModeScreen):
     def __init__(self) -> None:
         super().__init__()
         self._running_cursor = None
+        self._result_masked = True  # the result shown was read in mask mode (or there is none)
 
     def compose_body(self) -> ComposeResult:
         yield TextArea(
@@ -58,6 +59,20 @@ class SqlScreen(ModeScreen):
         editor = self.query_one("#sql-editor", TextArea)
         editor.select_all()  # the example is a starting point: typing replaces it, F5 runs it
         editor.focus()
+        self.watch(self.app, "masked", self._mask_changed, init=False)
+
+    def _mask_changed(self, masked: bool) -> None:
+        """A result read without mask mode is dropped when it comes on: its aliases, casts and
+        expressions are beyond what masking by column name can hide."""
+        if masked and not self._result_masked:
+            self._hide_unmasked_result()
+
+    def _hide_unmasked_result(self) -> None:
+        self._result_masked = True
+        self.query_one("#sql-results", GridPanel).grid.show_message(
+            "resultado ocultado: a máscara foi ligada; execute de novo (F5) para ver o resultado mascarado"
+        )
+        self._status(Text(IDLE_HINT))
 
     @property
     def running(self) -> bool:
@@ -88,22 +103,23 @@ class SqlScreen(ModeScreen):
     def _run(self, sql: str) -> None:
         from sibtui.query.sql_runner import run_sql
 
+        masked = masking()  # the whole run, its result and its history line follow this
         cursor = self.new_cursor()
         self.app.call_from_thread(self._started, cursor)
         started = time.perf_counter()
         try:
-            view = run_sql(cursor, sql)
+            view = run_sql(cursor, sql, masked=masked)
             first = view.window(cursor, 0, view.page_rows)
         except SibError as error:
-            self.app.history.add(sql, error=str(error))
+            self.app.history.add(sql, error=str(error), masked=masked)
             self.app.call_from_thread(self._failed, str(error))
             return
         finally:
             cursor.close()
             self.app.call_from_thread(self._finished)
         seconds = time.perf_counter() - started
-        self.app.history.add(sql, rows=view.total, seconds=round(seconds, 3))
-        self.app.call_from_thread(self._succeeded, view, first, seconds)
+        self.app.history.add(sql, rows=view.total, seconds=round(seconds, 3), masked=masked)
+        self.app.call_from_thread(self._succeeded, view, first, seconds, masked)
 
     def _started(self, cursor) -> None:
         self._running_cursor = cursor
@@ -117,8 +133,12 @@ class SqlScreen(ModeScreen):
         cancelled = "interrupt" in message.lower()
         self._status(Text("consulta cancelada" if cancelled else message, style="yellow" if cancelled else "bold red"))
 
-    def _succeeded(self, view, first: list[tuple], seconds: float) -> None:
+    def _succeeded(self, view, first: list[tuple], seconds: float, masked: bool = False) -> None:
         grid: PagedGrid = self.query_one("#sql-results", GridPanel).grid
+        if masking() and not masked:  # mask mode came on while it ran: those rows were read unmasked
+            self._hide_unmasked_result()
+            return
+        self._result_masked = masked
         grid.show_view(view, first)
         took = "menos de 1 s" if seconds < 1 else f"{seconds:.1f} s".replace(".", ",")
         rows = "1 linha" if view.total == 1 else f"{format_count(view.total)} linhas"
