@@ -145,3 +145,25 @@ def test_killed_after_marking_published_the_log_and_the_files_agree(analyst, out
     stopped.kill()
     [row] = assert_log_and_folder_agree(analyst, out, tmp_path)
     assert row[3] == REJECTED_IN_SAMPLE
+
+
+def test_killed_after_the_link_then_sent_away_its_name_and_sequencial_are_never_reused(analyst, out, tmp_path):
+    """The issue's case: the analyst moves the named SBX out to send it before anyone reruns."""
+    stopped = start("regen-published", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
+                    scratch=tmp_path / "crash")
+    stopped.wait()
+    stopped.kill()
+    [named] = final_files(out)
+    sent = tmp_path / "enviados"
+    sent.mkdir()
+    named.rename(sent / named.name)
+    [(name, _, sequencial, _, _)] = logged(analyst)
+    done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert f"{name}: não está mais em" in done.stderr
+    rows = logged(analyst)
+    assert all(published for *_, published in rows) and rows[0][:3:2] == (name, sequencial)
+    later = rows[1:]
+    assert later and all(row[0] != name and row[2] != sequencial for row in later)
+    assert sorted(row[0] for row in later) == [path.name for path in final_files(out)]
+    assert hidden_files(out) == []

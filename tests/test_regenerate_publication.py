@@ -20,6 +20,7 @@ from sibtui.edit.regen import log, recovery
 from sibtui.edit.regen import parts as regen_parts
 from sibtui.edit.regen.output import OutputError, PartWriter
 from sibtui.edit.regen.run import regenerate
+from sibtui.ingest.hashcheck import check_hash
 from sibtui.ingest.loader import load_files
 
 CLOCK = dt.datetime(2026, 11, 20, 9, 0, 0)
@@ -61,30 +62,62 @@ def _unpublished(cursor, out, name: str, hash_value: str) -> None:
     log.record(cursor, [row], [{"regeneration_id": regeneration_id, "part_no": 1, "position": 1}], [])
 
 
-def test_recovery_keeps_a_whole_file_and_drops_a_row_without_one(loaded, out):
+def test_recovery_keeps_a_whole_file_and_drops_a_row_only_with_proof_it_was_never_named(loaded, out):
     [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK).regenerations
     written = regeneration.files[0]
     loaded.execute("UPDATE regenerations SET published = false")
-    _unpublished(loaded, out, "99999720261120093000.SBX", "0" * 32)  # never got its name
-    notes = recovery.recover(loaded, out, recovery.workspace_tag(loaded))
+    tag = recovery.workspace_tag(loaded)
+    never_named = "99999720261120093000.SBX"
+    part = out / f".{never_named}.{tag}.k3j2h1g0.part"  # the proof: publishing starts by renaming the part
+    part.write_bytes(written.path.read_bytes())
+    _unpublished(loaded, out, never_named, written.hash)
+    notes = recovery.recover(loaded, out, tag)
     assert notes == [
         f"{written.name}: já tinha o nome final quando a geração {regeneration.regeneration_id} foi interrompida; "
         "registrado como gerado",
-        f"99999720261120093000.SBX: a geração {regeneration.regeneration_id + 1} foi interrompida antes de o "
+        f"{never_named}: a geração {regeneration.regeneration_id + 1} foi interrompida antes de o "
         "arquivo receber o nome; registro descartado",
+        f"{part.name}: arquivo temporário de uma geração interrompida, removido",
     ]
     assert _log(loaded) == [(1, written.name, True)]
     assert loaded.execute("SELECT count(*) FROM regenerated_movements WHERE regeneration_id = ?",
                           [regeneration.regeneration_id + 1]).fetchall() == [(0,)]
-    assert recovery.recover(loaded, out, recovery.workspace_tag(loaded)) == []  # nothing left to settle
+    assert not part.exists()
+    assert recovery.recover(loaded, out, tag) == []  # nothing left to settle
 
 
-def test_a_file_at_the_logged_name_with_another_hash_is_not_ours(loaded, out):
+def test_a_logged_file_that_left_the_folder_keeps_its_name_and_sequencial(loaded, out, tmp_path):
+    """Killed after the link, the SBX moved away to be sent: it may have gone to ANS."""
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK).regenerations
+    written = regeneration.files[0]
+    loaded.execute("UPDATE regenerations SET published = false")
+    written.path.rename(tmp_path / written.name)
+    [note] = recovery.recover(loaded, out, recovery.workspace_tag(loaded))
+    assert note.startswith(f"{written.name}: não está mais em") and "não serão reusados" in note
+    assert _log(loaded) == [(1, written.name, True)]
+    assert log.next_sequencial(loaded, "999997") == written.sequencial + 1
+    assert written.name.upper() in log.taken_names(loaded)
+
+
+def test_a_claimed_part_killed_while_linking_is_published_now(loaded, out):
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK).regenerations
+    written = regeneration.files[0]
+    loaded.execute("UPDATE regenerations SET published = false")
+    tag = recovery.workspace_tag(loaded)
+    claim = out / f".{written.name}.{tag}.k3j2h1g0.claim"
+    written.path.rename(claim)
+    [note] = recovery.recover(loaded, out, tag)
+    assert note.endswith("publicação concluída")
+    assert [path.name for path in out.iterdir()] == [written.name] and check_hash(written.path).ok
+    assert _log(loaded) == [(1, written.name, True)]
+
+
+def test_a_file_at_the_logged_name_with_another_hash_keeps_the_name_reserved(loaded, out):
     (out / "99999720261120093000.SBX").write_bytes(b"not a SIB file")
     _unpublished(loaded, out, "99999720261120093000.SBX", "0" * 32)
     [note] = recovery.recover(loaded, out, recovery.workspace_tag(loaded))
-    assert note.endswith("registro descartado")
-    assert _log(loaded) == []
+    assert "não serão reusados" in note
+    assert _log(loaded) == [(1, "99999720261120093000.SBX", True)]
 
 
 def test_recovery_removes_our_left_over_parts_and_reports_the_others(loaded, out):

@@ -5,6 +5,12 @@ by the caller, and only then given its name with `os.link`, which fails instead 
 replacing a file that exists: an SBX is never overwritten and never seen half-written.
 The temporary name, `.NAME.TAG.xxxxxxxx.part`, carries a tag of the workspace, so what a
 killed regeneration left is recognised as its own (`sibtui.edit.regen.recovery`).
+
+Publishing first renames the part to `.NAME.TAG.xxxxxxxx.claim` (and syncs the folder),
+then links it to NAME. So a `.part` on disk proves its file never got its name, whatever
+happened after: a kill, or the analyst moving the published SBX away to send it. Without
+that proof recovery must assume the file may have gone out, and never reuse its name or
+`sequencialTransacao`.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ NAME_TIME_FORMAT = "%Y%m%d%H%M%S"
 HEADER_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 SBX_NAME = re.compile(r"([0-9]{6})([0-9]{14})\.SBX")
 PART_SUFFIX = ".part"
+CLAIM_SUFFIX = ".claim"  # a part being published: it may already have its final name
 
 
 class OutputError(SibError):
@@ -87,16 +94,23 @@ class PartWriter:
         return self.folder / self.header.name
 
     def publish(self) -> Path:
-        """Give the file its final name; refuse if that name exists."""
+        """Give the file its final name; refuse if that name exists.
+
+        Raises only when the file certainly did not get its name (the caller then drops its
+        log rows); once linked, tidying the claim never fails the publication."""
         final = self.final_path
+        claim = self.temp_path.with_name(self.temp_path.name.removesuffix(PART_SUFFIX) + CLAIM_SUFFIX)
+        os.rename(self.temp_path, claim)
+        _fsync_folder(self.folder)
+        self.temp_path = claim
         try:
-            os.link(self.temp_path, final)
+            os.link(claim, final)
         except FileExistsError:
-            raise OutputError(f"{final}: a file with this name appeared while writing; kept {self.temp_path}") from None
+            raise OutputError(f"{final}: a file with this name appeared while writing; nothing published") from None
         except OSError:
-            _rename_without_replacing(self.temp_path, final)
+            _rename_without_replacing(claim, final)
         else:
-            self.temp_path.unlink()
+            _unlink_quietly(claim)
         _fsync_folder(self.folder)
         return final
 
@@ -104,6 +118,13 @@ class PartWriter:
         if not self._stream.closed:
             self._stream.close()
         self.temp_path.unlink(missing_ok=True)
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass  # published all the same; recovery removes a left-over claim
 
 
 def _rename_without_replacing(source: Path, target: Path) -> None:
