@@ -11,7 +11,8 @@ SAMPLE_DB := $(VENV)/sample-workspace.duckdb
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]' \
+		--config-settings editable_mode=compat  # a path in a .pth: no finder imported at every start
 	touch $(STAMP)
 
 run: $(STAMP)  ## open the console on sample_files/ (a workspace of its own under .venv)

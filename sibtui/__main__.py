@@ -1,7 +1,7 @@
-"""`python -m sibtui` runs the command line."""
+"""`python -m sibtui` runs the command line (Ctrl+C taken over first: `sibtui.entry`)."""
 
 import sys
 
-from sibtui.cli import main
+from sibtui.entry import main
 
 sys.exit(main())

@@ -47,15 +47,27 @@ def add_format_option(parser: argparse.ArgumentParser, extra: tuple[str, ...] = 
 
 @dataclass(frozen=True)
 class Command:
-    """A subcommand: its name, one-line help, its arguments, and the module that runs it."""
+    """A subcommand: its name, one-line help, its arguments, and the module that runs it.
+
+    `interrupt_queries`: Ctrl+C interrupts the DuckDB queries it runs (its transactions
+    roll back). The load stops through its own cancel flag instead, between batches, so
+    a commit is never cut; the console handles its keys itself."""
 
     name: str
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     module: str  # sibtui.commands.<module> has `run(options: argparse.Namespace) -> int`
+    interrupt_queries: bool = True
 
     def run(self, options: argparse.Namespace) -> int:
-        return importlib.import_module(f"sibtui.commands.{self.module}").run(options)
+        from sibtui import interrupts
+        from sibtui.db.registry import interrupt_open_cursors
+
+        command = importlib.import_module(f"sibtui.commands.{self.module}")
+        if not self.interrupt_queries:
+            return command.run(options)
+        with interrupts.stopping(interrupt_open_cursors):
+            return command.run(options)
 
 
 def _load_arguments(parser: argparse.ArgumentParser) -> None:
@@ -136,7 +148,7 @@ def _completion_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("load", "load SBX/RPX/CNX files into a workspace", _load_arguments, "load"),
+    Command("load", "load SBX/RPX/CNX files into a workspace", _load_arguments, "load", interrupt_queries=False),
     Command("query", "run SQL over the workspace", _query_arguments, "query"),
     Command("hash", "compare a file's declared epilogue hash with the computed one", _hash_arguments, "hash"),
     Command("diff", "compare two CNX conferences: what ANS changed", _diff_arguments, "diff"),
@@ -147,7 +159,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("fix", "correct records: set, fill-cns, clean, undo, redo, list, diff", _fix_arguments, "fix"),
     Command("regenerate", "write corrected SBX files (the rejected movements, or --all)", _regenerate_arguments,
             "regenerate"),
-    Command("open", "open the console (the default command)", _open_arguments, "open"),
+    Command("open", "open the console (the default command)", _open_arguments, "open", interrupt_queries=False),
     Command("completion", "print a shell completion script: eval \"$(sibtui completion bash)\"",
             _completion_arguments, "completion"),
 )
@@ -206,8 +218,11 @@ def _take_mask_flag(arguments: list[str]) -> tuple[list[str], bool]:
     return kept, len(kept) != len(arguments)
 
 
+INTERRUPTED = "interrupted; nothing half-done was kept"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    from sibtui import privacy
+    from sibtui import interrupts, privacy
 
     arguments, masked = _take_mask_flag(list(sys.argv[1:] if argv is None else argv))
     arguments = _normalise(arguments)
@@ -217,19 +232,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         privacy.set_masking(True)
     previous_umask = privacy.owner_only_files()  # DuckDB's WAL and spill files, exports, SBX files
     try:
-        return COMMANDS_BY_NAME[options.command].run(options)
+        interrupts.check()  # Ctrl+C while starting: nothing was done
+        code = COMMANDS_BY_NAME[options.command].run(options)
+        interrupts.check()  # what the command committed before it stopped, it has reported
+        return code
     except SibError as error:
+        if interrupts.interrupted():  # the interrupt surfaced as the work's own error
+            print_error(INTERRUPTED)
+            return EXIT_INTERRUPTED
         print_error(str(error))
         return EXIT_PROBLEM
     except KeyboardInterrupt:
-        print_error("interrupted; nothing half-done was kept")
+        print_error(INTERRUPTED)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()  # `sibtui query ... | head`: the reader has what it wanted
         return EXIT_BROKEN_PIPE
     except Exception as error:  # a bug: one line, never a traceback (its values could be CPFs)
-        if _is_interrupt(error):
-            print_error("interrupted; nothing half-done was kept")
+        if _is_interrupt(error) or interrupts.interrupted():
+            print_error(INTERRUPTED)
             return EXIT_INTERRUPTED
         if os.environ.get(DEBUG_ENV):
             raise

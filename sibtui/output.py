@@ -15,12 +15,13 @@ import csv
 import datetime as dt
 import decimal
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
 
+from sibtui import interrupts
 from sibtui.privacy import masked_rows
 from sibtui.terminal import printable
 
@@ -65,7 +66,7 @@ def write_rows(
     `mask`: hide personal data (None: as mask mode says, `sibtui.privacy.masking_enabled`).
     """
     output_format = resolved_format(output_format, stream)
-    rows = masked_rows(columns, rows, mask)
+    rows = _interruptible(masked_rows(columns, rows, mask))
     if output_format == "csv":
         return _write_csv(columns, rows, stream)
     if output_format == "json":
@@ -93,6 +94,13 @@ def write_tsv(columns: Sequence[str], rows: Iterable[Sequence[object]], stream: 
         stream.write("\t".join("" if value is None else printable(str(_plain(value))) for value in row) + "\n")
         count += 1
     return count
+
+
+def _interruptible(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """Rows, stopping between two of them when Ctrl+C arrived (`sibtui.interrupts`)."""
+    for row in rows:
+        interrupts.check()
+        yield row
 
 
 def _write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]], stream: TextIO) -> int:

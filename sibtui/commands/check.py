@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.db.workspace import Workspace, default_workspace_path
 from sibtui.output import format_count, resolved_format, write_rows
@@ -36,7 +37,8 @@ def run(options: argparse.Namespace) -> int:
 
 def run_check(db: Path | None, output_format: str | None, today: dt.date | None = None) -> int:
     with Workspace(db or default_workspace_path()) as workspace:
-        report = run_checks(workspace, today=today)
+        report = run_checks(workspace, today=today, cancel=interrupts.interrupted)
+        interrupts.check()  # cancelled between steps: the previous findings stay, nothing is printed
         cursor = workspace.cursor()
         try:
             output_format = resolved_format(output_format, sys.stdout)

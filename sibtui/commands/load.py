@@ -6,9 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.commands.progress import LoadProgressBar
 from sibtui.db.workspace import Workspace, default_workspace_path
+from sibtui.errors import LoadCancelled
 from sibtui.ingest.loader import LoadOutcome, load_files
 from sibtui.output import format_count
 
@@ -21,8 +23,12 @@ def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
     workspace_path = db or default_workspace_path()
     loaded = skipped = failed = 0
     with Workspace(workspace_path) as workspace, LoadProgressBar(enabled=not quiet) as bar:
-        for outcome in load_files(workspace, files, progress=bar.update):
+        # Ctrl+C stops the load between batches (`sibtui.interrupts`): the file in progress
+        # is rolled back, or, if its commit already ran, reported as loaded like the others.
+        for outcome in load_files(workspace, files, progress=bar.update, cancel=interrupts.interrupted):
             bar.finish_file()
+            if isinstance(outcome.error, LoadCancelled):
+                break  # `sibtui.cli` says "interrupted" and exits 130
             print_outcome(outcome)
             if outcome.report is not None:
                 loaded += 1
@@ -30,6 +36,8 @@ def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
                 skipped += 1
             else:
                 failed += 1
+    if interrupts.interrupted():
+        return EXIT_OK  # `sibtui.cli` prints its one line and exits 130
     print(
         f"{loaded} loaded, {skipped} already in the workspace, {failed} failed — workspace {workspace_path}",
         file=sys.stderr,

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.commands.progress import RegenerationProgressBar
 
@@ -41,6 +42,7 @@ def run(options: argparse.Namespace) -> int:
             result = regenerate(
                 cursor, options.out, sbx_file_ids=options.sbx, all_movements=options.all,
                 include_cnx_edits=options.cnx_edits, xsd_path=options.xsd, progress=bar.update,
+                cancel=interrupts.interrupted,  # Ctrl+C: the plan being written is discarded
             )
             if options.report is not None:
                 _write_report(cursor, options.report, result)

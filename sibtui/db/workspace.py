@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from sibtui.db import registry
 from sibtui.db.paths import WORKSPACE_ENV, default_workspace_path
 from sibtui.db.schema import SCHEMA_VERSION, ensure_schema, stored_schema_version
 from sibtui.errors import WorkspaceError
@@ -30,7 +31,7 @@ class Workspace:
         self.path = Path(path).expanduser()
         self.read_only = read_only
         self.memory_limit = memory_limit  # as configured (DuckDB reports it rounded)
-        self._open_cursors: set[_TrackedCursor] | None = None  # see `track_cursors`
+        self._open_cursors: set[_TrackedCursor] = set()  # handed out, not yet closed
         self._lock = threading.Lock()
         self.connection = self._connect(memory_limit)
         try:
@@ -38,6 +39,7 @@ class Workspace:
         except BaseException:
             self.connection.close()
             raise
+        registry.register(self)
 
     def _connect(self, memory_limit: str) -> duckdb.DuckDBPyConnection:
         if self.read_only and not self.path.exists():
@@ -68,41 +70,35 @@ class Workspace:
         ensure_schema(self.connection)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A connection for the calling thread; close it when done."""
-        cursor = self.connection.cursor()
-        if self._open_cursors is None:
-            return cursor
-        tracked = _TrackedCursor(cursor, self)
+        """A connection for the calling thread; close it when done.
+
+        Each cursor handed out is counted until closed (`busy_cursors`): Ctrl+C interrupts
+        their queries (`sibtui.db.registry`), and the console closes the workspace only
+        once every worker closed its own (closing it under a running query raised in the
+        worker and, inside DuckDB, could abort the process)."""
+        tracked = _TrackedCursor(self.connection.cursor(), self)
         with self._lock:
             self._open_cursors.add(tracked)
         return tracked  # type: ignore[return-value]
 
-    def track_cursors(self) -> None:
-        """Count the cursors handed out from now on, so `busy_cursors` knows who still works.
-
-        The console closes the workspace at exit; closing it under a worker that still holds a
-        cursor raises in the worker (and, inside DuckDB, can abort the process).
-        """
-        self._open_cursors = set()
-
     def busy_cursors(self) -> int:
-        """Cursors handed out and not yet closed (0 when not tracking)."""
+        """Cursors handed out and not yet closed."""
         with self._lock:
-            return len(self._open_cursors or ())
+            return len(self._open_cursors)
 
     def interrupt_cursors(self) -> None:
         """Ask every open cursor's running query to stop (DuckDB's interrupt; safe from any thread)."""
         with self._lock:
-            cursors = list(self._open_cursors or ())
+            cursors = list(self._open_cursors)
         for cursor in cursors:
             cursor.interrupt_quietly()
 
     def _forget(self, cursor: _TrackedCursor) -> None:
         with self._lock:
-            if self._open_cursors is not None:
-                self._open_cursors.discard(cursor)
+            self._open_cursors.discard(cursor)
 
     def close(self) -> None:
+        registry.forget(self)
         self.connection.close()
 
     def __enter__(self) -> "Workspace":
@@ -113,7 +109,7 @@ class Workspace:
 
 
 class _TrackedCursor:
-    """A DuckDB cursor that tells its workspace when it is closed (`Workspace.track_cursors`)."""
+    """A DuckDB cursor that tells its workspace when it is closed (`Workspace.busy_cursors`)."""
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection, owner: Workspace):
         self._cursor = cursor

@@ -31,6 +31,7 @@ from typing import TypeVar
 
 import duckdb
 
+from sibtui import interrupts
 from sibtui.privacy import masking_enabled
 from sibtui.query import masked_views
 from sibtui.query.sql_guard import Checked, Policy, QueryError, check_sql, first_line
@@ -130,11 +131,16 @@ def run_interruptible(cursor: duckdb.DuckDBPyConnection, work: Callable[[], T]) 
     threading.Thread(target=target, name="sibtui-query", daemon=True).start()
     try:
         while not done.wait(0.1):
-            pass
+            if interrupts.interrupted():  # the stoppers interrupted DuckDB; wait for the thread to end
+                cursor.interrupt()
+                done.wait(_INTERRUPT_GRACE_SECONDS)
+                raise KeyboardInterrupt
     except KeyboardInterrupt:
         cursor.interrupt()
         done.wait(_INTERRUPT_GRACE_SECONDS)
         raise
+    if interrupts.interrupted():
+        raise KeyboardInterrupt  # whatever the work ended with, it ended because of Ctrl+C
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]

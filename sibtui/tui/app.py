@@ -143,7 +143,6 @@ class SibApp(App[int]):
         return result
 
     def _workspace_opened(self, workspace, file_count: int, read_only_notice: str | None = None) -> None:
-        workspace.track_cursors()  # closed at exit only after every worker closed its cursor
         self.workspace = workspace
         self._count_pending()
         files = self.files or (self.fallback_files if file_count == 0 else [])
