@@ -321,3 +321,18 @@ def test_a_file_without_declaration_loads_identically(tmp_path, monkeypatch, spy
     content = cnx(RECORDS)
     assert content.startswith(DECLARATION.encode())
     assert_same(tmp_path, monkeypatch, spy, content[len(DECLARATION):], accepted=True)
+
+
+@pytest.mark.parametrize("reference", ["&#47;", "&#x2F;", "&#0047;", "&#61;", "&#x3d;"])
+@pytest.mark.parametrize("old, new", [
+    ("<cns>", "<apelido/><cns>"),  # an unknown empty element: one `/` the parser does not map
+    ("<cns>", '<cns tipo="">'),  # an unknown attribute: one `=`
+    ("<endereco/>", "<endereco><cns>1</cns></endereco>"),  # a known leaf misplaced
+])
+def test_a_character_reference_to_a_mark_cannot_hide_an_unknown_element(tmp_path, monkeypatch, spy, reference,
+                                                                        old, new):
+    """`&#47;` is a `/` in the value and none in the markup: counted raw, it balanced an
+    unknown empty element (or attribute) elsewhere in the chunk, which the fast path dropped."""
+    assert old in RECORDS
+    records = RECORDS.replace("RUA A/B", f"RUA A{reference}B", 1).replace(old, new, 1)
+    assert_same(tmp_path, monkeypatch, spy, _hashed_if_possible(PADDING + records), accepted=False)

@@ -4,10 +4,13 @@ xml2arrow maps known paths to columns and silently skips everything else, and it
 an empty element (`<cpf/>`) as absent. The reference loader refuses unknown or misplaced
 elements and attributes, and stores `''` for an empty element. So a chunk is accepted only
 when what was parsed accounts for every element (`/` count) and every attribute (`=`
-count) of the raw bytes. When it does not, the chunk is parsed again with each empty
-element given a sentinel text (private-use U+E000, which an ISO-8859-1 file cannot hold),
-so empty elements become visible; if the accounts still do not balance, the file is
-declined and the reference parser reads it.
+count) of the raw bytes; a character reference to either (`&#47;`, `&#61;`) is a mark in
+the value and none in the markup, so it is counted apart (`Chunk.slash_references`), or
+it would balance an unknown element elsewhere in the chunk. When the accounts do not
+balance, the chunk is parsed again with each empty element given a sentinel text
+(private-use U+E000, which an ISO-8859-1 file cannot hold), so empty elements become
+visible; if they still do not balance, the file is declined and the reference parser
+reads it.
 
 The chunk's contribution to the epilogue hash is the concatenation of its non-blank values
 in column order, which is document order for files written in schema order; the caller
@@ -90,8 +93,8 @@ class _Accounts:
         elements = records.num_rows + _present(records, layout.leaf_columns) + self._groups()
         attributes = _present(records, layout.attribute_column_names)
         self.balanced = (
-            chunk.slashes == elements + marks.count(b"/")
-            and chunk.equals == attributes + marks.count(b"=")
+            chunk.slashes + chunk.slash_references == elements + marks.count(b"/")
+            and chunk.equals + chunk.equals_references == attributes + marks.count(b"=")
         )
 
     def _value(self, column: pa.Array) -> pa.Array:
