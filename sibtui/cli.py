@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sibtui import __version__
-from sibtui.commands import EXIT_INTERRUPTED, EXIT_PROBLEM
+from sibtui.commands import EXIT_INTERRUPTED, EXIT_PROBLEM, EXIT_USAGE
 from sibtui.commands.examples import examples_for
-from sibtui.errors import SibError
+from sibtui.db.failures import explain as explain_failure
+from sibtui.errors import SibError, WorkspaceMissing
 
 EXAMPLES = """\
 examples:
@@ -211,6 +212,21 @@ def _normalise(argv: list[str]) -> list[str]:
     return ["open", *leading, *rest]
 
 
+def _unknown_word(arguments: list[str]) -> str | None:
+    """The first word of an implicit `open` that is neither a command nor an existing path.
+
+    `sibtui frob` used to open the console on a file named frob; a mistyped command is a
+    usage error (exit 2), the console opens only on files that exist."""
+    if not arguments or arguments[0] != "open":
+        return None
+    words = [word for word in arguments[1:] if not word.startswith("-")]
+    values = {arguments[index + 1] for index, word in enumerate(arguments[:-1]) if word in _OPTIONS_WITH_VALUE}
+    for word in words:
+        if word not in values and not Path(word).expanduser().exists():
+            return word
+    return None
+
+
 def _take_mask_flag(arguments: list[str]) -> tuple[list[str], bool]:
     """`--mask` anywhere before `--` turns mask mode on for every command (and the console)."""
     end = arguments.index("--") if "--" in arguments else len(arguments)
@@ -225,8 +241,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sibtui import interrupts, privacy
 
     arguments, masked = _take_mask_flag(list(sys.argv[1:] if argv is None else argv))
+    explicit_open = bool(arguments) and arguments[0] == "open"
     arguments = _normalise(arguments)
     chosen = arguments[0] if arguments and arguments[0] in COMMANDS_BY_NAME else None
+    unknown = None if explicit_open else _unknown_word(arguments)
+    if unknown is not None:
+        build_parser(chosen).error(f"{unknown!r} is neither a command ({', '.join(COMMANDS_BY_NAME)}) "
+                                   "nor a file or folder to open")
     options = build_parser(chosen).parse_args(arguments)
     if masked:
         privacy.set_masking(True)
@@ -236,6 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = COMMANDS_BY_NAME[options.command].run(options)
         interrupts.check()  # what the command committed before it stopped, it has reported
         return code
+    except WorkspaceMissing as error:
+        print_error(str(error))
+        return EXIT_USAGE
     except SibError as error:
         if interrupts.interrupted():  # the interrupt surfaced as the work's own error
             print_error(INTERRUPTED)
@@ -252,6 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _is_interrupt(error) or interrupts.interrupted():
             print_error(INTERRUPTED)
             return EXIT_INTERRUPTED
+        explained = explain_failure(error, getattr(options, "db", None))
+        if explained is not None:  # a full disk, a damaged workspace: not a bug
+            print_error(explained)
+            return EXIT_PROBLEM
         if os.environ.get(DEBUG_ENV):
             raise
         print_error(f"internal error ({type(error).__name__} at {_where(error)}); please report it, "

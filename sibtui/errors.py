@@ -53,6 +53,11 @@ class WorkspaceError(SibError):
     """The workspace file cannot be opened or used (locked, newer schema, not a workspace)."""
 
 
+class WorkspaceMissing(WorkspaceError):
+    """A command that reads a workspace was pointed at a file that does not exist (a usage error:
+    creating an empty one would hide the typo)."""
+
+
 class WorkspaceBusy(WorkspaceError):
     """Another process holds the workspace; nothing was read or written.
 

@@ -83,7 +83,13 @@ def terminal_console(stream: TextIO) -> Console:
     import shutil
 
     width = None if _is_terminal(stream) else shutil.get_terminal_size((80, 24)).columns
-    return Console(file=stream, highlight=False, width=width)
+    console = Console(file=stream, highlight=False, width=width)
+    console.on_broken_pipe = _broken_pipe  # Rich's own exits 1; the CLI's exits 141 like CSV
+    return console
+
+
+def _broken_pipe() -> None:
+    raise BrokenPipeError
 
 
 def write_tsv(columns: Sequence[str], rows: Iterable[Sequence[object]], stream: TextIO) -> int:

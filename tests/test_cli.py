@@ -51,8 +51,8 @@ def test_query_errors_are_one_line(tmp_path, capsys):
     assert main(["query", "--db", str(db), "SELECT nada FROM lugar_nenhum"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("sibtui: error: ") and err.count("\n") == 1
-    assert main(["query", "--db", str(tmp_path / "nao-existe.duckdb"), "SELECT 1"]) == 1
-    assert "does not exist" in capsys.readouterr().err
+    assert main(["query", "--db", str(tmp_path / "nao-existe.duckdb"), "SELECT 1"]) == 2  # usage: no such workspace
+    assert "no workspace at" in capsys.readouterr().err
 
 
 def test_query_cannot_write_to_the_workspace(tmp_path, capsys):

@@ -97,10 +97,12 @@ def test_ctrl_c_interrupts_a_long_query(analyst):
     assert err.strip() == "sibtui: error: interrupted; nothing half-done was kept"
 
 
-def test_a_closed_pipe_ends_the_command_quietly(analyst):
+@pytest.mark.parametrize("output_format", ["csv", "json", "table"])
+def test_a_closed_pipe_ends_the_command_quietly(analyst, output_format):
     reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    rows = 3_000_000 if output_format != "table" else 20_000  # a table is built whole, then printed
     writer = subprocess.run(
-        sibtui_command("query", "--db", str(analyst), "--format", "csv", "SELECT * FROM range(3000000)"),
+        sibtui_command("query", "--db", str(analyst), "--format", output_format, f"SELECT * FROM range({rows})"),
         env=child_env(), stdout=reader.stdin, stderr=subprocess.PIPE, text=True, timeout=120,
     )
     reader.stdin.close()

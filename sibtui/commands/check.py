@@ -36,7 +36,7 @@ def run(options: argparse.Namespace) -> int:
 
 
 def run_check(db: Path | None, output_format: str | None, today: dt.date | None = None) -> int:
-    with Workspace(db or default_workspace_path()) as workspace:
+    with Workspace(db or default_workspace_path(), must_exist=True) as workspace:
         report = run_checks(workspace, today=today, cancel=interrupts.interrupted)
         interrupts.check()  # cancelled between steps: the previous findings stay, nothing is printed
         cursor = workspace.cursor()

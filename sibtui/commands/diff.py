@@ -12,6 +12,7 @@ from sibtui.compare.queries import change_counts, list_changes
 from sibtui.compare.snapshots import choose_pair
 from sibtui.db.workspace import Workspace, default_workspace_path
 from sibtui.output import write_rows
+from sibtui.terminal import say
 
 
 def run(options: argparse.Namespace) -> int:
@@ -19,7 +20,7 @@ def run(options: argparse.Namespace) -> int:
         cursor = workspace.cursor()
         try:
             pair = choose_pair(cursor, options.from_file, options.to_file)
-            print(f"{pair.older.describe()} -> {pair.newer.describe()}", file=sys.stderr)
+            say(f"{pair.older.describe()} -> {pair.newer.describe()}", file=sys.stderr)
             if options.list in MISSING_KINDS:
                 result = still_missing(cursor, pair, qualifying=MISSING_KINDS[options.list])
                 write_rows(result.columns, result.rows, options.format, sys.stdout)

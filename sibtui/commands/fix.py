@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from sibtui.terminal import say
 
 _SELECTION_HELP = "records to change: FILE_ID:RECORD_NO (repeatable)"
 
@@ -82,7 +83,7 @@ def run(options: argparse.Namespace) -> int:
 
     action = _ACTIONS[options.fix_action]
     db = getattr(options, "db", None) or default_workspace_path()
-    with Workspace(db) as workspace:
+    with Workspace(db, must_exist=True) as workspace:
         cursor = workspace.cursor()
         try:
             return action(cursor, options)
@@ -173,7 +174,7 @@ def _step(cursor, step, verb: str, done: str) -> int:
     if result is None:
         print(f"nothing to {verb}")
         return EXIT_OK
-    print(f"{done} action {_target(cursor, result.action_id)}")
+    say(f"{done} action {_target(cursor, result.action_id)}")
     return _print_result(result)
 
 
@@ -213,14 +214,14 @@ def _print_result(result) -> int:
     for change in shown:
         reason = f"  (motivo {change.reason})" if change.reason else ""
         old, new = _text(change.field, change.old), _text(change.field, change.new)
-        print(f"{change.ref} {change.field}: {old} -> {new}{reason}")
+        say(f"{change.ref} {change.field}: {old} -> {new}{reason}")
     if len(result.changes) > len(shown):
         print(f"... and {len(result.changes) - len(shown)} more")
     for refusal in result.refused[:_MAX_LINES]:
         why = "; ".join(p.message for p in refusal.problems) or "a retificação não apaga campos"
-        print(f"refused {refusal.ref} {refusal.field}={_text(refusal.field, refusal.value)}: {why}", file=sys.stderr)
+        say(f"refused {refusal.ref} {refusal.field}={_text(refusal.field, refusal.value)}: {why}", file=sys.stderr)
     for ref, problem in result.warnings[:_MAX_LINES]:
-        print(f"aviso {ref} {problem.field}: {problem.message}", file=sys.stderr)
+        say(f"aviso {ref} {problem.field}: {problem.message}", file=sys.stderr)
     action = f", action {result.action_id}" if result.action_id is not None else ""
     print(f"{verb} {len(result.changes)} field(s) in {result.changed_records} record(s){action}; "
           f"{result.unchanged} already so, {len(result.refused)} refused", file=sys.stderr)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.errors import SibError
 from sibtui.ingest.hashcheck import check_hash
+from sibtui.terminal import say
 
 
 def run(options: argparse.Namespace) -> int:
@@ -21,16 +22,16 @@ def run_hash(files: list[Path]) -> int:
         try:
             check = check_hash(path)
         except SibError as error:
-            print(f"sibtui: error: {error}", file=sys.stderr)
+            say(f"sibtui: error: {error}", file=sys.stderr)
             problems += 1
             continue
         if check.ok:
-            print(f"OK        {path}  {check.kind.value}  {check.declared.strip()}  ({check.matched_encoding})")
+            say(f"OK        {path}  {check.kind.value}  {check.declared.strip()}  ({check.matched_encoding})")
         else:
             problems += 1
-            print(f"MISMATCH  {path}  {check.kind.value}")
-            print(f"          declared  {check.declared or '(missing)'}")
-            print(f"          computed  {check.computed_latin1}  (ISO-8859-1)")
+            say(f"MISMATCH  {path}  {check.kind.value}")
+            say(f"          declared  {check.declared or '(missing)'}")
+            say(f"          computed  {check.computed_latin1}  (ISO-8859-1)")
             if check.computed_utf8 != check.computed_latin1:
-                print(f"          computed  {check.computed_utf8}  (UTF-8)")
+                say(f"          computed  {check.computed_utf8}  (UTF-8)")
     return EXIT_PROBLEM if problems else EXIT_OK

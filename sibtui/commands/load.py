@@ -1,4 +1,9 @@
-"""`sibtui load`: load files, one summary line per file, a progress bar on a terminal."""
+"""`sibtui load`: load files, one summary line per file, a progress bar on a terminal.
+
+Exit 0 when every file loaded with a matching hash (or was already there), 1 when a file
+failed or loaded with a hash mismatch (kept, flagged `HASH MISMATCH`, for the analyst to
+look at), as the README's exit codes say.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from sibtui.db.workspace import Workspace, default_workspace_path
 from sibtui.errors import LoadCancelled
 from sibtui.ingest.loader import LoadOutcome, load_files
 from sibtui.output import format_count
+from sibtui.terminal import say
 
 
 def run(options: argparse.Namespace) -> int:
@@ -21,7 +27,7 @@ def run(options: argparse.Namespace) -> int:
 
 def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
     workspace_path = db or default_workspace_path()
-    loaded = skipped = failed = 0
+    loaded = skipped = failed = mismatched = 0
     with Workspace(workspace_path) as workspace, LoadProgressBar(enabled=not quiet) as bar:
         # Ctrl+C stops the load between batches (`sibtui.interrupts`): the file in progress
         # is rolled back, or, if its commit already ran, reported as loaded like the others.
@@ -32,17 +38,21 @@ def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
             print_outcome(outcome)
             if outcome.report is not None:
                 loaded += 1
+                mismatched += not outcome.report.hash_ok
             elif outcome.duplicate:
                 skipped += 1
             else:
                 failed += 1
     if interrupts.interrupted():
         return EXIT_OK  # `sibtui.cli` prints its one line and exits 130
-    print(
-        f"{loaded} loaded, {skipped} already in the workspace, {failed} failed — workspace {workspace_path}",
+    mismatch = f" ({mismatched} with a HASH MISMATCH: loaded, but look at them)" if mismatched else ""
+    say(
+        f"{loaded} loaded{mismatch}, {skipped} already in the workspace, {failed} failed — workspace {workspace_path}",
         file=sys.stderr,
     )
-    return EXIT_PROBLEM if failed else EXIT_OK
+    # Exit 1 is "something to look at": a file that failed, and a file whose declared hash
+    # does not match its content (ANS refuses such an SBX; an RPX or CNX may be damaged).
+    return EXIT_PROBLEM if failed or mismatched else EXIT_OK
 
 
 def print_outcome(outcome: LoadOutcome) -> None:
@@ -50,16 +60,16 @@ def print_outcome(outcome: LoadOutcome) -> None:
     if report is None:
         label = "skipped" if outcome.duplicate else "error"
         stream = sys.stdout if outcome.duplicate else sys.stderr
-        print(f"{label:8}{outcome.error}", file=stream)
+        say(f"{label:8}{outcome.error}", file=stream)
         return
     hash_state = "hash ok" if report.hash_ok else "HASH MISMATCH"
-    print(
+    say(
         f"loaded  {report.path.name}  {report.kind.value}  file {report.file_id}  "
         f"{format_count(report.record_count)} records  {hash_state}  ({report.seconds:.2f} s)"
     )
     for table, count in sorted(report.row_counts.items()):
-        print(f"        {table}: {format_count(count)} rows")
+        say(f"        {table}: {format_count(count)} rows")
     for warning in report.warnings:
         where = f"line {warning.line}: " if warning.line else ""
         element = f"<{warning.element}> " if warning.element else ""
-        print(f"        warning: {where}{element}{warning.message}")
+        say(f"        warning: {where}{element}{warning.message}")

@@ -1,18 +1,25 @@
 """`sibtui [FILES...]`: open the console on a workspace, loading the files given.
 
 The console paints at once; loading runs in its worker. Without files and without
-`--db`, the last workspace opened comes back; a workspace that holds nothing yet gets
-`./sample_files/` when that folder exists, so `sibtui` in a fresh checkout shows the
-sample month.
+`--db`, the last workspace opened comes back. A first-time user (no workspace yet) in a
+folder that has `./sample_files/` gets the sample month, in a workspace of its own
+(`samples.duckdb` beside the default one, never remembered as the last): samples never
+go into the analyst's real workspace.
+
+The console needs a terminal: started with its input or output redirected (a script, a
+cron job, `sibtui frob > out`), it says so in one line and exits 2 instead of writing
+escape codes into a file.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
-from sibtui.commands import EXIT_OK
+from sibtui.commands import EXIT_OK, EXIT_USAGE
+from sibtui.db.paths import WORKSPACE_ENV
 
 SAMPLE_DIR = Path("sample_files")
 
@@ -22,14 +29,29 @@ def run(options: argparse.Namespace) -> int:
 
 
 def run_open(db: Path | None, files: list[Path]) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print("sibtui: error: the console needs a terminal (its input or output is redirected); "
+              "in scripts use sibtui load, query, check, status...", file=sys.stderr)
+        return EXIT_USAGE
     from sibtui.tui.app import SibApp
 
     workspace_path = choose_workspace(db)
-    remember_workspace(workspace_path)
-    fallback = [SAMPLE_DIR] if not files and SAMPLE_DIR.is_dir() else []
-    app = SibApp(workspace_path, files, fallback_files=fallback)
+    samples = db is None and not files and SAMPLE_DIR.is_dir() and not workspace_path.exists() \
+        and not os.environ.get(WORKSPACE_ENV)
+    if samples:
+        workspace_path = samples_workspace()
+    else:
+        remember_workspace(workspace_path)
+    app = SibApp(workspace_path, files, fallback_files=[SAMPLE_DIR] if samples else [])
     app.run()
     return app.return_code or EXIT_OK
+
+
+def samples_workspace() -> Path:
+    """Where `sibtui` with no arguments puts `./sample_files/`: beside the default workspace."""
+    from sibtui.db.paths import default_workspace_path
+
+    return default_workspace_path().with_name("samples.duckdb")
 
 
 def choose_workspace(db: Path | None) -> Path:

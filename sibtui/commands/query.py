@@ -30,7 +30,8 @@ def run(options: argparse.Namespace) -> int:
 def run_query_command(db: Path | None, sql: str, output_format: str | None, allow_writes: bool = False,
                       output: Path | None = None) -> int:
     output_format = file_format(output, output_format)
-    with Workspace(db or default_workspace_path(), read_only=not allow_writes) as workspace:
+    with Workspace(db or default_workspace_path(), read_only=not allow_writes,
+                   must_exist=True) as workspace:
         cursor = workspace.cursor()
         try:
             written = run_interruptible(cursor, lambda: _print(cursor, sql, output_format, allow_writes, output))

@@ -13,6 +13,7 @@ from pathlib import Path
 from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.commands.progress import RegenerationProgressBar
+from sibtui.terminal import say
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +37,7 @@ def run(options: argparse.Namespace) -> int:
     from sibtui.db.workspace import Workspace, default_workspace_path
     from sibtui.edit.regen.run import regenerate
 
-    with Workspace(options.db or default_workspace_path()) as workspace, RegenerationProgressBar(enabled=not options.quiet) as bar:
+    with Workspace(options.db or default_workspace_path(), must_exist=True) as workspace, RegenerationProgressBar(enabled=not options.quiet) as bar:
         cursor = workspace.cursor()
         try:
             result = regenerate(
@@ -49,13 +50,13 @@ def run(options: argparse.Namespace) -> int:
         finally:
             cursor.close()
     for note in result.recovered:
-        print(f"nota: {note}", file=sys.stderr)
+        say(f"nota: {note}", file=sys.stderr)
     for regeneration in result.regenerations:
         _print_regeneration(regeneration)
     for label, why in result.skipped:
-        print(f"skipped {label}: {why}")
+        say(f"skipped {label}: {why}")
     if not result.regenerations:
-        print("nothing to regenerate", file=sys.stderr)
+        say("nothing to regenerate", file=sys.stderr)
     return EXIT_PROBLEM if result.failed else EXIT_OK
 
 
@@ -72,23 +73,23 @@ def _write_report(cursor, path: Path, result) -> None:
 def _print_regeneration(regeneration) -> None:
     plan = regeneration.plan
     for note in plan.notes:
-        print(f"nota: {note}", file=sys.stderr)
+        say(f"nota: {note}", file=sys.stderr)
     if regeneration.problems:
-        print(f"sibtui: error: {plan.label}: nothing written; {regeneration.problem_count} problem(s):", file=sys.stderr)
+        say(f"sibtui: error: {plan.label}: nothing written; {regeneration.problem_count} problem(s):", file=sys.stderr)
         for problem in regeneration.problems:
-            print(f"  {problem}", file=sys.stderr)
+            say(f"  {problem}", file=sys.stderr)
         return
     for written in regeneration.files:
-        print(f"wrote {written.path}  {written.movement_count} movements  hash {written.hash}  "
+        say(f"wrote {written.path}  {written.movement_count} movements  hash {written.hash}  "
               f"sequencial {written.sequencial}  part {written.part_no}/{written.part_count}")
     answer = f", answered by {plan.rpx_name}" if plan.rpx_name else ""
-    print(f"  from {plan.label} ({plan.scope}{answer}), regeneration {regeneration.regeneration_id}")
+    say(f"  from {plan.label} ({plan.scope}{answer}), regeneration {regeneration.regeneration_id}")
     for (movement, why), count in sorted(regeneration.counts.items()):
-        print(f"  {movement:18} {why:14} {count}")
-    print(f"  {regeneration.edit_count} edit(s) applied in {regeneration.edited_movements} movement(s); "
+        say(f"  {movement:18} {why:14} {count}")
+    say(f"  {regeneration.edit_count} edit(s) applied in {regeneration.edited_movements} movement(s); "
           f"{regeneration.normalised_values} value(s) normalised (trim, integer form, empty left out)")
     if regeneration.record_problem_count:
-        print(f"  {regeneration.record_problem_count} value(s) ANS will likely reject again:")
+        say(f"  {regeneration.record_problem_count} value(s) ANS will likely reject again:")
         for problem in regeneration.record_problems[:20]:
-            print(f"    {problem}")
-    print(f"  see: sibtui fix diff --regeneration {regeneration.regeneration_id}")
+            say(f"    {problem}")
+    say(f"  see: sibtui fix diff --regeneration {regeneration.regeneration_id}")

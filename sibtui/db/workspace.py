@@ -15,9 +15,10 @@ from pathlib import Path
 import duckdb
 
 from sibtui.db import registry
+from sibtui.db.failures import explain
 from sibtui.db.paths import WORKSPACE_ENV, default_workspace_path
 from sibtui.db.schema import SCHEMA_VERSION, ensure_schema, stored_schema_version
-from sibtui.errors import WorkspaceError
+from sibtui.errors import WorkspaceError, WorkspaceMissing
 
 __all__ = ["WORKSPACE_ENV", "Workspace", "default_workspace_path"]
 
@@ -27,23 +28,31 @@ DEFAULT_MEMORY_LIMIT = "1GB"  # perf-notes §4: without a limit DuckDB grew to 6
 class Workspace:
     """An open workspace file; use as a context manager."""
 
-    def __init__(self, path: Path | str, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT):
+    def __init__(self, path: Path | str, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT,
+                 must_exist: bool = False):
+        """`must_exist`: refuse to create it (commands that read a workspace: a typo in --db
+        must not become a new, empty one); read-only opens never create either."""
         self.path = Path(path).expanduser()
         self.read_only = read_only
+        self.must_exist = must_exist
         self.memory_limit = memory_limit  # as configured (DuckDB reports it rounded)
         self._open_cursors: set[_TrackedCursor] = set()  # handed out, not yet closed
         self._lock = threading.Lock()
         self.connection = self._connect(memory_limit)
         try:
             self._prepare()
+        except duckdb.Error as error:
+            self.connection.close()
+            raise WorkspaceError(explain(error, self.path) or f"{self.path}: cannot open workspace: "
+                                 f"{_first_line(error)}") from None
         except BaseException:
             self.connection.close()
             raise
         registry.register(self)
 
     def _connect(self, memory_limit: str) -> duckdb.DuckDBPyConnection:
-        if self.read_only and not self.path.exists():
-            raise WorkspaceError(f"{self.path}: workspace does not exist (load files into it first)")
+        if (self.read_only or self.must_exist) and not self.path.exists():
+            raise WorkspaceMissing(f"no workspace at {self.path}; load files first (sibtui load --db {self.path} FILES)")
         if not self.read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         created = not self.path.exists()
@@ -52,7 +61,8 @@ class Workspace:
         except duckdb.IOException as error:
             raise _explain_io_error(self.path, error, self.read_only) from None
         except duckdb.Error as error:
-            raise WorkspaceError(f"{self.path}: cannot open workspace: {error}") from None
+            raise WorkspaceError(explain(error, self.path) or f"{self.path}: cannot open workspace: "
+                                 f"{_first_line(error)}") from None
         if created and self.path.exists():
             os.chmod(self.path, 0o600)  # it holds CPFs and names (LGPD): owner only
         return connection
@@ -143,7 +153,12 @@ def _explain_io_error(path: Path, error: duckdb.IOException, read_only: bool = F
     message = str(error)
     if is_lock_error(message):
         return busy_error(path, message, read_only)
-    return WorkspaceError(f"{path}: cannot open workspace: {message.splitlines()[0]}")
+    return WorkspaceError(explain(error, path) or f"{path}: cannot open workspace: {_first_line(error)}")
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def fetch_first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | tuple = ()) -> tuple | None:

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.tables import FILES_COLUMN_NAMES, LOAD_WARNINGS_COLUMNS, Table
+from sibtui.db.failures import explain
 from sibtui.db.schema import quote
 from sibtui.db.workspace import Workspace, fetch_first
 from sibtui.errors import DuplicateFileError, WorkspaceError
@@ -95,6 +96,9 @@ class TransactionWriter:
             return
         if isinstance(error, (DuplicateFileError, WorkspaceError)):
             raise error
+        explained = explain(error)
+        if explained is not None:  # a full disk, a damaged workspace: the file was not loaded
+            raise WorkspaceError(f"{self._label}: not loaded: {explained}") from None
         raise WorkspaceError(f"{self._label}: database error while loading: {error}") from None
 
     # --- writer thread ---------------------------------------------------------------

@@ -32,6 +32,7 @@ from typing import TypeVar
 import duckdb
 
 from sibtui import interrupts
+from sibtui.db.failures import explain as explain_failure
 from sibtui.privacy import masking_enabled
 from sibtui.query import masked_views
 from sibtui.query.sql_guard import Checked, Policy, QueryError, check_sql, first_line
@@ -163,6 +164,9 @@ def _stream(cursor: duckdb.DuckDBPyConnection, masked: bool, reading: bool) -> I
 
 def error_line(error: Exception, masked: bool = False) -> str:
     """DuckDB's first line, without the values it quotes (in mask mode, without CPFs and dates)."""
+    explained = explain_failure(error)
+    if explained is not None:
+        return explained
     line = masked_views.scrub(first_line(error), masked)
     if "file system operations are disabled" in line:
         return "SQL may not read or write files (use export, or `sibtui load` for SIB files): " + line
