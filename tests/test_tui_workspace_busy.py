@@ -45,6 +45,10 @@ def test_while_another_sibtui_changes_it_the_console_quits_with_one_line(analyst
         return original_run(self, headless=True, size=SIZE, auto_pilot=guard)
 
     monkeypatch.setattr(SibApp, "run", headless_run)
+    import sys
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)  # as on an analyst's terminal
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     holder = start("after-insert:1", "load", "--db", str(analyst), "--quiet", str(new_sbx), scratch=tmp_path / "c")
     holder.wait()
     try:

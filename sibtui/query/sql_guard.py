@@ -152,7 +152,8 @@ def check_statement(cursor: duckdb.DuckDBPyConnection, statement, policy: Policy
     if kind in WRITE_TYPES and policy.allow_writes:
         return Checked(statement, kind, _check_write(cursor, statement.query, kind, policy))
     if kind in WRITE_TYPES:
-        raise QueryError(f"{kind} refused: {READ_ONLY_HINT}, or use write mode (`sibtui query --write`)")
+        raise QueryError(f"{kind} refused: {READ_ONLY_HINT} (`sibtui query --write` changes only tables you "
+                         "created)")
     mode = "" if policy.allow_writes else " (ad hoc SQL is read-only)"
     raise QueryError(f"{kind} refused: {_WHY_NEVER.get(kind, 'ad hoc SQL may not run it')}{mode}")
 

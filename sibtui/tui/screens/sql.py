@@ -70,7 +70,7 @@ class SqlScreen(ModeScreen):
     def _hide_unmasked_result(self) -> None:
         self._result_masked = True
         self.query_one("#sql-results", GridPanel).grid.show_message(
-            "resultado ocultado: a máscara foi ligada; execute de novo (F5) para ver o resultado mascarado"
+            "resultado ocultado ao ligar a máscara; F5 executa de novo, mascarado"
         )
         self._status(Text(IDLE_HINT))
 
@@ -131,7 +131,8 @@ class SqlScreen(ModeScreen):
 
     def _failed(self, message: str) -> None:
         cancelled = "interrupt" in message.lower()
-        self._status(Text("consulta cancelada" if cancelled else message, style="yellow" if cancelled else "bold red"))
+        self._status(Text("consulta cancelada" if cancelled else message, style="yellow" if cancelled else "bold red"),
+                     error=not cancelled)
 
     def _succeeded(self, view, first: list[tuple], seconds: float, masked: bool = False) -> None:
         grid: PagedGrid = self.query_one("#sql-results", GridPanel).grid
@@ -144,8 +145,10 @@ class SqlScreen(ModeScreen):
         rows = "1 linha" if view.total == 1 else f"{format_count(view.total)} linhas"
         self._status(Text(f"{rows} em {took} · {IDLE_HINT}"))
 
-    def _status(self, text: Text) -> None:
-        self.query_one("#sql-status", Static).update(text)
+    def _status(self, text: Text, error: bool = False) -> None:
+        status = self.query_one("#sql-status", Static)
+        status.set_class(error, "-error")  # an error gets up to three lines: a refusal says why
+        status.update(text)
 
     def action_history(self) -> None:
         from sibtui.tui.screens.picker import PickScreen
