@@ -113,24 +113,31 @@ def test_the_corpus_and_the_secrets_are_real(secrets):
     assert len(secrets) > 50 and any(value.isdigit() and len(value) == 11 for value in secrets)
 
 
+@pytest.fixture(scope="module")
+def console(analyst_template, tmp_path_factory):
+    """The same workspace as the console holds it: open read-write for the whole corpus (a
+    copy: `sibtui query` opens the other read-only meanwhile)."""
+    with Workspace(copy_workspace(analyst_template, tmp_path_factory.mktemp("console"))) as workspace:
+        yield workspace
+
+
 @pytest.mark.parametrize("sql", CORPUS)
-def test_console_sql_its_export_and_history_hide_every_person(masked_workspace, secrets, sql, tmp_path):
+def test_console_sql_its_export_and_history_hide_every_person(console, secrets, sql, tmp_path):
     history = QueryHistory(tmp_path / "history.jsonl")
     seen = []
-    with Workspace(masked_workspace) as workspace:
-        cursor = workspace.cursor()
-        try:
-            view = run_sql(cursor, sql, masked=True)
-            rows = view.window(cursor, 0, view.total)
-            seen.append(repr(rows) + repr(view.column_names))
-            export_query(cursor, view.ordered_sql()[0], tmp_path / "export.csv", mask=True)
-            seen.append((tmp_path / "export.csv").read_text(encoding="utf-8"))
-            history.add(sql, rows=view.total, masked=True)
-        except QueryError as error:
-            seen.append(str(error))
-            history.add(sql, error=str(error), masked=True)
-        finally:
-            cursor.close()
+    cursor = console.cursor()
+    try:
+        view = run_sql(cursor, sql, masked=True)
+        rows = view.window(cursor, 0, view.total)
+        seen.append(repr(rows) + repr(view.column_names))
+        export_query(cursor, view.ordered_sql()[0], tmp_path / "export.csv", mask=True)
+        seen.append((tmp_path / "export.csv").read_text(encoding="utf-8"))
+        history.add(sql, rows=view.total, masked=True)
+    except QueryError as error:
+        seen.append(str(error))
+        history.add(sql, error=str(error), masked=True)
+    finally:
+        cursor.close()
     seen.append(history.path.read_text(encoding="utf-8"))
     assert leaks("\n".join(seen), secrets) == []
 
