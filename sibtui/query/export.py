@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sibtui.db.failures import explain
 from sibtui.errors import SibError
-from sibtui.privacy import Masker, masking_enabled
+from sibtui.privacy import Masker, mask_free_text, masking_enabled, redact_message
 
 if TYPE_CHECKING:
     import duckdb
@@ -100,10 +101,11 @@ def export_query(
         raise ExportCancelled(f"{path}: export cancelled") from None
     except duckdb.Error as error:
         _remove(temporary)
-        raise ExportError(f"{path}: {str(error).strip().splitlines()[0]}") from None
+        line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ExportError(f"{path}: {explain(error) or _scrubbed(line, masked)}") from None
     except OSError as error:
         _remove(temporary)
-        raise ExportError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise ExportError(explain(error) or f"{path}: cannot write: {error.strerror or error}") from None
     except BaseException:
         _remove(temporary)
         raise
@@ -127,6 +129,12 @@ def finished_file(path: Path | str) -> Iterator[Path]:
     except BaseException:
         _remove(temporary)
         raise
+
+
+def _scrubbed(line: str, masked: bool) -> str:
+    """A DuckDB error line without the values it quotes (and, in mask mode, CPFs and dates)."""
+    line = redact_message(line)
+    return mask_free_text(line) if masked else line
 
 
 def _owner_only_temporary(path: Path) -> tuple[int, Path]:

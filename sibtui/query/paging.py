@@ -292,12 +292,9 @@ def _key_ranges(keys: list[tuple]) -> list[tuple[str, list]]:
 
 
 def open_view(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, materialised: str | None = None) -> PagedView:
-    """Prepare `spec`: materialise a query, count, and choose how positions map to rows.
-
-    `materialised`: a scratch table (`materialise`) already holding the spec's rows, which
-    the view then owns. Raises `QueryError` with DuckDB's first line when the SQL fails or
-    is interrupted.
-    """
+    """Prepare `spec` (its rows in the scratch table `materialised`, or materialised here),
+    count, and choose how positions map to rows; `QueryError` (DuckDB's first line) when the
+    SQL fails or is interrupted."""
     import duckdb
 
     from sibtui.query.adhoc import QueryError
@@ -311,13 +308,10 @@ def open_view(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, materialised: s
 def _open(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, materialised: str | None = None) -> PagedView:
     attach_scratch(cursor)
     owned: list[str] = []
-    if materialised is not None:
-        relation, key = materialised, ROW_KEY
-        owned.append(relation)
-    elif spec.relation is not None and spec.relation in KEYED_RELATIONS:
-        relation, key = quote(spec.relation), RECORD_KEY
+    if materialised is None and spec.relation in KEYED_RELATIONS:
+        relation, key = quote(spec.relation or ""), RECORD_KEY
     else:
-        relation, key = materialise(cursor, spec), ROW_KEY
+        relation, key = materialised or materialise(cursor, spec), ROW_KEY
         owned.append(relation)
     columns = _describe(cursor, relation)
     empty = _empty_columns(cursor, spec, relation, columns)
@@ -394,10 +388,7 @@ def _record_rows(
 
 
 def materialise(cursor: duckdb.DuckDBPyConnection, spec: GridSpec) -> str:
-    """Run the spec's SQL (or copy its relation) once into a scratch table; rowid = order.
-
-    Its rowids are final only once committed: inside a transaction DuckDB numbers new rows
-    from 2**62, so a view is opened on it (`open_view(..., materialised=)`) after the commit."""
+    """Run the spec's SQL (or copy its relation) once into a scratch table; rowid = order."""
     table = _scratch_name("result")
     source = spec.sql if spec.sql is not None else f"SELECT * FROM {quote(spec.relation or '')}"
     cursor.execute(f"CREATE TABLE {table} AS {source.strip().rstrip(';')}", list(spec.sql_parameters) or None)

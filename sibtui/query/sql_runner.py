@@ -48,6 +48,7 @@ def run_sql(cursor: duckdb.DuckDBPyConnection, sql: str, masked: bool | None = N
             spec = GridSpec(sql=last.query, hidden_columns=())
             result = materialise(cursor, spec)
             cursor.execute("COMMIT")  # the scratch result only: see the module docstring
+            # Paged once committed: inside a transaction DuckDB numbers new rows from 2**62.
             return open_view(cursor, spec, materialised=result)
         table = _fetched(cursor, last.query)
         rollback_quietly(cursor)
