@@ -256,11 +256,15 @@ def _check_write(cursor, query: str, kind: str, policy: Policy) -> Tree | None:
         targets = tree.targets
     else:
         tree, targets = None, _ddl_targets(query, kind)
+    _refuse_own_targets(targets, kind, policy)
+    return tree
+
+
+def _refuse_own_targets(targets: list[str], kind: str, policy: Policy) -> None:
     for target in targets:
         if target.lower() in policy.own_relations:
             raise QueryError(f"{kind} {target} refused: sibtui's own tables are evidence or the analyst's journal; "
                              "write mode changes only tables you created (change records with `sibtui fix`)")
-    return tree
 
 
 # -- the syntax tree --------------------------------------------------------------------------
@@ -322,6 +326,7 @@ def check_tree(tree: Tree, policy: Policy) -> None:
             continue
         verb = _DML_NODES.get(node, node)
         raise QueryError(f"{verb} inside a query refused: {READ_ONLY_HINT}")
+    _refuse_own_targets(tree.targets, "write", policy)
     allowed = CATALOGUE_TABLE_FUNCTIONS
     if not policy.masked:  # and sibtui's own table macros (`cnx_changes_between`), unmasked
         allowed = allowed | STATE_TABLE_FUNCTIONS | policy.own_relations
