@@ -5,7 +5,7 @@ masked when its name is such a field, or holds one as a word (`cnx_cns`, `upper(
 columns that carry any field's value (`value`, `old_value`...) are masked on the rows whose
 `field` column names a personal field, and on every row when there is no `field` column.
 Columns the catalogue does not know (aliases, free text) have CPFs, PIS and CNSs with valid
-check digits, and ISO dates, masked inside them. NULL stays NULL and '' stays '': whether a
+check digits masked inside them, and prose (`message`, `note`...) its ISO dates too. NULL stays NULL and '' stays '': whether a
 value is there is not personal, and the analyst needs to see it.
 
 Masking by column name is for results sibtui builds itself. Ad hoc SQL in mask mode is
@@ -34,6 +34,7 @@ VALUE_COLUMNS = frozenset({
     "value", "old_value", "new_value", "original_value", "written_value", "original", "current", "corrected",
 })
 FIELD_COLUMN = "field"
+FREE_TEXT_COLUMNS = frozenset({"message", "note", "reason", "mensagem", "why"})  # prose: dates in it masked too
 IDENTIFIER_FIELDS = frozenset({"cpf", "cns", "pisPasep", "dn"})  # masked keeping the last two characters
 NAME_FIELDS = frozenset({"nome", "nomeMae", "nomeBeneficiario"})  # masked to initials
 _IDENTIFIERS = IDENTIFIER_FIELDS
@@ -100,9 +101,10 @@ def mask_value(field: str | None, value: object) -> object:
     return _shape(value)
 
 
-def mask_free_text(text: str) -> str:
-    """CPFs, PIS and CNSs (valid check digits) and ISO dates inside text nobody declared
-    personal: a finding's message quotes the birth date it compares with."""
+def mask_free_text(text: str, dates: bool = True) -> str:
+    """CPFs, PIS and CNSs (valid check digits) inside text nobody declared personal, and
+    (`dates`) ISO dates: a finding's message quotes the birth date it compares with. A value
+    column of unknown name keeps its dates (`prazo`, `enviado_em` are no one's birthday)."""
     from sibtui.rules.check_digits import is_valid_cns, is_valid_cpf, is_valid_pis
 
     def replace(match: re.Match[str]) -> str:
@@ -111,7 +113,8 @@ def mask_free_text(text: str) -> str:
             return _keep_tail(match.group())
         return match.group()
 
-    return _ISO_DATE.sub(lambda match: _shape(match.group()), _DIGIT_RUN.sub(replace, text))
+    masked = _DIGIT_RUN.sub(replace, text)
+    return _ISO_DATE.sub(lambda match: _shape(match.group()), masked) if dates else masked
 
 
 def _keep_tail(value: str) -> str:
@@ -157,7 +160,7 @@ class Masker:
                 if detail is None or field in personal_fields():
                     values[index] = mask_value(field if isinstance(field, str) else None, value)
             else:
-                values[index] = mask_free_text(value)
+                values[index] = mask_free_text(value, dates=self.columns[index] in FREE_TEXT_COLUMNS)
         return tuple(values)
 
     def cell(self, row: Sequence[object], index: int) -> object:

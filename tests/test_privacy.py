@@ -245,3 +245,11 @@ def test_a_single_cell_is_masked_with_its_row():
     masker = privacy.Masker(["field", "value"])
     assert masker.cell(["cpf", CPF], 1) == "*********37"
     assert masker.cell(["sexo", "3"], 1) == "3"
+
+
+def test_prose_has_its_dates_masked_a_deadline_column_keeps_its_own():
+    from sibtui.privacy import Masker
+
+    masker = Masker(["message", "prazo"])
+    row = masker.row(("Data de contratação: 1998-06-01 é anterior ao nascimento (1999-01-19)", "2026-12-05"))
+    assert row == ("Data de contratação: ****-**-** é anterior ao nascimento (****-**-**)", "2026-12-05")

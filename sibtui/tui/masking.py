@@ -36,7 +36,7 @@ def field_value(field: str | None, value: object) -> object:
         return privacy.mask_value(personal, value)
     if field in privacy.known_fields():
         return value
-    return privacy.mask_free_text(value)
+    return privacy.mask_free_text(value, dates=field in privacy.FREE_TEXT_COLUMNS)
 
 
 def free_text(text: str) -> str:
