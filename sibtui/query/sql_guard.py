@@ -112,7 +112,6 @@ class Checked:
     statement: object  # duckdb.Statement
     kind: str
     tree: Tree | None
-    analyze: bool = False  # EXPLAIN ANALYZE: runs the inner statement
 
     @property
     def query(self) -> str:
@@ -202,7 +201,7 @@ def _check_explain(cursor, statement, policy: Policy) -> Checked:
     if analyze and policy.masked:
         raise QueryError("EXPLAIN ANALYZE refused in mask mode: its profile can show values the query read")
     checked = check_statement(cursor, inner[0], Policy(False, policy.masked, policy.own_relations))
-    return Checked(statement, "EXPLAIN", checked.tree, analyze=analyze)
+    return Checked(statement, "EXPLAIN", checked.tree)
 
 
 def _check_setting(cursor, query: str, policy: Policy) -> Tree | None:
