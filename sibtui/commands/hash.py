@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.errors import SibError
 from sibtui.ingest.hashcheck import check_hash
@@ -19,6 +20,7 @@ def run(options: argparse.Namespace) -> int:
 def run_hash(files: list[Path]) -> int:
     problems = 0
     for path in files:
+        interrupts.check()  # Ctrl+C: stop between files (one file's hash takes a second at most)
         try:
             check = check_hash(path)
         except SibError as error:
