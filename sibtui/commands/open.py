@@ -18,6 +18,7 @@ import os
 import sys
 from pathlib import Path
 
+from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_USAGE
 from sibtui.db.paths import WORKSPACE_ENV
 
@@ -43,8 +44,21 @@ def run_open(db: Path | None, files: list[Path]) -> int:
     else:
         remember_workspace(workspace_path)
     app = SibApp(workspace_path, files, fallback_files=[SAMPLE_DIR] if samples else [])
-    app.run()
+    # A SIGINT from outside (kill -INT; Ctrl+C itself is a key here) quits as `q` does: the
+    # workers stop and the workspace closes after them (`SibApp.on_unmount`).
+    with interrupts.stopping(lambda: _quit(app)):
+        app.run()
     return app.return_code or EXIT_OK
+
+
+def _quit(app) -> None:
+    """Ask the app to quit, from its own thread (the signal handler) or another (the watcher)."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        app.exit()
+    else:
+        app.call_from_thread(app.exit)
 
 
 def samples_workspace() -> Path:
