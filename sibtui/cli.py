@@ -26,7 +26,7 @@ from sibtui.errors import SibError, WorkspaceMissing
 
 EXAMPLES = """\
 examples:
-  sibtui                                  open the console on sample_files/ (or the last workspace)
+  sibtui                                  open the console on the last workspace (the samples, first time)
   sibtui arquivos/*.SBX arquivos/*.RPX    open the console on these files
   sibtui load --db sib.duckdb 99999720250203101500.SBX ArqConf9999970220250210.CNX
   sibtui query --db sib.duckdb "select count(*) from cnx_beneficiaries"
