@@ -182,9 +182,12 @@ class SibApp(App[int]):
         """Stop the workers, wait (a few seconds at most) until each closed its cursor, then
         close the workspace: closing it under a running query raised in the worker.
 
-        The wait yields to the event loop: a worker finishing posts back to it
-        (`call_from_thread`) before it closes its cursor."""
+        Their queries are interrupted, so a worker may end in DuckDB's interrupt error: at
+        exit that is no failure to report. The wait yields to the event loop: a worker
+        finishing posts back to it (`call_from_thread`) before it closes its cursor."""
         self.jobs.cancel_all()
+        for worker in list(self.workers):
+            worker.exit_on_error = False
         workspace = self.workspace
         if workspace is None:
             return
