@@ -104,6 +104,9 @@ def _diff_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", choices=(*CHANGE_KINDS, "all", *missing), metavar="KIND",
                         help=f"print the rows of one kind of change ({', '.join(CHANGE_KINDS)}, or all), "
                              f"or the active vínculos still without CNS ({', '.join(missing)})")
+    parser.add_argument("--cns-assigned", action="store_true",
+                        help="every CNS ANS assigned, over all conferences (codigoBeneficiario, cco, cns, data), "
+                             "for the operator's own base")
 
 
 def _status_arguments(parser: argparse.ArgumentParser) -> None:

@@ -101,3 +101,31 @@ def write(folder: Path, name: str, content: bytes) -> Path:
     path = folder / name
     path.write_bytes(content)
     return path
+
+
+def rpx_rejecting(sbx_name: str, rejections: list[tuple[str, str, str, str]], *, when: str,
+                  registro: str = "999997", protocolo: str = "1") -> bytes:
+    """An RPX processing `sbx_name` that rejects records: (codigoTipoMovimento, key, codigoCampo,
+    codigoErro), the key being the codigoBeneficiario of an inclusão (type 1), else the CCO."""
+    records = "".join(
+        f'<registroRejeitado {"codigoBeneficiario" if kind == "1" else "cco"}="{key}" codigoTipoMovimento="{kind}" '
+        f'tipoMovimento="X"><campoErro><codigoCampo>{field}</codigoCampo><descricaoCampo>CAMPO</descricaoCampo>'
+        f"<erro><codigoErro>{code}</codigoErro><mensagemErro>ERRO {code}</mensagemErro></erro></campoErro>"
+        "</registroRejeitado>"
+        for kind, key, field, code in rejections
+    )
+    totals = "".join(
+        f"<{tag}><quantidadeRegistros>1</quantidadeRegistros><quantidadeProcessados>1</quantidadeProcessados>"
+        f"<quantidadeRejeitados>1</quantidadeRejeitados><percentualAcerto>0.0</percentualAcerto></{tag}>"
+        for tag in ("consolidadoInclusao", "consolidadoRetificacao", "consolidadoMudancaContratual",
+                    "consolidadoReativacao", "consolidadoCancelamento", "consolidadoSemMovimentacao",
+                    "consolidadoTotal")
+    )
+    result = (
+        f"<arquivoProcessado><protocoloProcessamento><numeroProtocolo>{protocolo}</numeroProtocolo>"
+        f"<nomeArquivo>{sbx_name}</nomeArquivo></protocoloProcessamento>"
+        f"<registrosRejeitados>{records}</registrosRejeitados>"
+        f"<consolidado><consolidadoProcessamento>{totals}</consolidadoProcessamento></consolidado></arquivoProcessado>"
+    )
+    message = f"<ansParaOperadora><resultadoProcessamento>{result}</resultadoProcessamento></ansParaOperadora>"
+    return document(message, kind="RPX", head=header(registro, kind="RPX", when=when))

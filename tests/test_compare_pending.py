@@ -44,8 +44,9 @@ def test_a_retificacao_is_pending_only_when_it_sends_another_cns(loaded):
     assert row[2:4] == ("cco", "207654321090002") and row[4] is not None
 
 
-def test_after_fill_cns_nothing_is_pending(loaded):
+def test_fill_cns_never_edits_an_accepted_inclusion_to_match(loaded):
     from sibtui.edit.cns import fill_cns
 
-    fill_cns(loaded.cursor())
-    assert _pending(loaded) == []
+    before = _pending(loaded)
+    assert fill_cns(loaded.cursor()).changes == []  # it does not go again: the CNS is for the operator's base
+    assert _pending(loaded) == before

@@ -85,7 +85,7 @@ def assert_log_and_folder_agree(analyst, out, tmp_path) -> list[tuple]:
 
 def test_killed_while_writing_leaves_no_sbx_and_no_log(analyst, out, tmp_path):
     before = reopened(analyst)
-    stopped = start("regen-writing:3", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
+    stopped = start("regen-writing:3", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet", "--include-pending",
                     scratch=tmp_path / "crash")
     stopped.wait()
     assert [path.suffix for path in out.iterdir()] == [".part"]  # the partial file exists, hidden
@@ -95,19 +95,19 @@ def test_killed_while_writing_leaves_no_sbx_and_no_log(analyst, out, tmp_path):
 
 
 def test_after_a_kill_while_writing_the_next_regeneration_completes_and_cleans_up(analyst, out, tmp_path):
-    stopped = start("regen-writing:3", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
+    stopped = start("regen-writing:3", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet", "--include-pending",
                     scratch=tmp_path / "crash")
     stopped.wait()
     stopped.kill()
     [left_over] = hidden_files(out)
-    done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet")
+    done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet", "--include-pending")
     assert done.returncode == 0, done.stderr
     assert f"{left_over}: arquivo temporário de uma geração interrompida, removido" in done.stderr
     assert len(assert_log_and_folder_agree(analyst, out, tmp_path)) == 2
 
 
 def test_killed_after_the_log_before_the_link_the_rows_are_dropped(analyst, out, tmp_path):
-    stopped = start("after-commit:1", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
+    stopped = start("after-commit:1", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet", "--include-pending",
                     scratch=tmp_path / "crash")
     stopped.wait()
     stopped.kill()
@@ -115,7 +115,7 @@ def test_killed_after_the_log_before_the_link_the_rows_are_dropped(analyst, out,
     [(name, _, first_sequencial, _, published)] = logged(analyst)
     assert published is False
     assert len(hidden_files(out)) == 1  # the proven temporary part, never linked
-    done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet")
+    done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet", "--include-pending")
     assert done.returncode == 0, done.stderr
     assert f"{name}: a geração" in done.stderr and "registro descartado" in done.stderr
     rows = assert_log_and_folder_agree(analyst, out, tmp_path)
@@ -123,7 +123,7 @@ def test_killed_after_the_log_before_the_link_the_rows_are_dropped(analyst, out,
 
 
 def test_killed_after_the_link_the_named_sbx_is_whole_and_kept_by_the_next_run(analyst, out, tmp_path):
-    stopped = start("regen-published", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
+    stopped = start("regen-published", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet", "--include-pending",
                     scratch=tmp_path / "crash")
     stopped.wait()
     stopped.kill()
@@ -131,15 +131,16 @@ def test_killed_after_the_link_the_named_sbx_is_whole_and_kept_by_the_next_run(a
     assert assert_whole(named, tmp_path) == REJECTED_IN_SAMPLE
     [(name, hash_value, sequencial, _, published)] = logged(analyst)
     assert (name, published) == (named.name, False)  # logged before the link, not yet marked
-    done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet")
+    done = run("regenerate", "--db", str(analyst), "--out", str(out), "--quiet", "--include-pending")
     assert done.returncode == 0, done.stderr
     assert f"{name}: já tinha o nome final" in done.stderr
+    assert f"nada mudou: os {REJECTED_IN_SAMPLE} movimento(s) já estão em {name}" in done.stdout  # not written twice
     rows = assert_log_and_folder_agree(analyst, out, tmp_path)
-    assert len(rows) == 3 and rows[0][:3] == (name, hash_value, sequencial)
+    assert len(rows) == 2 and rows[0][:3] == (name, hash_value, sequencial)
 
 
 def test_killed_after_marking_published_the_log_and_the_files_agree(analyst, out, tmp_path):
-    stopped = start("after-commit:2", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet",
+    stopped = start("after-commit:2", "regenerate", "--db", str(analyst), "--out", str(out), "--quiet", "--include-pending",
                     scratch=tmp_path / "crash")
     stopped.wait()
     stopped.kill()

@@ -11,6 +11,7 @@ from conftest import SAMPLE_DIR
 from sibfiles import write
 from sibtui.cycle.status import cycle_rows
 from sibtui.edit import editor
+from sibtui.edit.decisions import HOLD, decide
 from sibtui.edit.records import RecordRef
 from sibtui.edit.regen.run import regenerate
 from sibtui.ingest.loader import load_file, load_files
@@ -33,32 +34,41 @@ def cursor(workspace):
     opened.close()
 
 
-def test_the_status_bar_fix_then_regenerate(cursor, tmp_path):
-    before = _rows(cursor)
-    assert (before[MAIN].protocolo, before[MAIN].rejected_records, before[MAIN].progress.uncorrected) == (
-        "202611000417362", 11, 11)
-    assert (before[REJECTED_FILE].rejection_code, before[REJECTED_FILE].progress.uncorrected) == ("20", 2)
+def test_each_rejected_movement_is_counted_once_in_its_latest_state(cursor, tmp_path):
+    before = _rows(cursor)[MAIN]
+    assert (before.protocolo, before.rejected_records) == ("202611000417362", 11)
+    assert (before.progress.uncorrected, before.progress.with_titular, before.progress.total) == (10, 1, 11)
+    assert _rows(cursor)[REJECTED_FILE].progress.as_is == 2  # rejected whole: they go as they are
 
     editor.set_field(cursor, RecordRef(1, 3), "cpf", with_cpf_digits("394857162"), reason="0402")
+    decide(cursor, [RecordRef(1, 22)], HOLD, "já inativo na ANS")
     fixed = _rows(cursor)[MAIN].progress
-    assert (fixed.uncorrected, fixed.corrected, fixed.regenerated) == (10, 1, 0)
+    assert (fixed.uncorrected, fixed.corrected, fixed.with_titular, fixed.held, fixed.regenerated) == (8, 1, 1, 1, 0)
 
     clock = lambda: dt.datetime(2026, 12, 1, 9, 0, 0)  # noqa: E731
     result = regenerate(cursor, tmp_path, sbx_file_ids=[1], clock=clock, today=TODAY)
     (written,) = [f.name for regeneration in result.regenerations for f in regeneration.files]
     after = _rows(cursor)[MAIN]
-    assert (after.progress.uncorrected, after.progress.corrected, after.progress.regenerated) == (0, 0, 11)
-    assert after.progress.regenerated_unchanged == 10
-    assert after.progress.regenerated_files == (written,)
-    assert any("10 regenerado(s) sem correção" in alert for alert in after.alerts(TODAY))
+    progress = after.progress
+    assert (progress.uncorrected, progress.corrected, progress.with_titular, progress.held, progress.regenerated) == (
+        8, 0, 0, 1, 2)
+    assert progress.regenerated_files == (written,) and progress.total == 11
+    assert after.outstanding == 10  # everything but the held one must still reach ANS
+    regenerate(cursor, tmp_path, sbx_file_ids=[1], clock=clock, today=TODAY)  # nothing changed: nothing moves
+    assert _rows(cursor)[MAIN].progress == progress
 
 
-def test_a_correction_after_the_regeneration_makes_it_stale(cursor, tmp_path):
+def test_undo_and_redo_of_a_generated_edit_never_make_the_card_lie(cursor, tmp_path):
     clock = lambda: dt.datetime(2026, 12, 1, 9, 0, 0)  # noqa: E731
-    regenerate(cursor, tmp_path, sbx_file_ids=[1], clock=clock, today=TODAY)
     editor.set_field(cursor, RecordRef(1, 3), "cpf", with_cpf_digits("394857162"))
-    progress = _rows(cursor)[MAIN].progress
-    assert (progress.corrected, progress.regenerated) == (1, 10)
+    regenerate(cursor, tmp_path, sbx_file_ids=[1], clock=clock, today=TODAY)
+    editor.undo(cursor)
+    undone = _rows(cursor)[MAIN]
+    assert (undone.progress.regenerated, undone.progress.corrected, undone.progress.stale) == (0, 0, 2)
+    assert any("mudaram depois de gerado" in alert for alert in undone.alerts(TODAY))
+    editor.redo(cursor)
+    redone = _rows(cursor)[MAIN].progress
+    assert (redone.regenerated, redone.corrected, redone.stale) == (2, 0, 0)  # the file holds it as it is again
 
 
 def test_resent_movements_follow_the_later_rpx(cursor, workspace, tmp_path):

@@ -11,7 +11,6 @@ from sibtui.edit.pending import pending_by_record, pending_changes, pending_coun
 from sibtui.edit.records import RecordRef
 from sibtui.edit.selection import as_ref_table, refs_matching, refs_with_error_code
 from sibtui.edit.transforms import NAME_FIELDS, remove_accents, trim, upper
-from sibtui.rules.check_digits import with_definitive_cns_digits
 
 
 def _value(cursor, ref: RecordRef, column: str, table: str = "sbx_movements_current"):
@@ -79,22 +78,13 @@ def test_clean_up_names_of_a_filtered_set(loaded):
     assert result.unchanged == 31  # 16 inclusões x (nome, nomeMae), minus the one that changed
 
 
-def test_fill_cns_copies_what_ans_holds(loaded):
-    result = fill_cns(loaded)
-    changes = {(c.table, c.ref): (c.old, c.new) for c in result.changes}
-    # 0000200007 was sent without CNS; ANS assigned one (newest CNX).
-    assert changes[("sbx_movements", RecordRef(1, 7))] == (None, with_definitive_cns_digits("20819203746"))
-    # The older conference lacked (or had a provisional) CNS the newest one holds.
-    assert changes[("cnx_beneficiaries", RecordRef(5, 4))][0] is None
-    assert all(table != "cnx_beneficiaries" or ref.file_id == 5 for table, ref in changes)
-    assert _value(loaded, RecordRef(1, 7), "cns") == with_definitive_cns_digits("20819203746")
-    again = fill_cns(loaded)
-    assert again.changes == [] and again.action_id is None
-
-
-def test_fill_cns_on_a_set_only_touches_that_set(loaded):
-    result = fill_cns(loaded, [RecordRef(5, 4)])
-    assert [(c.table, c.ref) for c in result.changes] == [("cnx_beneficiaries", RecordRef(5, 4))]
+def test_fill_cns_touches_neither_conference_rows_nor_movements_that_do_not_go(loaded):
+    # 0000200007 (1:7) was accepted without CNS and ANS assigned one; the older conference (5:4)
+    # lacks a CNS the newest holds. Neither goes to ANS again: filling them would send ANS its own CNS.
+    assert _value(loaded, RecordRef(5, 4), "cns", "cnx_beneficiaries_current") is None
+    assert fill_cns(loaded).changes == []
+    assert fill_cns(loaded, [RecordRef(5, 4), RecordRef(1, 7)]).changes == []
+    assert _value(loaded, RecordRef(1, 7), "cns") is None
 
 
 def test_fill_cns_leaves_a_retificacao_without_cns_alone(loaded):

@@ -72,11 +72,16 @@ def test_bulk_set_by_error_code_with_reason(db, capsys):
                                    "1:6 cns: '191827364510101' -> (ausente)  (motivo 0701)"]
 
 
-def test_fill_cns_dry_run_then_for_real(db, capsys):
+def test_fill_cns_leaves_accepted_movements_and_conference_rows_alone(db, capsys):
+    # 1:7 was accepted without CNS and ANS assigned one: it goes to the operator's base (diff
+    # --cns-assigned), never into a movement that does not go, nor into ANS's own conference rows.
     code, stdout, stderr = _run(capsys, "fix", "fill-cns", "--db", str(db), "--dry-run")
-    assert code == 0 and "1:7 cns: (ausente) -> '208192037460004'" in stdout and "would change 3" in stderr
-    code, stdout, stderr = _run(capsys, "fix", "fill-cns", "--db", str(db))
-    assert "changed 3 field(s) in 3 record(s), action 1" in stderr
+    assert code == 0 and stdout == "" and "would change 0 field(s)" in stderr
+    code, stdout, _ = _run(capsys, "diff", "--db", str(db), "--cns-assigned", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(stdout)))
+    assert ("0000200007", "208192037460004", "sbx_sem_cns") in [(r["codigoBeneficiario"], r["cns"], r["como"])
+                                                               for r in rows]
+    assert set(rows[0]) >= {"codigoBeneficiario", "cco", "cns", "data"}
 
 
 def test_clean_names(db, capsys):
@@ -90,7 +95,7 @@ def test_regenerate_then_diff_as_csv(db, out, capsys):
     code, stdout, _ = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--sbx", "1")
     assert code == 0
     [written] = list(out.iterdir())
-    assert f"wrote {written}  11 movements" in stdout
+    assert f"wrote {written}  2 movements" in stdout  # the corrected titular and its cascade dependent
     assert "1 edit(s) applied in 1 movement(s)" in stdout
     code, stdout, _ = _run(capsys, "fix", "diff", "--db", str(db), "--format", "csv")
     [row] = list(csv.DictReader(io.StringIO(stdout)))
@@ -102,8 +107,10 @@ def test_regenerate_with_the_schema(db, out, capsys):
     xsd = XSD_DIR / "sib.xsd"
     if not xsd.exists():
         pytest.skip(f"{xsd} is not available")
-    code, _, _ = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--xsd", str(xsd))
-    assert code == 0 and len(list(out.iterdir())) == 2
+    code, stdout, stderr = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--xsd", str(xsd))
+    assert code == 0 and len(list(out.iterdir())) == 1  # the file rejected whole; nothing of SBX 1 is decided
+    assert "skipped 99999720261103101500.SBX: nada a reenviar" in stdout
+    assert "10 sem decisão ficaram de fora" in stderr
 
 
 def test_regenerate_failure_writes_nothing_and_exits_1(db, out, capsys):
@@ -126,7 +133,8 @@ def test_diff_before_any_regeneration(db, capsys):
 def test_regenerate_report_lists_every_movement_and_why(db, out, tmp_path, capsys):
     report = tmp_path / "relatorio.csv"
     _run(capsys, "fix", "set", "--db", str(db), "--record", "1:3", f"cpf={GOOD_CPF}")
-    code, _, _ = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--sbx", "1", "--report", str(report))
+    code, _, _ = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--sbx", "1", "--report", str(report),
+                      "--include-pending")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8"))))
     assert [r["source_record_no"] for r in rows] == ["3", "4", "5", "6", "8", "9", "10", "11", "19", "22", "23"]

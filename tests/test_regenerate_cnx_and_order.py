@@ -153,16 +153,33 @@ def test_a_tampered_file_fails_verification(workspace, out, tmp_path):
                         f"{written.name}: movement 1 reads back with other values"]
 
 
-def test_cnx_edits_already_written_are_not_sent_again(workspace, out):
+def test_cnx_edits_already_written_are_not_written_again_until_they_change(workspace, out):
     file_id = load_file(workspace, NEWEST_CNX).file_id
     cursor = workspace.cursor()
     editor.set_field(cursor, RecordRef(file_id, 1), "numero", "12")
-    assert len(regenerate(cursor, out, clock=lambda: CLOCK).regenerations) == 1
+    [first] = regenerate(cursor, out, clock=lambda: CLOCK).regenerations
     again = regenerate(cursor, out, clock=lambda: CLOCK)
-    assert again.regenerations == [] and again.skipped == [(again.skipped[0][0], "nada a reenviar")]
+    assert again.regenerations == []
+    [(_, why)] = again.skipped
+    assert why.startswith("nada mudou: os 1 movimento(s) já estão em 99999720261121080000.SBX")
     editor.set_field(cursor, RecordRef(file_id, 1), "bairro", "JARDINS")
-    [regeneration] = regenerate(cursor, out, clock=lambda: CLOCK).regenerations
-    root = etree.parse(str(regeneration.files[0].path)).getroot()
+    [second] = regenerate(cursor, out, clock=lambda: CLOCK).regenerations
+    assert second.superseded == [first.files[0].name]  # the first file is not to be sent any more
+    root = etree.parse(str(second.files[0].path)).getroot()
+    assert [(c.tag, c.text) for c in root.find(".//retificacao/endereco")] == [("numero", "12"), ("bairro", "JARDINS")]
+    assert sorted(p.name for p in out.glob("*.SBX")) == [second.files[0].name]
+
+
+def test_cnx_edits_in_a_file_sent_to_ans_are_not_sent_again(workspace, out):
+    file_id = load_file(workspace, NEWEST_CNX).file_id
+    cursor = workspace.cursor()
+    editor.set_field(cursor, RecordRef(file_id, 1), "numero", "12")
+    [first] = regenerate(cursor, out, clock=lambda: CLOCK).regenerations
+    load_file(workspace, first.files[0].path)  # sent: the analyst loads what went to ANS
+    editor.set_field(cursor, RecordRef(file_id, 1), "bairro", "JARDINS")
+    [second] = regenerate(cursor, out, clock=lambda: CLOCK).regenerations
+    assert second.superseded == []
+    root = etree.parse(str(second.files[0].path)).getroot()
     assert [(c.tag, c.text) for c in root.find(".//retificacao/endereco")] == [("bairro", "JARDINS")]
 
 

@@ -31,7 +31,7 @@ def _log(cursor) -> list[tuple]:
 
 
 def test_a_finished_regeneration_is_logged_published(loaded, out):
-    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK).regenerations
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK, include_pending=True).regenerations
     assert _log(loaded) == [(1, regeneration.files[0].name, True)]
     assert [path.name for path in out.iterdir()] == [regeneration.files[0].name]
 
@@ -63,7 +63,7 @@ def _unpublished(cursor, out, name: str, hash_value: str) -> None:
 
 
 def test_recovery_keeps_a_whole_file_and_drops_a_row_only_with_proof_it_was_never_named(loaded, out):
-    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK).regenerations
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK, include_pending=True).regenerations
     written = regeneration.files[0]
     loaded.execute("UPDATE regenerations SET published = false")
     tag = recovery.workspace_tag(loaded)
@@ -88,7 +88,7 @@ def test_recovery_keeps_a_whole_file_and_drops_a_row_only_with_proof_it_was_neve
 
 def test_a_logged_file_that_left_the_folder_keeps_its_name_and_sequencial(loaded, out, tmp_path):
     """Killed after the link, the SBX moved away to be sent: it may have gone to ANS."""
-    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK).regenerations
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK, include_pending=True).regenerations
     written = regeneration.files[0]
     loaded.execute("UPDATE regenerations SET published = false")
     written.path.rename(tmp_path / written.name)
@@ -100,7 +100,7 @@ def test_a_logged_file_that_left_the_folder_keeps_its_name_and_sequencial(loaded
 
 
 def test_a_claimed_part_killed_while_linking_is_published_now(loaded, out):
-    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK).regenerations
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK, include_pending=True).regenerations
     written = regeneration.files[0]
     loaded.execute("UPDATE regenerations SET published = false")
     tag = recovery.workspace_tag(loaded)
@@ -135,7 +135,7 @@ def test_recovery_removes_our_left_over_parts_and_reports_the_others(loaded, out
 
 
 def test_readers_leave_unpublished_rows_out(loaded, out):
-    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK).regenerations
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=lambda: CLOCK, include_pending=True).regenerations
     assert latest_regeneration_id(loaded) == regeneration.regeneration_id
     assert sum(progress.regenerated for progress in pending_progress(loaded).values()) == 11
     loaded.execute("UPDATE regenerations SET published = false")
@@ -154,16 +154,21 @@ def test_a_workspace_logged_before_the_published_column_still_reads_and_upgrades
         for outcome in load_files(workspace, [SAMPLE_DIR]):
             assert outcome.report is not None
         cursor = workspace.cursor()
-        [regeneration] = regenerate(cursor, out, sbx_file_ids=[1], clock=lambda: CLOCK).regenerations
+        [regeneration] = regenerate(cursor, out, sbx_file_ids=[1], clock=lambda: CLOCK, include_pending=True).regenerations
         cursor.close()
     connection = duckdb.connect(str(path))
     connection.execute("ALTER TABLE regenerations DROP COLUMN published")
+    for table, column in (("regenerations", "superseded_at"), ("regenerations", "superseded_by"),
+                          ("regenerations", "moved_to"), ("regenerated_movements", "edits_key"),
+                          ("regenerated_movements", "decision")):
+        connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     connection.execute("DELETE FROM meta WHERE key = 'schema_fingerprint'")  # a sibtui of then wrote none
     connection.close()
     with Workspace(path, read_only=True) as workspace:
         cursor = workspace.cursor()
         assert latest_regeneration_id(cursor) == regeneration.regeneration_id
         assert diff_rows(cursor) == diff_rows(cursor, regeneration.regeneration_id)
+        assert pending_progress(cursor)[1].total == 11  # the cycle reads it too
         cursor.close()
     with Workspace(path) as workspace:
         cursor = workspace.cursor()

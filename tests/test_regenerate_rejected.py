@@ -51,9 +51,9 @@ def _values(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in ("file_id", "record_no", "line")}
 
 
-def test_fix_then_regenerate_holds_exactly_the_rejected_movements_corrected(loaded, out, tmp_path):
+def test_include_pending_sends_every_rejected_movement_corrected_or_not(loaded, out, tmp_path):
     editor.set_field(loaded, RecordRef(1, 3), "cpf", GOOD_CPF)
-    result = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock())
+    result = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock(), include_pending=True)
     [regeneration] = result.regenerations
     assert regeneration.plan.scope == "rejected" and regeneration.plan.rpx_name == "99999720261105031244.RPX"
     [written] = regeneration.files
@@ -67,11 +67,13 @@ def test_fix_then_regenerate_holds_exactly_the_rejected_movements_corrected(load
 
 def test_undo_then_regenerate_restores_the_original_value(loaded, out, tmp_path):
     editor.set_field(loaded, RecordRef(1, 3), "cpf", GOOD_CPF)
-    first = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock()).regenerations[0].files[0]
+    first = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock(), include_pending=True).regenerations[0].files[0]
     editor.undo(loaded)
-    second = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock()).regenerations[0].files[0]
-    assert second.path != first.path and first.path.exists()  # never overwritten: one second later
-    assert second.name == "99999720261120090001.SBX" and second.sequencial == first.sequencial + 1
+    [again] = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock(), include_pending=True).regenerations
+    second = again.files[0]
+    assert second.name == "99999720261120090001.SBX" and second.sequencial == first.sequencial + 1  # a new name
+    assert again.superseded == [first.name]  # the first carries the undone value: it must not go
+    assert not first.path.exists() and (out / "substituidos" / first.name).is_file()
     assert _reload(tmp_path, second.path, "again.duckdb")[0]["cpf"] == "39485716203"
 
 
@@ -85,7 +87,7 @@ def test_whole_file_rejection_resends_every_movement(loaded, out):
 
 
 def test_without_sbx_every_answered_sbx_with_rejections_is_regenerated(loaded, out):
-    result = regenerate(loaded, out, clock=Clock())
+    result = regenerate(loaded, out, clock=Clock(), include_pending=True)
     assert [(r.plan.source_file_id, r.plan.scope, r.movement_count) for r in result.regenerations] == [
         (1, "rejected", 11), (2, "file-rejected", 2)]
     names = [r.files[0].name for r in result.regenerations]
@@ -102,15 +104,16 @@ def test_no_answer_needs_all(workspace, out):
 
 def test_the_log_says_what_went_in_and_why(loaded, out):
     editor.set_field(loaded, RecordRef(1, 3), "cpf", GOOD_CPF)
-    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock()).regenerations
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock(), include_pending=True).regenerations
     log = loaded.execute("SELECT regeneration_id, part_no, scope, source_file_id, rpx_file_id, output_name, "
                          "sequencialTransacao, movement_count, hash FROM regenerations").fetchall()
     assert log == [(regeneration.regeneration_id, 1, "rejected", 1, 3, "99999720261120090000.SBX", "43", 11,
                     regeneration.files[0].hash)]
-    movements = loaded.execute("SELECT position, source_record_no, why, rejection_codes, edit_ids "
+    movements = loaded.execute("SELECT position, source_record_no, why, rejection_codes, edit_ids, decision "
                                "FROM regenerated_movements ORDER BY position").fetchall()
     assert [row[1] for row in movements] == [3, 4, 5, 6, 8, 9, 10, 11, 19, 22, 23]
-    assert movements[0] == (1, 3, "rejected", ["0402"], [1])
+    assert movements[0] == (1, 3, "rejected", ["0402"], [1], "corrigido")
+    assert movements[1][5] == "com_titular" and movements[2][5] == "pendente"
     assert movements[2][3] == ["0401", "0701"]
     diff = diff_rows(loaded)
     assert [(r[5], r[8], r[9], r[10], r[11], r[13]) for r in diff] == [(3, "cpf", "39485716203", GOOD_CPF, "edit",
@@ -124,7 +127,7 @@ def test_diff_without_a_regeneration_says_so(loaded):
 
 def test_accepted_edited_movements_are_left_out_with_a_note(loaded, out):
     editor.set_field(loaded, RecordRef(1, 1), "nomeMae", "REGINA FERREIRA")  # 0000200001 was accepted
-    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock()).regenerations
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock(), include_pending=True).regenerations
     assert regeneration.movement_count == 11
     assert any("aceitou não entram" in note for note in regeneration.plan.notes)
 
@@ -145,23 +148,26 @@ def test_cancel_keeps_no_file(loaded, out):
 
 def test_progress_is_reported(loaded, out):
     seen = []
-    regenerate(loaded, out, sbx_file_ids=[1], progress=lambda done, total, label: seen.append((done, total)))
+    regenerate(loaded, out, sbx_file_ids=[1], progress=lambda done, total, label: seen.append((done, total)),
+               include_pending=True)
     assert seen[-1] == (11, 11)
 
 
 def test_an_existing_name_is_never_overwritten(loaded, out):
     taken = out / "99999720261120090000.SBX"
     taken.write_bytes(b"someone else's file")
-    written = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock()).regenerations[0].files[0]
+    written = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock(), include_pending=True).regenerations[0].files[0]
     assert written.name == "99999720261120090001.SBX"
     assert taken.read_bytes() == b"someone else's file"
 
 
-def test_more_than_the_limit_is_split_into_parts(loaded, out, monkeypatch, tmp_path):
+def test_more_than_the_limit_is_split_into_parts(workspace, out, monkeypatch, tmp_path):
+    load_file(workspace, SAMPLE_DIR / "99999720261103101500.SBX")  # no answer: --all is the round trip
+    loaded = workspace.cursor()
     monkeypatch.setattr(regen_parts, "MAX_MOVEMENTS", 10)
     [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], all_movements=True, clock=Clock()).regenerations
     assert [(f.part_no, f.part_count, f.movement_count, f.sequencial) for f in regeneration.files] == [
-        (1, 3, 10, 43), (2, 3, 10, 44), (3, 3, 5, 45)]  # after 41 and 42 loaded
+        (1, 3, 10, 42), (2, 3, 10, 43), (3, 3, 5, 44)]  # after 41 loaded
     assert [f.name for f in regeneration.files] == [
         "99999720261120090000.SBX", "99999720261120090001.SBX", "99999720261120090002.SBX"]
     reloaded = [row for i, f in enumerate(regeneration.files) for row in _reload(tmp_path, f.path, f"p{i}.duckdb")]

@@ -19,6 +19,11 @@ def run(options: argparse.Namespace) -> int:
     with Workspace(options.db or default_workspace_path(), read_only=True) as workspace:
         cursor = workspace.cursor()
         try:
+            if getattr(options, "cns_assigned", False):
+                from sibtui.compare.cns_assigned import CNS_ASSIGNED_COLUMNS, cns_assigned_rows
+
+                write_rows(CNS_ASSIGNED_COLUMNS, cns_assigned_rows(cursor), options.format, sys.stdout)
+                return EXIT_OK
             pair = choose_pair(cursor, options.from_file, options.to_file)
             say(f"{pair.older.describe()} -> {pair.newer.describe()}", file=sys.stderr)
             if options.list in MISSING_KINDS:

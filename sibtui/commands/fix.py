@@ -1,4 +1,5 @@
-"""`sibtui fix`: correct records headless (set, fill-cns, clean, undo, redo, list, diff).
+"""`sibtui fix`: correct records headless (set, fill-cns, clean, hold, resend, undecide, undo,
+redo, list, diff).
 
 Every subcommand calls `sibtui.edit`, the same core the console uses; this module only
 parses arguments and prints. The core is imported inside `run` (this module is imported
@@ -26,12 +27,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _selection(fill)
     _bulk_flags(fill)
     _clean_arguments(actions.add_parser("clean", help="trim, upper-case or remove accents from names"))
+    for name, help_text in (("hold", "não reenviar: keep rejected movements out of the regenerated files"),
+                            ("resend", "reenviar como está: send rejected movements again without a correction"),
+                            ("undecide", "clear the resend decision: the movements are pendente again")):
+        _decision_arguments(actions.add_parser(name, help=help_text), name != "undecide")
     _db(actions.add_parser("undo", help="undo the last action"))
     _db(actions.add_parser("redo", help="redo the last undone action"))
     listing = actions.add_parser("list", help="the journal of edits (or, with --pending, what is still to send)")
     _db(listing)
     _format(listing)
-    listing.add_argument("--pending", action="store_true", help="old -> new per record, net of undos")
+    shown = listing.add_mutually_exclusive_group()
+    shown.add_argument("--pending", action="store_true", help="old -> new per record, net of undos")
+    shown.add_argument("--decisions", action="store_true",
+                       help="every rejected movement with its resend decision (what regenerate will send)")
     diff = actions.add_parser("diff", help="original vs corrected, per record and field, of a regenerated file")
     _db(diff)
     _format(diff)
@@ -67,6 +75,14 @@ def _set_arguments(parser: argparse.ArgumentParser) -> None:
     _selection(parser)
     _bulk_flags(parser)
     parser.add_argument("assignments", nargs="+", metavar="FIELD=VALUE", help="FIELD= (empty) removes the element")
+
+
+def _decision_arguments(parser: argparse.ArgumentParser, needs_reason: bool) -> None:
+    _selection(parser)
+    parser.add_argument("--reason", metavar="TEXT", required=needs_reason,
+                        help="why (kept in the journal, shown wherever the decision is)")
+    parser.add_argument("--note", metavar="TEXT", help="free note kept in the journal")
+    parser.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
 
 
 def _clean_arguments(parser: argparse.ArgumentParser) -> None:
@@ -156,6 +172,34 @@ def _clean(cursor, options: argparse.Namespace) -> int:
     return _print_result(result)
 
 
+def _decide(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit.decisions import DECISION_LABELS, HOLD, RESEND, decide
+
+    decision = {"hold": HOLD, "resend": RESEND, "undecide": None}[options.fix_action]
+    records = _records(cursor, options)
+    if records is None:
+        print("sibtui: error: say which movements: --record FILE_ID:RECORD_NO (repeatable), --error CODE or --rule RULE",
+              file=sys.stderr)
+        return EXIT_USAGE
+    result = decide(cursor, records, decision, getattr(options, "reason", None), note=options.note,
+                    dry_run=options.dry_run)
+    label = DECISION_LABELS[decision]
+    for change in result.changes[:_MAX_LINES]:
+        why = f"  (motivo: {change.new and change.reason})" if decision is not None else ""
+        print(f"{change.ref}: {DECISION_LABELS[change.old]} -> {label}{why}")
+    if len(result.changes) > _MAX_LINES:
+        print(f"... and {len(result.changes) - _MAX_LINES} more (see: sibtui fix list --decisions)")
+    for refusal in result.refused[:_MAX_LINES]:
+        print(f"refused {refusal.ref}: {refusal.why}", file=sys.stderr)
+    if len(result.refused) > _MAX_LINES:
+        print(f"... and {len(result.refused) - _MAX_LINES} more refused", file=sys.stderr)
+    verb = "would mark" if result.dry_run else "marked"
+    action = f", action {result.action_id}" if result.action_id is not None else ""
+    print(f"{verb} {len(result.changes)} movement(s) {label}{action}; {result.unchanged} already so, "
+          f"{len(result.refused)} refused", file=sys.stderr)
+    return EXIT_PROBLEM if result.refused else EXIT_OK
+
+
 def _undo(cursor, options: argparse.Namespace) -> int:
     from sibtui.edit import editor
 
@@ -190,6 +234,11 @@ def _list(cursor, options: argparse.Namespace) -> int:
     if options.pending:
         result = cursor.execute(pending_sql())
         write_rows(PENDING_COLUMNS, result.fetchall(), options.format, sys.stdout)
+        return EXIT_OK
+    if options.decisions:
+        from sibtui.edit.decision_list import DECISION_COLUMNS, decision_rows
+
+        write_rows(DECISION_COLUMNS, decision_rows(cursor), options.format, sys.stdout)
         return EXIT_OK
     result = cursor.execute(
         "SELECT edit_id, action_id, action, target_action, edited_at, os_user, table_name, file_id, record_no, "
@@ -244,6 +293,9 @@ _ACTIONS = {
     "set": _set,
     "fill-cns": _fill_cns,
     "clean": _clean,
+    "hold": _decide,
+    "resend": _decide,
+    "undecide": _decide,
     "undo": _undo,
     "redo": _redo,
     "list": _list,

@@ -22,7 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the new SBX files")
     parser.add_argument("--sbx", action="append", type=int, metavar="FILE_ID",
                         help="the SBX to correct (repeatable; default: every SBX with rejections, and CNX edits)")
-    parser.add_argument("--all", action="store_true", help="resend every movement, not only the rejected ones")
+    parser.add_argument("--all", action="store_true",
+                        help="resend every movement (never an inclusão ANS accepted), not only the rejected ones")
+    parser.add_argument("--include-pending", action="store_true",
+                        help="also send rejected movements without a correction or a decision, as they are")
     cnx = parser.add_mutually_exclusive_group()
     cnx.add_argument("--cnx-edits", dest="cnx_edits", action="store_true", default=None,
                      help="also write retificações from CNX edits (default when no --sbx is given)")
@@ -42,7 +45,8 @@ def run(options: argparse.Namespace) -> int:
         try:
             result = regenerate(
                 cursor, options.out, sbx_file_ids=options.sbx, all_movements=options.all,
-                include_cnx_edits=options.cnx_edits, xsd_path=options.xsd, progress=bar.update,
+                include_cnx_edits=options.cnx_edits, include_pending=options.include_pending, xsd_path=options.xsd,
+                progress=bar.update,
                 cancel=interrupts.interrupted,  # Ctrl+C: the plan being written is discarded
             )
             if options.report is not None:
@@ -55,6 +59,9 @@ def run(options: argparse.Namespace) -> int:
         _print_regeneration(regeneration)
     for label, why in result.skipped:
         say(f"skipped {label}: {why}")
+    for plan in result.skipped_plans:
+        for note in plan.notes:
+            say(f"nota: {plan.label}: {note}", file=sys.stderr)
     if not result.regenerations:
         say("nothing to regenerate", file=sys.stderr)
     return EXIT_PROBLEM if result.failed else EXIT_OK
@@ -78,6 +85,7 @@ def _print_regeneration(regeneration) -> None:
         say(f"sibtui: error: {plan.label}: nothing written; {regeneration.problem_count} problem(s):", file=sys.stderr)
         for problem in regeneration.problems:
             say(f"  {problem}", file=sys.stderr)
+        _more(regeneration.problem_count, len(regeneration.problems), "sibtui check", sys.stderr)
         return
     for written in regeneration.files:
         say(f"wrote {written.path}  {written.movement_count} movements  hash {written.hash}  "
@@ -88,8 +96,20 @@ def _print_regeneration(regeneration) -> None:
         say(f"  {movement:18} {why:14} {count}")
     say(f"  {regeneration.edit_count} edit(s) applied in {regeneration.edited_movements} movement(s); "
           f"{regeneration.normalised_values} value(s) normalised (trim, integer form, empty left out)")
+    for name in regeneration.superseded:
+        say(f"  supersedes {name}: substituído por {regeneration.files[0].name} — não envie "
+            "(moved into substituidos/)")
+    for name in regeneration.kept:
+        say(f"  {name} is still to send: its movements are not repeated here")
     if regeneration.record_problem_count:
         say(f"  {regeneration.record_problem_count} value(s) ANS will likely reject again:")
-        for problem in regeneration.record_problems[:20]:
+        for problem in regeneration.record_problems:
             say(f"    {problem}")
+        _more(regeneration.record_problem_count, len(regeneration.record_problems), "sibtui check", sys.stdout)
     say(f"  see: sibtui fix diff --regeneration {regeneration.regeneration_id}")
+
+
+def _more(total: int, shown: int, how: str, stream) -> None:
+    """Never a cut list without saying so: "... and N more (see: HOW)"."""
+    if total > shown:
+        say(f"    ... and {total - shown} more (see: {how})", file=stream)

@@ -16,6 +16,9 @@ COLUMNS = (
     "movimentos", "rejeitados", "percentual_acerto", "pendentes", "sem_correcao", "corrigidos_nao_regenerados",
     "regenerados", "arquivos_regenerados", "reenviados_aceitos", "reenviados_rejeitados", "reenviados_aguardando",
     "prazo", "dias_restantes", "alertas",
+    # added with the resend decisions (issue 18): each movement counted once, in its latest state
+    "reenviar_como_esta", "com_titular", "nao_reenviar", "ja_na_ans", "a_reenviar", "desatualizados",
+    "arquivos_substituidos",
 )
 
 
@@ -60,6 +63,13 @@ def _values(row: CycleRow, today: date) -> tuple:
         _iso(row.deadline(today)),
         row.days_left(today),
         "; ".join(row.alerts(today)),
+        row.progress.as_is,
+        row.progress.with_titular,
+        row.progress.held,
+        row.progress.at_ans,
+        row.outstanding,
+        row.progress.stale,
+        " ".join(f"{name}>{by_name or '-'}" for name, by_name in row.progress.superseded_files) or None,
     )
 
 

@@ -102,7 +102,7 @@ class CycleRow:
         """When the pending movements must reach ANS: day 5 after the competência, or, once
         that has passed, the next monthly update (rejected records go in the next one)."""
         competencia = self.competencia
-        if not self.pending_records or competencia is None:
+        if not self.outstanding or competencia is None:
             return None
         return competencia.deadline if competencia.deadline >= today else next_deadline(today)
 
@@ -114,7 +114,7 @@ class CycleRow:
         """What the analyst must notice about this row, in Portuguese."""
         alerts = []
         competencia = self.competencia
-        if self.pending_records and competencia and competencia.deadline < today:
+        if self.outstanding and competencia and competencia.deadline < today:
             alerts.append(f"prazo da competência {competencia} venceu em {competencia.deadline:%d/%m/%Y}")
         if self.rpx_late:
             alerts.append("RPX atrasado (mais de 5 dias)")
@@ -126,8 +126,16 @@ class CycleRow:
             alerts.append(f"{self.answers} RPX para este SBX: vale o mais novo")
         if self.outcome == ORPHAN:
             alerts.append("SBX não carregado")
-        if self.outcome == PROCESSED and self.progress.regenerated_unchanged:
-            alerts.append(f"{self.progress.regenerated_unchanged} regenerado(s) sem correção: a ANS deve rejeitar de novo")
+        progress = self.progress
+        if self.outcome == PROCESSED and progress.regenerated_unchanged:
+            alerts.append(f"{progress.regenerated_unchanged} regenerado(s) sem correção nem decisão: "
+                          "a ANS deve rejeitar de novo")
+        if progress.stale:
+            alerts.append(f"{', '.join(progress.stale_files)}: {progress.stale} movimento(s) mudaram depois de gerado(s); "
+                          "gere de novo e não envie o antigo")
+        for name, by_name in progress.superseded_files:
+            alerts.append(f"{name} substituído por {by_name} — não envie" if by_name
+                          else f"{name} retirado (nada dele vai mais) — não envie")
         return alerts
 
     @property
@@ -136,6 +144,13 @@ class CycleRow:
         if self.outcome == REJECTED:
             return self.movement_count or 0
         return self.rejected_records
+
+    @property
+    def outstanding(self) -> int:
+        """Of those, the ones still to reach ANS: not held back, not already at ANS, not re-sent."""
+        if self.progress.total:
+            return self.progress.to_send
+        return self.pending_records
 
 
 def cycle_rows(cursor: duckdb.DuckDBPyConnection, today: date) -> list[CycleRow]:

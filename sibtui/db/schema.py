@@ -205,8 +205,18 @@ def _derived_views_sql() -> list[str]:
     """Views created after the catalogue tables (some read them)."""
     return [
         RPX_REJECTION_LINKS_SQL, FILE_MOMENTS_SQL, SNAPSHOTS_VIEW_SQL, changes_view_sql(), changes_between_sql(),
-        *CYCLE_VIEWS, SBX_CNS_PENDING_SQL, *rules_ddl.views_sql(),
+        *CYCLE_VIEWS, SBX_CNS_PENDING_SQL, *rules_ddl.views_sql(), *edit_ddl_views(),
     ]
+
+
+def edit_ddl_views() -> list[str]:
+    """Where each rejected movement stands (`sbx_resend_state`) and what CNX edits become
+    (`planned_cnx_movements`): for SQL; the code builds the same SQL itself (a workspace
+    opened read-only keeps the views of the sibtui that created it)."""
+    from sibtui.edit.regen.cnx_plan import planned_view_sql
+    from sibtui.edit.resend import state_view_sql
+
+    return [state_view_sql(), planned_view_sql()]
 
 
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:

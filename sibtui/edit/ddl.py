@@ -20,6 +20,10 @@ from sibtui.catalog.tables import CURRENT_VIEW_SUFFIX, TABLES_BY_NAME
 from sibtui.db.identifiers import quote
 
 JOURNAL_TABLE = "edit_journal"
+# A resend decision (`sibtui.edit.decisions`) is a journal row too, under this pseudo-field: it
+# gets undo, redo, who and when for free. It is no value of the record, so every reader of
+# values (`latest_edits_sql`, the `*_current` views, the pending list) leaves it out.
+DECISION_FIELD = "decisao_reenvio"
 
 # One row per changed field. An action (one confirmed edit, one bulk edit, one undo) is all
 # rows sharing `action_id`; `target_action` names the action an undo reverts or a redo redoes.
@@ -62,19 +66,37 @@ REGENERATIONS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("xsd_path", "VARCHAR"),  # schema the file was validated against, when one was given
     ("journal_edit_id", "BIGINT"),  # newest journal row the file reflects
     ("published", "BOOLEAN"),  # false from the log's commit until the file has its final name
+    ("superseded_at", "TIMESTAMP"),
+    ("superseded_by", "VARCHAR"),
+    ("moved_to", "VARCHAR"),
 )
 # Columns added after the first release: `ALTER TABLE ... ADD COLUMN IF NOT EXISTS` (with the
 # default), so a workspace made before them gains them when next opened for writing and its
 # older rows take the default. They are the last columns of their table, in this order.
 ADDED_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "regenerations": (("published", "BOOLEAN", "true"),),
+    "regenerations": (
+        ("published", "BOOLEAN", "true"),
+        ("superseded_at", "TIMESTAMP", "NULL"),  # a newer file replaced it (or nothing in it goes any more)
+        ("superseded_by", "VARCHAR", "NULL"),  # the name of that newer file; NULL when withdrawn
+        ("moved_to", "VARCHAR", "NULL"),  # where the superseded file went (`substituidos/`)
+    ),
+    "regenerated_movements": (
+        ("edits_key", "VARCHAR", "''"),  # fingerprint of the net edits it carries: '' none
+        ("decision", "VARCHAR", "NULL"),  # the resend decision it went with (corrigido, como_esta...)
+    ),
 }
 # `regenerations` without the rows of files a killed regeneration may not have published.
 # UNION BY NAME gives a workspace older than `published` (opened read-only, so not yet
 # altered) the column as NULL: all its rows were logged after publication.
 PUBLISHED_REGENERATIONS = (
-    "(SELECT * FROM (SELECT * FROM regenerations UNION ALL BY NAME SELECT true AS published WHERE false) "
+    "(SELECT * FROM (SELECT * FROM regenerations UNION ALL BY NAME SELECT true AS published, "
+    "NULL::TIMESTAMP AS superseded_at, NULL::VARCHAR AS superseded_by, NULL::VARCHAR AS moved_to WHERE false) "
     "WHERE published IS NOT false)"
+)
+# `regenerated_movements` with the columns added later, whatever the workspace's age.
+LOGGED_MOVEMENTS = (
+    "(SELECT * FROM regenerated_movements UNION ALL BY NAME "
+    "SELECT ''::VARCHAR AS edits_key, NULL::VARCHAR AS decision WHERE false)"
 )
 
 REGENERATED_MOVEMENTS_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -88,6 +110,8 @@ REGENERATED_MOVEMENTS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("why", "VARCHAR"),  # rejected | file-rejected | all | cnx-edit
     ("rejection_codes", "VARCHAR[]"),
     ("edit_ids", "BIGINT[]"),  # journal rows whose values the movement carries
+    ("edits_key", "VARCHAR"),
+    ("decision", "VARCHAR"),
 )
 
 # Per written field that differs from the loaded value: what `sibtui fix diff` shows.
@@ -140,14 +164,26 @@ def latest_edits_sql(table: str, upto_edit_id: int | None = None) -> str:
     """Newest journal value per (record, field), with the loaded value it replaced.
 
     The first journal row of a field holds the loaded value as `old_value` (nothing had
-    changed it before), so `original` needs no join with the raw table.
+    changed it before), so `original` needs no join with the raw table. Resend decisions
+    are not values and are left out.
     """
     limit = f" AND edit_id <= {int(upto_edit_id)}" if upto_edit_id is not None else ""
     return (
         "SELECT file_id, record_no, field, arg_max_null(new_value, edit_id) AS value, "
         "max(edit_id) AS edit_id, arg_min_null(old_value, edit_id) AS original "
-        f"FROM {JOURNAL_TABLE} WHERE table_name = '{table}'{limit} GROUP BY file_id, record_no, field"
+        f"FROM {JOURNAL_TABLE} WHERE table_name = '{table}' AND field <> '{DECISION_FIELD}'{limit} "
+        "GROUP BY file_id, record_no, field"
     )
+
+
+# What a movement carries beyond its loaded values, as one text: equal keys, equal file
+# content. Aggregated over rows of `latest_edits_sql` (the net edits: value <> original);
+# '' when there are none. A regenerated movement keeps its key, so a later regeneration
+# (and the cycle) can tell whether the movement changed since it was written.
+EDITS_KEY_SQL = (
+    "coalesce(md5(string_agg(field || chr(31) || coalesce(value, chr(0)), chr(30) ORDER BY field) "
+    "FILTER (WHERE value IS DISTINCT FROM original)), '')"
+)
 
 
 def current_rows_sql(table: str, upto_edit_id: int | None = None, rowid_as: str | None = None) -> str:

@@ -24,7 +24,7 @@ import pyarrow as pa
 from sibtui.catalog.tables import CURRENT_VIEW_SUFFIX
 from sibtui.db.identifiers import quote
 from sibtui.edit import journal
-from sibtui.edit.ddl import editable_columns
+from sibtui.edit.ddl import DECISION_FIELD, editable_columns
 from sibtui.edit.journal import Change
 from sibtui.edit.reasons import lookup_reasons
 from sibtui.edit.records import (
@@ -43,6 +43,12 @@ from sibtui.edit.validation import ValueCheck, check_value, normalise_input
 from sibtui.rules.fields import Problem
 
 _WRITE_LOCK = threading.RLock()
+
+
+def write_lock() -> threading.RLock:
+    """The process-wide lock every journal write holds (edits, decisions, undo, redo)."""
+    return _WRITE_LOCK
+
 CNX_REMOVAL_REFUSED = "a retificação só envia valores novos; na conferência um campo não pode ser apagado"
 
 
@@ -331,10 +337,16 @@ def _replay(cursor: duckdb.DuckDBPyConnection, action: str, target: int, restore
 
 
 def _current_of(cursor: duckdb.DuckDBPyConnection, rows: list[dict]) -> dict[tuple, str | None]:
-    """Current value of each (table, record, field) an action touched."""
+    """Current value of each (table, record, field) an action touched (a decision's too)."""
     current: dict[tuple, str | None] = {}
+    decided = [r for r in rows if r["field"] == DECISION_FIELD]
+    if decided:
+        from sibtui.edit.decisions import latest_decisions_sql
+
+        found = cursor.execute(f"SELECT file_id, record_no, decision FROM ({latest_decisions_sql()})").fetchall()
+        current.update({(SBX_TABLE, RecordRef(f, r), DECISION_FIELD): d for f, r, d in found})
     for table in (SBX_TABLE, CNX_TABLE):
-        of_table = [r for r in rows if r["table_name"] == table]
+        of_table = [r for r in rows if r["table_name"] == table and r["field"] != DECISION_FIELD]
         if not of_table:
             continue
         columns = tuple(sorted({r["field"] for r in of_table}))

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.tables import CNX_BENEFICIARIES, SBX_MOVEMENTS
+from sibtui.edit.regen.cnx_plan import planned_moves_sql
 from sibtui.errors import SibError
 from sibtui.rules import cns, context, field_sql, file_rules, records
 from sibtui.rules.catalog import RULES_LIST
@@ -63,6 +64,8 @@ class Step:
     description: str
     source_table: str
     selects: list[str]
+    prepare: tuple[str, ...] = ()  # statements run first (e.g. another `__moves`)
+    only_if: str | None = None  # a SELECT of one boolean: the step runs only when it is true
 
 
 def plan(today: dt.date) -> list[Step]:
@@ -77,6 +80,11 @@ def plan(today: dt.date) -> list[Step]:
         Step("CNS do SBX", "sbx_movements", list(cns.SBX_CNS_SELECTS)),
         Step("CNS da CNX", "cnx_beneficiaries", list(cns.CNX_CNS_SELECTS)),
         Step("arquivos", "files", file_rules.file_selects(today)),
+        # Last: edits of CNX records judged as the SBX movements they will become
+        # (`sibtui.edit.regen.cnx_plan`); `__moves` is rebuilt from them, findings go to the CNX record.
+        Step("edições da CNX, como os movimentos que vão", "cnx_beneficiaries",
+             [*field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today), *records.record_selects()],
+             (planned_moves_sql(_moves_columns(), today), *records.HELPER_TABLES_SQL), CNX_EDITED),
     ]
 
 
@@ -134,7 +142,14 @@ def _moves_columns() -> tuple[str, ...]:
     return ("file_id", "record_no", *SBX_MOVEMENTS.value_columns)
 
 
+CNX_EDITED = "SELECT EXISTS (SELECT 1 FROM edit_journal WHERE table_name = 'cnx_beneficiaries')"
+
+
 def _stage(cursor: duckdb.DuckDBPyConnection, step: Step) -> None:
+    if step.only_if is not None and not cursor.execute(step.only_if).fetchall()[0][0]:
+        return
+    for statement in step.prepare:
+        cursor.execute(statement)
     if not step.selects:
         return
     union = "\nUNION ALL\n".join(f"({select})" for select in step.selects)
@@ -153,7 +168,7 @@ def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
     try:
         cursor.execute("DELETE FROM findings")
         cursor.execute(
-            f"INSERT INTO findings SELECT s.file_id, s.record_no, s.source_table, s.field, s.rule, r.severity, "
+            f"INSERT INTO findings SELECT DISTINCT s.file_id, s.record_no, s.source_table, s.field, s.rule, r.severity, "
             f"s.message, s.value FROM {STAGE} s JOIN __rules r ON r.rule = s.rule"
         )
         cursor.execute("COMMIT")

@@ -139,6 +139,7 @@ class PlanWriter:
             "part_no": part_no, "position": position, "source_table": row["__table"],
             "source_file_id": row["file_id"], "source_record_no": row["record_no"], "movement": row["movement"],
             "why": row["__why"], "rejection_codes": row.get("__codes"), "edit_ids": edit_ids,
+            "edits_key": row.get("__edits_key") or "", "decision": row.get("__decision"),
         }
 
     def _change_rows(self, part_no: int, position: int, row: dict, values: dict, normalised: list) -> None:

@@ -2,14 +2,16 @@
 
 For one SBX the answer that counts is the newest RPX naming it (`rpx_answers.is_current`):
 
-- it rejected the whole file (`arquivoRejeitado`): every movement goes again (`file-rejected`);
-- it processed the file: the movements it rejected go again (`rejected`, with their codes),
-  found through `rpx_rejection_links`;
-- `all=True` sends every movement whatever the answer (`all`); with no answer loaded this is
-  the only way, because resending accepted inclusões would duplicate them.
+- it rejected the whole file (`arquivoRejeitado`): every movement goes again (`file-rejected`),
+  except those the analyst held back;
+- it processed the file: the movements it rejected that go by their resend decision
+  (`rejected`: corrected, to go as they are, cascade dependents of titulares that go;
+  `sibtui.edit.resend`); pending ones only with `include_pending`;
+- `all=True` sends every movement except the inclusões ANS accepted (`all`); with no answer
+  loaded this is the only way.
 
-Edits on conference (CNX) records go out as retificações keyed by CCO (`cnx-edits`), one
-file set per registro ANS.
+Edits on conference (CNX) records go out as the movements they become (`cnx-edits`,
+`sibtui.edit.regen.cnx_plan`), one file set per registro ANS.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from sibtui.edit.ddl import DECISION_FIELD
 from sibtui.edit.records import CNX_TABLE, EditError
 
 SCOPE_REJECTED = "rejected"
@@ -38,6 +41,9 @@ class SourcePlan:
     rpx_name: str | None = None
     header: dict[str, str | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # pt-BR, for the report
+    include_pending: bool = False  # pending movements (no correction, no decision) go too
+    answer_status: str | None = None  # 'processado' | 'rejeitado' of the answer that counts
+    states: str | None = None  # a relation holding `going_sql` for this regeneration, read once
 
     @property
     def label(self) -> str:
@@ -65,13 +71,14 @@ def _answer(cursor: duckdb.DuckDBPyConnection, file_id: int) -> tuple | None:
     return rows[0] if rows else None
 
 
-def plan_sbx(cursor: duckdb.DuckDBPyConnection, file_id: int, all_movements: bool = False) -> SourcePlan:
+def plan_sbx(cursor: duckdb.DuckDBPyConnection, file_id: int, all_movements: bool = False,
+             include_pending: bool = False) -> SourcePlan:
     """The plan for one SBX; `EditError` when there is no answer and `all_movements` is off."""
     name, registro, header = _sbx_header(cursor, file_id)
-    plan = SourcePlan(SCOPE_ALL, registro, file_id, name, header=header)
+    plan = SourcePlan(SCOPE_ALL, registro, file_id, name, header=header, include_pending=include_pending)
     answer = _answer(cursor, file_id)
     if answer is not None:
-        plan.rpx_file_id, plan.rpx_name = answer[0], answer[1]
+        plan.rpx_file_id, plan.rpx_name, plan.answer_status = answer[0], answer[1], answer[2]
     if all_movements:
         return plan
     if answer is None:
@@ -80,7 +87,8 @@ def plan_sbx(cursor: duckdb.DuckDBPyConnection, file_id: int, all_movements: boo
         )
     plan.scope = SCOPE_FILE_REJECTED if answer[2] == "rejeitado" else SCOPE_REJECTED
     if plan.scope == SCOPE_FILE_REJECTED:
-        plan.notes.append(f"{answer[1]} rejeitou o arquivo inteiro (motivo {answer[3]}): todos os movimentos vão de novo")
+        plan.notes.append(f"{answer[1]} rejeitou o arquivo inteiro (motivo {answer[3]}): os movimentos vão de novo "
+                          "(menos os marcados não reenviar)")
     return plan
 
 
@@ -88,7 +96,7 @@ def plan_cnx_edits(cursor: duckdb.DuckDBPyConnection) -> list[SourcePlan]:
     """One plan per registro ANS whose conference records carry pending edits."""
     rows = cursor.execute(
         "SELECT DISTINCT f.registroANS FROM edit_journal j JOIN files f ON f.file_id = j.file_id "
-        f"WHERE j.table_name = '{CNX_TABLE}' ORDER BY 1"
+        f"WHERE j.table_name = '{CNX_TABLE}' AND j.field <> '{DECISION_FIELD}' ORDER BY 1"
     ).fetchall()
     plans = []
     for (registro,) in rows:
@@ -114,13 +122,14 @@ def plan_all(
     sbx_file_ids: list[int] | None = None,
     all_movements: bool = False,
     include_cnx_edits: bool | None = None,
+    include_pending: bool = False,
 ) -> list[SourcePlan]:
     """Plans for the SBX given (default: every one with something to resend) and CNX edits.
 
     CNX edits are included by default only when no SBX was named.
     """
     ids = sbx_file_ids if sbx_file_ids else default_sbx_ids(cursor, all_movements)
-    plans = [plan_sbx(cursor, file_id, all_movements) for file_id in ids]
+    plans = [plan_sbx(cursor, file_id, all_movements, include_pending) for file_id in ids]
     if include_cnx_edits is None:
         include_cnx_edits = not sbx_file_ids
     if include_cnx_edits:

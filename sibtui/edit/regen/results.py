@@ -46,6 +46,8 @@ class Regeneration:
     record_problem_count: int = 0
     problems: list[str] = field(default_factory=list)  # why nothing was written (the first ones)
     problem_count: int = 0
+    superseded: list[str] = field(default_factory=list)  # earlier files this one replaces (do not send them)
+    kept: list[str] = field(default_factory=list)  # earlier files still to send, whose movements are not repeated
 
     @property
     def movement_count(self) -> int:
@@ -60,6 +62,7 @@ class Regeneration:
 class RegenerateResult:
     regenerations: list[Regeneration] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, why nothing was written)
+    skipped_plans: list[SourcePlan] = field(default_factory=list)  # their plans, with the notes
     recovered: list[str] = field(default_factory=list)  # what a killed regeneration left, and what was done
 
     @property

@@ -17,10 +17,13 @@ from collections.abc import Iterator
 
 import duckdb
 
-from sibtui.catalog.kinds import SUBMISSION_ORDER, Movement
-from sibtui.edit.ddl import PUBLISHED_REGENERATIONS, current_rows_sql, latest_edits_sql
+from sibtui.catalog.kinds import SUBMISSION_ORDER
+from sibtui.edit.ddl import EDITS_KEY_SQL, current_rows_sql, latest_edits_sql
+from sibtui.edit.noop import noop_retificacoes_sql
 from sibtui.edit.records import CNX_TABLE, SBX_TABLE
+from sibtui.edit.regen.cnx_plan import planned_sql
 from sibtui.edit.regen.plan import SCOPE_ALL, SCOPE_FILE_REJECTED, SCOPE_REJECTED, SourcePlan
+from sibtui.edit.resend import NAO_REENVIAR, going_sql
 
 BATCH_ROWS = 20_000
 _RANK = " ".join(f"WHEN '{m.value}' THEN {rank}" for rank, m in enumerate(SUBMISSION_ORDER, start=1))
@@ -30,34 +33,42 @@ _NEWEST_CNX = (
 )
 
 
-def _selection_sql(plan: SourcePlan) -> str:
+def selection_sql(plan: SourcePlan, upto_edit_id: int | None = None) -> str:
+    """(record_no, why, codes, decision) of the movements of one SBX plan that go.
+
+    `rejected`/`file-rejected`: the movements whose resend state says they go
+    (`sibtui.edit.resend.going_sql`). `all`: every movement except those ANS accepted as
+    inclusões (resending one duplicates the vínculo), those the analyst held back, and
+    retificações that would change nothing at ANS.
+    """
     file_id = int(plan.source_file_id or 0)
-    if plan.scope == SCOPE_REJECTED:
-        return (
-            f"SELECT sbx_record_no AS record_no, '{SCOPE_REJECTED}' AS why, "
-            "list(DISTINCT trim(codigoErro) ORDER BY trim(codigoErro)) AS codes FROM rpx_rejection_links "
-            f"WHERE rpx_file_id = {int(plan.rpx_file_id or 0)} AND sbx_file_id = {file_id} "
-            "AND sbx_record_no IS NOT NULL GROUP BY sbx_record_no"
-        )
-    if plan.scope == SCOPE_FILE_REJECTED:
-        codes = "list_value(trim(r.codigoMotivoRejeicao))"
-        return (
-            f"SELECT m.record_no, '{SCOPE_FILE_REJECTED}' AS why, (SELECT {codes} FROM rpx_results r "
-            f"WHERE r.file_id = {int(plan.rpx_file_id or 0)} LIMIT 1) AS codes "
-            f"FROM sbx_movements m WHERE m.file_id = {file_id}"
-        )
-    return f"SELECT record_no, '{SCOPE_ALL}' AS why, NULL::VARCHAR[] AS codes FROM sbx_movements WHERE file_id = {file_id}"
+    states = plan.states or f"({going_sql(upto_edit_id, plan.include_pending)})"
+    if plan.scope in (SCOPE_REJECTED, SCOPE_FILE_REJECTED):
+        return (f"SELECT record_no, '{plan.scope}' AS why, codes, state AS decision FROM {states} "
+                f"WHERE file_id = {file_id} AND goes")
+    accepted_inclusions = (
+        f"m.movement = 'inclusao' AND st.record_no IS NULL AND {plan.answer_status == 'processado'}"
+    )
+    current = f"SELECT * FROM ({current_rows_sql(SBX_TABLE, upto_edit_id)}) WHERE file_id = {file_id}"
+    return f"""
+SELECT m.record_no, '{SCOPE_ALL}' AS why, st.codes, coalesce(st.state, '{SCOPE_ALL}') AS decision
+FROM sbx_movements m
+LEFT JOIN {states} st ON st.file_id = m.file_id AND st.record_no = m.record_no
+WHERE m.file_id = {file_id} AND st.state IS DISTINCT FROM '{NAO_REENVIAR}' AND NOT ({accepted_inclusions})
+  AND m.record_no NOT IN (SELECT record_no FROM ({noop_retificacoes_sql(current)}))
+"""
 
 
 def sbx_rows_sql(plan: SourcePlan, upto_edit_id: int) -> str:
-    """Ordered rows of one SBX plan: current columns, then why, codes, edit_ids, edits."""
+    """Ordered rows of one SBX plan: current columns, then why, codes, edit_ids, edits, key, decision."""
     file_id = int(plan.source_file_id or 0)
     return f"""
-WITH sel AS ({_selection_sql(plan)}),
+WITH sel AS ({selection_sql(plan, upto_edit_id)}),
 cur AS (SELECT * FROM ({current_rows_sql(SBX_TABLE, upto_edit_id)}) WHERE file_id = {file_id}),
 ed AS (
     SELECT record_no, list(edit_id ORDER BY edit_id) AS edit_ids,
-           list({{'field': field, 'original': original, 'value': value, 'edit_id': edit_id}} ORDER BY edit_id) AS edits
+           list({{'field': field, 'original': original, 'value': value, 'edit_id': edit_id}} ORDER BY edit_id) AS edits,
+           {EDITS_KEY_SQL} AS edits_key
     FROM ({latest_edits_sql(SBX_TABLE, upto_edit_id)})
     WHERE file_id = {file_id} AND value IS DISTINCT FROM original GROUP BY record_no
 ),
@@ -67,6 +78,7 @@ cnx AS (
 ),
 keyed AS (
     SELECT cur.*, sel.why AS "__why", sel.codes AS "__codes", ed.edit_ids AS "__edit_ids", ed.edits AS "__edits",
+           coalesce(ed.edits_key, '') AS "__edits_key", sel.decision AS "__decision",
            CASE cur.movement {_RANK} ELSE 99 END AS "__rank",
            CASE WHEN cur.movement = 'inclusao' THEN trim(cur.codigoBeneficiario) ELSE trim(cur.cco) END AS "__own",
            CASE WHEN cur.movement = 'inclusao' THEN
@@ -85,8 +97,21 @@ ORDER BY keyed."__rank", greatest(keyed.record_no, coalesce(t.position, 0)), t.p
 """
 
 
-def count_sbx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> int:
-    return int(cursor.execute(f"SELECT count(*) FROM ({_selection_sql(plan)})").fetchall()[0][0])
+def count_sbx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: int | None = None) -> int:
+    return int(cursor.execute(f"SELECT count(*) FROM ({selection_sql(plan, upto_edit_id)})").fetchall()[0][0])
+
+
+def sbx_keys(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: int) -> set[tuple]:
+    """What one SBX plan would write, as movement keys (`sibtui.edit.regen.supersede`)."""
+    file_id = int(plan.source_file_id or 0)
+    rows = cursor.execute(
+        f"SELECT sel.record_no, m.movement, coalesce(ed.edits_key, '') FROM ({selection_sql(plan, upto_edit_id)}) sel "
+        f"JOIN sbx_movements m ON m.file_id = {file_id} AND m.record_no = sel.record_no "
+        f"LEFT JOIN (SELECT record_no, {EDITS_KEY_SQL} AS edits_key "
+        f"FROM ({latest_edits_sql(SBX_TABLE, upto_edit_id)}) WHERE file_id = {file_id} GROUP BY record_no) ed "
+        "ON ed.record_no = sel.record_no"
+    ).fetchall()
+    return {(SBX_TABLE, file_id, record_no, movement, key) for record_no, movement, key in rows}
 
 
 def sbx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: int) -> Iterator[dict]:
@@ -99,43 +124,29 @@ def sbx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: 
             yield row
 
 
-_CNX_EDITS_SQL = f"""
-SELECT l.file_id, l.record_no, l.field, l.value, l.original, l.edit_id,
-       trim(raw.cco) AS cco, nullif(trim(raw.ccoBeneficiarioTitular), '') AS titular
-FROM ({{latest}}) l
-JOIN {CNX_TABLE} raw USING (file_id, record_no)
-JOIN files f ON f.file_id = l.file_id
-WHERE f.registroANS IS NOT DISTINCT FROM ? AND l.value IS DISTINCT FROM l.original AND l.value IS NOT NULL
-  AND l.edit_id NOT IN (SELECT unnest(m.edit_ids) FROM regenerated_movements m
-                        JOIN {PUBLISHED_REGENERATIONS} r USING (regeneration_id, part_no)
-                        WHERE m.source_table = '{CNX_TABLE}')
-ORDER BY l.file_id, l.record_no, l.edit_id
-"""
-
-
 def cnx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: int) -> list[dict]:
-    """One retificação per edited CNX record: its CCO and only the fields that changed.
+    """The movements the CNX edits of one operator become (`sibtui.edit.regen.cnx_plan`),
+    in submission order, each titular before its dependents."""
+    result = cursor.execute(
+        f"SELECT * FROM ({planned_sql(upto_edit_id)}) WHERE registroANS IS NOT DISTINCT FROM ? "
+        f"ORDER BY CASE movement {_RANK} ELSE 99 END, file_id, record_no",
+        [plan.registro_ans],
+    )
+    names = [column[0] for column in result.description]
+    rows = []
+    for values in result.fetchall():
+        row = dict(zip(names, values))
+        rows.append({**{k: v for k, v in row.items() if k not in _CNX_META},
+                     "__table": CNX_TABLE, "__why": "cnx-edit", "__codes": None, "__edit_ids": row["edit_ids"],
+                     "__edits": row["edits"], "__edits_key": row["edits_key"], "__decision": "cnx-edit",
+                     "__titular": row["titular"]})
+    ordered: list[dict] = []
+    for movement in SUBMISSION_ORDER:
+        ordered += _titulares_first([row for row in rows if row["movement"] == movement.value])
+    return ordered
 
-    A field whose newest edit already went into a regenerated file is not sent again.
-    """
-    sql = _CNX_EDITS_SQL.format(latest=latest_edits_sql(CNX_TABLE, upto_edit_id))
-    records: dict[tuple[int, int], dict] = {}
-    for file_id, record_no, column, value, original, edit_id, cco, titular in cursor.execute(
-        sql, [plan.registro_ans]
-    ).fetchall():
-        row = records.setdefault((file_id, record_no), _cnx_row(file_id, record_no, cco, titular))
-        row[column] = value
-        row["__edit_ids"].append(edit_id)
-        row["__edits"].append({"field": column, "original": original, "value": value, "edit_id": edit_id})
-    return _titulares_first(list(records.values()))
 
-
-def _cnx_row(file_id: int, record_no: int, cco: str | None, titular: str | None) -> dict:
-    return {
-        "file_id": file_id, "record_no": record_no, "movement": Movement.RETIFICACAO.value, "cco": cco,
-        "__table": CNX_TABLE, "__why": "cnx-edit", "__codes": None, "__edit_ids": [], "__edits": [],
-        "__titular": titular,
-    }
+_CNX_META = frozenset({"registroANS", "titular", "edits", "edit_ids", "edits_key"})
 
 
 def _titulares_first(rows: list[dict]) -> list[dict]:

@@ -21,15 +21,17 @@ import duckdb
 from lxml import etree
 
 from sibtui.edit.journal import newest_edit_id
-from sibtui.edit.records import SBX_TABLE, EditError
-from sibtui.edit.regen import recovery, rows
+from sibtui.edit.records import EditError
+from sibtui.edit.regen import notes, recovery, rows, supersede
 from sibtui.edit.regen.output import check_folder
 from sibtui.edit.regen.parts import CancelCallback, Clock, Options, PlanWriter, ProgressCallback
 from sibtui.edit.regen.plan import SCOPE_CNX_EDITS, SourcePlan, plan_all
 from sibtui.edit.regen.results import RegenerateResult, Regeneration, RegenerationCancelled, WrittenFile
+from sibtui.edit.resend import going_sql
 
 __all__ = ["regenerate", "Regeneration", "RegenerateResult", "RegenerationCancelled", "WrittenFile"]
 _ONE_AT_A_TIME = threading.Lock()
+_STATES = "__resend_states"  # the resend state of every rejected movement, read once per regeneration
 
 
 def regenerate(
@@ -39,6 +41,7 @@ def regenerate(
     sbx_file_ids: list[int] | None = None,
     all_movements: bool = False,
     include_cnx_edits: bool | None = None,
+    include_pending: bool = False,
     xsd_path: Path | str | None = None,
     clock: Clock | None = None,
     progress: ProgressCallback | None = None,
@@ -53,13 +56,22 @@ def regenerate(
             clock or dt.datetime.now, progress, cancel, today or dt.date.today(), tag,
         )
         result = RegenerateResult(recovered=recovery.recover(cursor, options.out_dir, tag))
-        for plan in plan_all(cursor, sbx_file_ids, all_movements, include_cnx_edits):
-            _add_plan_notes(cursor, plan)
-            regeneration = _run_plan(cursor, plan, options)
-            if regeneration is None:
-                result.skipped.append((plan.label, "nada a reenviar"))
-            else:
-                result.regenerations.append(regeneration)
+        result.recovered += supersede.move_superseded(cursor)
+        upto = newest_edit_id(cursor)  # one state of the journal for every plan
+        cursor.execute(f"CREATE OR REPLACE TEMP TABLE {_STATES} AS {going_sql(upto, include_pending)}")
+        try:
+            for plan in plan_all(cursor, sbx_file_ids, all_movements, include_cnx_edits, include_pending):
+                plan.states = _STATES
+                notes.add_plan_notes(cursor, plan)
+                regeneration, why = _run_plan(cursor, plan, options, upto)
+                if regeneration is None:
+                    result.skipped.append((plan.label, why))
+                    result.skipped_plans.append(plan)
+                else:
+                    result.regenerations.append(regeneration)
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{_STATES}")
+        result.recovered += supersede.move_superseded(cursor)
         return result
 
 
@@ -73,51 +85,49 @@ def _load_schema(xsd_path: Path | str | None) -> etree.XMLSchema | None:
         raise EditError(f"{path}: cannot read the XSD: {error}") from None
 
 
-def _run_plan(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, options: Options) -> Regeneration | None:
-    upto = newest_edit_id(cursor)
+def _row_key(row: dict) -> tuple:
+    return (row["__table"], row["file_id"], row["record_no"], row["movement"], row.get("__edits_key") or "")
+
+
+def _run_plan(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, options: Options, upto: int
+              ) -> tuple[Regeneration | None, str]:
+    """Write one plan, or say why nothing was written (pt-BR)."""
     if plan.scope == SCOPE_CNX_EDITS:
-        planned_rows: Iterable[dict] = rows.cnx_rows(cursor, plan, upto)
-        total = len(planned_rows)  # type: ignore[arg-type]
+        cnx_rows = rows.cnx_rows(cursor, plan, upto)
+        planned = {_row_key(row) for row in cnx_rows}
     else:
-        total = rows.count_sbx_rows(cursor, plan)
-        planned_rows = rows.sbx_rows(cursor, plan, upto)
-    if total == 0:
-        return None
+        planned = rows.sbx_keys(cursor, plan, upto)
+    reconciled = supersede.reconcile(planned, supersede.waiting_files(cursor, plan))
+    to_write = reconciled.to_write(planned)
+    if not to_write:
+        return None, _nothing_written(cursor, plan, planned, reconciled)
+    planned_rows: Iterable[dict] = cnx_rows if plan.scope == SCOPE_CNX_EDITS else rows.sbx_rows(cursor, plan, upto)
     regeneration = Regeneration(plan)
+    regeneration.kept = [f.name for f in reconciled.staying]
     if plan.registro_ans is None:
         regeneration.problems.append(f"{plan.label}: registro ANS desconhecido; não há como nomear o arquivo")
-        return regeneration
-    writer = PlanWriter(cursor, plan, options, total, regeneration, upto)
+        return regeneration, ""
+    writer = PlanWriter(cursor, plan, options, len(to_write), regeneration, upto)
     try:
-        writer.write_all(planned_rows)
+        writer.write_all(row for row in planned_rows if _row_key(row) in to_write)
         writer.verify()
         if not regeneration.problems:
             writer.publish_and_log()
     finally:
         writer.discard_unpublished()
-    return regeneration
+    if regeneration.files:
+        supersede.mark_superseded(cursor, reconciled.superseded, regeneration.files[0].name)
+        regeneration.superseded = [f.name for f in reconciled.superseded]
+    return regeneration, ""
 
 
-def _add_plan_notes(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
-    """What the analyst should know about what does not go in."""
-    if plan.source_file_id is None:
-        return
-    if plan.rpx_file_id is not None and plan.scope == "rejected":
-        unlinked = cursor.execute(
-            "SELECT count(DISTINCT rpx_record_no) FROM rpx_rejection_links "
-            "WHERE rpx_file_id = ? AND sbx_file_id = ? AND sbx_record_no IS NULL",
-            [plan.rpx_file_id, plan.source_file_id],
-        ).fetchall()[0][0]
-        if unlinked:
-            plan.notes.append(f"{unlinked} registro(s) rejeitado(s) no {plan.rpx_name} sem movimento correspondente "
-                              f"no {plan.source_name}: não entram")
-    if plan.scope == "rejected":
-        left_out = cursor.execute(
-            "SELECT count(DISTINCT record_no) FROM edit_journal j WHERE table_name = ? AND file_id = ? "
-            "AND record_no NOT IN (SELECT sbx_record_no FROM rpx_rejection_links WHERE rpx_file_id = ? "
-            "AND sbx_file_id = ? AND sbx_record_no IS NOT NULL)",
-            [SBX_TABLE, plan.source_file_id, plan.rpx_file_id, plan.source_file_id],
-        ).fetchall()[0][0]
-        if left_out:
-            plan.notes.append(f"{left_out} movimento(s) editado(s) que a ANS aceitou não entram: para corrigir um "
-                              "vínculo já aceito, edite o registro da conferência (CNX), que vira retificação")
+def _nothing_written(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, planned: set,
+                     reconciled: supersede.Reconciled) -> str:
+    if reconciled.superseded:
+        supersede.mark_superseded(cursor, reconciled.superseded, None)
+        names = ", ".join(f.name for f in reconciled.superseded)
+        return f"nada mais a enviar: {names} retirado(s) — não envie (movido(s) para {supersede.SUPERSEDED_FOLDER}/)"
+    if reconciled.staying:
+        return (f"nada mudou: os {len(planned)} movimento(s) já estão em "
+                f"{supersede.where_text(reconciled.staying)}, ainda não enviado(s) à ANS")
+    return "nada a reenviar"
