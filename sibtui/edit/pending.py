@@ -2,7 +2,9 @@
 
 This is the net effect of the journal (an edit later undone is not pending), which is what
 the console's pending-changes panel shows before regenerating and what `sibtui fix list
---pending` prints. Pages are asked with `limit`/`offset`, never all rows into a widget.
+--pending` prints. Resend decisions (`sibtui.edit.decisions`) are listed too, as rows of
+the field `decisao_reenvio` (from pendente to the decision, with its reason); they are not
+counted as changed fields. Pages are asked with `limit`/`offset`, never all rows into a widget.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from sibtui.catalog.fields import FIELDS
-from sibtui.edit.ddl import JOURNAL_TABLE, latest_edits_sql
+from sibtui.edit.ddl import DECISION_FIELD, JOURNAL_TABLE, latest_edits_sql
 from sibtui.edit.records import CNX_TABLE, SBX_TABLE, RecordRef
 
 PENDING_COLUMNS = (
@@ -44,8 +46,21 @@ class PendingChange:
 
 
 def pending_sql() -> str:
-    """Every pending change, in record order (SBX first), as `PENDING_COLUMNS`."""
-    parts = []
+    """Every pending change and resend decision, in record order (SBX first), as `PENDING_COLUMNS`."""
+    from sibtui.edit.decisions import DECISION_LABELS, latest_decisions_sql
+
+    labels = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in DECISION_LABELS.items() if code)
+    parts = [
+        f"SELECT '{SBX_TABLE}' AS table_name, d.file_id, d.record_no, raw.movement, "
+        "coalesce(raw.cco, raw.codigoBeneficiario) AS record_key, "
+        f"'{DECISION_FIELD}' AS field, NULL AS original, CASE d.decision {labels} END AS current, "
+        f"j.edit_id, d.reason, d.decided_at AS edited_at, d.decided_by AS os_user "
+        f"FROM ({latest_decisions_sql()}) d "
+        f"JOIN (SELECT file_id, record_no, max(edit_id) AS edit_id FROM {JOURNAL_TABLE} "
+        f"WHERE field = '{DECISION_FIELD}' GROUP BY ALL) j USING (file_id, record_no) "
+        f"JOIN {SBX_TABLE} raw ON raw.file_id = d.file_id AND raw.record_no = d.record_no "
+        "WHERE d.decision IS NOT NULL"
+    ]
     for table in (SBX_TABLE, CNX_TABLE):
         movement = "raw.movement" if table == SBX_TABLE else "NULL::VARCHAR"
         parts.append(
@@ -80,7 +95,8 @@ def pending_changes(
 def pending_count(cursor: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """(changed fields, changed records) still to be sent."""
     row = cursor.execute(
-        f"SELECT count(*), count(DISTINCT (table_name, file_id, record_no)) FROM ({pending_sql()})"
+        f"SELECT count(*), count(DISTINCT (table_name, file_id, record_no)) FROM ({pending_sql()}) "
+        f"WHERE field <> '{DECISION_FIELD}'"
     ).fetchall()[0]
     return int(row[0]), int(row[1])
 

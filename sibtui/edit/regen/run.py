@@ -71,7 +71,7 @@ def regenerate(
                     result.regenerations.append(regeneration)
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS temp.{_STATES}")
-        result.recovered += supersede.move_superseded(cursor)
+        supersede.move_superseded(cursor)  # this run's: the report names them with the file replacing them
         return result
 
 

@@ -138,9 +138,14 @@ def move_superseded(cursor: duckdb.DuckDBPyConnection) -> list[str]:
     for rid, part, name, path, by_name in rows:
         source = Path(path)
         target = ""
+        why = f"substituído por {by_name}" if by_name else "nada dele vai mais"
         if source.is_file():
-            target = str(_move(source))
-            why = f"substituído por {by_name}" if by_name else "nada dele vai mais"
+            try:
+                target = str(_move(source))
+            except OSError as error:  # tried again by the next regeneration
+                notes.append(f"{name}: {why} — não envie; não foi possível movê-lo para {SUPERSEDED_FOLDER}/ "
+                             f"({error.strerror or error})")
+                continue
             notes.append(f"{name}: {why} — não envie; movido para {SUPERSEDED_FOLDER}/")
         cursor.execute("UPDATE regenerations SET moved_to = ? WHERE regeneration_id = ? AND part_no = ?",
                        [target, rid, part])

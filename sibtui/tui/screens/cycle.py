@@ -103,7 +103,7 @@ def deadline_text(rows: list[CycleRow], deadline: date, today: date) -> Text:
     text.append(f"{deadline:%d/%m/%Y}", style="bold reverse")
     text.append(f" · {days_text((deadline - today).days)} · hoje {today:%d/%m/%Y}")
     sbx = sum(1 for row in rows if row.sbx_file_id is not None)
-    pending = sum(row.pending_records for row in rows)
+    pending = sum(row.outstanding for row in rows)
     whole = sum(1 for row in rows if row.outcome == "arquivo rejeitado")
     text.append(f"\n{sbx} SBX · {format_count(pending)} movimentos a reenviar")
     if whole:
@@ -151,24 +151,27 @@ def _answer(row: CycleRow) -> Text:
 
 def _pending(row: CycleRow, today: date) -> Text:
     deadline = row.deadline(today)
-    if not row.pending_records or deadline is None:
+    if not row.outstanding or deadline is None:
         return Text("\n  nada a reenviar" if row.rpx_file_id is not None else "", style="green")
     left = row.days_left(today)
-    text = Text(f"\n  ▶ {format_count(row.pending_records)} a reenviar até {deadline:%d/%m/%Y}", style="bold")
+    text = Text(f"\n  ▶ {format_count(row.outstanding)} a reenviar até {deadline:%d/%m/%Y}", style="bold")
     text.append(f" · {days_text(left)}", style="bold red" if left is not None and left <= 1 else "bold")
     return text
 
 
 def _journal(row: CycleRow) -> list[str]:
-    """Where the pending movements stand: uncorrected, corrected, regenerated, re-sent."""
+    """Where the pending movements stand, each counted once: pending, corrected, to go as
+    they are, with their titular, held back, already at ANS, generated, re-sent."""
     progress = getattr(row, "progress", None)
     if progress is None or not row.pending_records:
         return []
     generated = "gerados"
     if progress.regenerated_files:
         generated += " em " + ", ".join(visible(name) for name in progress.regenerated_files)
-    states = [(progress.uncorrected, "sem correção"), (progress.corrected, "corrigidos, falta gerar"),
-              (progress.regenerated, generated)]
+    states = [(progress.uncorrected, "pendentes (sem decisão)"), (progress.corrected, "corrigidos, falta gerar"),
+              (progress.as_is, "reenviar como está, falta gerar"), (progress.with_titular, "com o titular"),
+              (progress.regenerated, generated), (progress.held, "não reenviar"),
+              (progress.at_ans, "já na ANS (não vão)")]
     lines = [" · ".join(f"{format_count(count)} {label}" for count, label in states if count) or "nenhum movimento"]
     if progress.resent:
         lines.append(f"reenviados {format_count(progress.resent)}: {format_count(progress.resent_accepted)} aceitos, "

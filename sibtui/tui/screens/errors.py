@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from sibtui.output import format_count, plural
 from sibtui.query.errors_by_code import ErrorGroup, RpxFile, affected_records_spec, format_percent
 from sibtui.tui.cells import visible
+from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.screens.drill import DrillScreen
 from sibtui.tui.widgets.drill_table import DrillTable
@@ -29,13 +30,17 @@ MOVEMENT_ABBREVIATIONS = {
 class ErrorsScreen(ModeScreen):
     MODE = "errors"
     CSS_PATH = "errors.tcss"
-    BINDINGS = [Binding("r", "next_rpx", "Outro RPX", id="errors.next_rpx")]
+    BINDINGS = [
+        Binding("r", "next_rpx", "Outro RPX", id="errors.next_rpx"),
+        Binding("D", "decide_all", "Decidir o código", show=False, id="errors.decide_all"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rpx_list: list[RpxFile] = []
         self.groups: list[ErrorGroup] = []
         self.rpx_index = 0
+        self.decisions: dict = {}  # code -> Counter of resend states of its rejected movements
         self._wanted_rpx: int | None = None  # file_id asked for before the list was read
 
     def compose_body(self) -> ComposeResult:
@@ -116,17 +121,21 @@ class ErrorsScreen(ModeScreen):
     @work(thread=True, exclusive=True, group="errors-groups")
     def _load_groups(self, rpx: RpxFile) -> None:
         from sibtui.query.errors_by_code import error_groups
+        from sibtui.query.resend_view import decision_counts
 
         cursor = self.new_cursor()
         try:
             groups = error_groups(cursor, rpx)
+            decisions = decision_counts(cursor, rpx.file_id)
         finally:
             cursor.close()
-        self.app.call_from_thread(self._show_groups, rpx, groups)
+        self.app.call_from_thread(self._show_groups, rpx, groups, decisions)
 
-    def _show_groups(self, rpx: RpxFile, groups: list[ErrorGroup]) -> None:
-        self.groups = groups
+    def _show_groups(self, rpx: RpxFile, groups: list[ErrorGroup], decisions: dict | None = None) -> None:
         table = self.query_one("#error-codes", DataTable)
+        before = self.groups[table.cursor_row].code if 0 <= table.cursor_row < len(self.groups) else None
+        self.groups = groups
+        self.decisions = decisions or {}
         table.clear()
         for group in groups:
             movements = " ".join(MOVEMENT_ABBREVIATIONS.get(m, m) for m in group.movements)
@@ -143,12 +152,15 @@ class ErrorsScreen(ModeScreen):
             detail.update(_no_groups_text(rpx))
         else:
             table.focus()
-            detail.update(group_detail(groups[0]))
+            keep = next((index for index, group in enumerate(groups) if group.code == before), 0)  # same RPX, reread
+            table.move_cursor(row=keep)
+            detail.update(group_detail(groups[keep], self.decisions.get(groups[keep].code)))
 
     @on(DataTable.RowHighlighted, "#error-codes")
     def _code_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row < len(self.groups):
-            self.query_one("#error-detail", Static).update(group_detail(self.groups[event.cursor_row]))
+            group = self.groups[event.cursor_row]
+            self.query_one("#error-detail", Static).update(group_detail(group, self.decisions.get(group.code)))
 
     @on(DataTable.RowSelected, "#error-codes")
     def _code_selected(self, event: DataTable.RowSelected) -> None:
@@ -158,6 +170,24 @@ class ErrorsScreen(ModeScreen):
         if self.rpx_list and index < len(self.groups):
             spec = affected_records_spec(self.rpx_list[self.rpx_index], self.groups[index])
             self.app.push_screen(DrillScreen(spec, self.MODE))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "decide_all":
+            return writes_allowed(self.app, action) if self.groups else None
+        return super().check_action(action, parameters)
+
+    def action_decide_all(self) -> None:
+        """The resend decision of every movement rejected with the highlighted code."""
+        from sibtui.tui.screens.decide import DecisionScreen
+
+        table = self.query_one("#error-codes", DataTable)
+        if not self.rpx_list or not self.groups or table.cursor_row >= len(self.groups):
+            return
+        group, rpx = self.groups[table.cursor_row], self.rpx_list[self.rpx_index]
+        sql = ("SELECT DISTINCT sbx_file_id AS file_id, sbx_record_no AS record_no FROM rpx_rejection_links "
+               "WHERE rpx_file_id = ? AND trim(codigoErro) = ? AND sbx_record_no IS NOT NULL")
+        self.app.push_screen(DecisionScreen(f"erro {group.code} no {rpx.name}", sql=sql,
+                                            parameters=[rpx.file_id, group.code], count=group.linked_records))
 
     def action_next_rpx(self) -> None:
         if self.rpx_list:
@@ -194,8 +224,9 @@ def rpx_summary(rpx: RpxFile) -> Text:
     return text
 
 
-def group_detail(group: ErrorGroup) -> Text:
-    """ANS's words verbatim, then our explanation: field, likely cause, how to fix."""
+def group_detail(group: ErrorGroup, decisions=None) -> Text:
+    """ANS's words verbatim, then our explanation: field, likely cause, how to fix; then where
+    its movements stand for the next SBX (resend decisions)."""
     explanation = group.explanation
     text = Text()
     text.append(f"{group.code} ", style="bold")
@@ -203,6 +234,12 @@ def group_detail(group: ErrorGroup) -> Text:
     text.append(visible(" / ".join(group.ans_messages) or "—"))
     text.append("  campo: ", style="bold")
     text.append(visible(" / ".join(group.field_descriptions) or "—"))
+    if decisions:
+        from sibtui.query.resend_view import counts_text
+
+        text.append("\nReenvio: ", style="bold")
+        text.append(counts_text(decisions), style="cyan")
+        text.append(" · Enter lista, d decide · D decide o código", style="dim")
     field = explanation.field_label or explanation.field_name
     text.append(f"\nNosso campo: {field or 'não identificado'}", style="bold")
     text.append(f" · {plural(group.occurrences, 'ocorrência', 'ocorrências')} em "

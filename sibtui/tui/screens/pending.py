@@ -1,11 +1,13 @@
 """Pending changes: every field the analyst changed and not yet sent, old -> new per
-record, before regenerating; r writes the corrected SBX files, d shows what the last
-regenerated file carries against the loaded one. Enter opens the record."""
+record, and every resend decision, before regenerating; above them, where the rejected
+movements stand for the next SBX (what goes, what stays out and why). r writes the
+corrected SBX files, d shows what the last regenerated file carries against the loaded
+one. Enter opens the record (d there decides its resend)."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -34,6 +36,7 @@ class PendingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield ModeBar(self.mode)
         yield Static("", id="pending-summary", markup=False)
+        yield Static("", id="pending-resend", markup=False)
         yield GridPanel(self.app.new_cursor, id="pending-grid")
         yield LoadBar()
         yield Footer(compact=True)
@@ -44,8 +47,23 @@ class PendingScreen(Screen):
         panel = self.query_one("#pending-grid", GridPanel)
         panel.show(pending_spec())
         panel.grid.focus()
-        self.watch(self.app, "data_version", lambda _: panel.reload(), init=False)
+        self.watch(self.app, "data_version", lambda _: (panel.reload(), self._load_states()), init=False)
         self.watch(self.app, "pending", self._summarise, init=True)
+        self._load_states()
+
+    @work(thread=True, exclusive=True, group="pending-states")
+    def _load_states(self) -> None:
+        from sibtui.edit.decision_list import state_counts
+
+        cursor = self.app.new_cursor()
+        try:
+            counts = state_counts(cursor)
+        finally:
+            cursor.close()
+        self.app.call_from_thread(self._show_states, counts)
+
+    def _show_states(self, counts: dict[str, int]) -> None:
+        self.query_one("#pending-resend", Static).update(resend_summary(counts))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return writes_allowed(self.app, action)
@@ -77,6 +95,25 @@ class PendingScreen(Screen):
         from sibtui.tui.screens.regenerate import show_latest_diff
 
         show_latest_diff(self)
+
+
+def resend_summary(counts: dict[str, int]) -> Text:
+    """What the next SBX sends of the rejected movements, and what stays out (pt-BR)."""
+    from sibtui.query.resend_view import counts_text
+
+    if not counts:
+        return Text("Nenhum movimento rejeitado a reenviar.", style="dim")
+    going = {state: counts.get(state, 0) for state in ("corrigido", "como_esta", "com_titular")}
+    text = Text("Rejeitados: ", style="bold")
+    text.append(counts_text(counts) or "—")
+    if counts.get("reenviado"):
+        text.append(f" · {format_count(counts['reenviado'])} já reenviado(s)")
+    if counts.get("pendente"):
+        text.append(f"\n{format_count(counts['pendente'])} sem decisão ficam fora do próximo SBX: "
+                    "Enter abre o registro e lá d decide", style="yellow")
+    elif any(going.values()):
+        text.append(" · r gera", style="dim")
+    return text
 
 
 def changes_text(fields: int, records: int) -> str:

@@ -13,6 +13,7 @@ from sibtui.tui.masking import field_value, free_text, is_masked_field
 
 if TYPE_CHECKING:
     from sibtui.query.changes_overview import ConferenceRef
+    from sibtui.query.resend_view import ResendInfo
 
 
 def conference_title(ref: ConferenceRef, changed: int = 0) -> Text:
@@ -54,12 +55,29 @@ def problems_by_field(detail: RecordDetail) -> dict[str, Text]:
     return marks
 
 
-def problems_text(detail: RecordDetail) -> Text:
-    """RPX errors first (ANS's message and field as written, then our hint), then findings."""
+def problems_text(detail: RecordDetail, resend: ResendInfo | None = None) -> Text:
+    """RPX errors first (ANS's message and field as written, then our hint), then findings.
+
+    A cascade's titular error (1802) gets the real cause: the titular rejected in the same file.
+    """
+    from sibtui.edit.resend import CASCADE_CODES
+
     text = Text()
     if not detail.rejections and not detail.findings:
         return Text("Nenhum erro do RPX e nenhum achado da pré-crítica neste registro.", style="dim")
     for rejection in detail.rejections:
+        if resend is not None and resend.titular is not None and rejection.code in CASCADE_CODES:
+            text.append(f"RPX {rejection.rpx_name} · erro {rejection.code}\n", style="bold red")
+            text.append("  ANS: ", style="bold")
+            text.append(visible(free_text(rejection.ans_message or "(sem mensagem)")) + "\n")
+            text.append("  Causa: ", style="bold")
+            titular = resend.titular
+            name = field_value("nome", titular.nome) if titular.nome else None
+            who = f"registro {titular.record_no}" + (f" ({visible(name)})" if name else "")
+            text.append(f"o titular, {who}, foi rejeitado neste mesmo arquivo, então a ANS não o conhecia.\n")
+            text.append("  Como corrigir: ", style="bold")
+            text.append("corrija o titular; este dependente vai junto, logo depois dele, no próximo SBX.\n\n")
+            continue
         text.append(f"RPX {rejection.rpx_name} · erro {rejection.code}\n", style="bold red")
         text.append("  ANS: ", style="bold")
         text.append(visible(free_text(rejection.ans_message or "(sem mensagem)")) + "\n")

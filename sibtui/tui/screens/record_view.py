@@ -23,8 +23,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from sibtui.query.records import RecordDetail
-from sibtui.tui.cells import raw_text
-from sibtui.tui.masking import field_value, masking
+from sibtui.tui.cells import raw_text, visible
+from sibtui.tui.masking import field_value, free_text, masking
 from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.screens.record_fields import RecordFields
 from sibtui.tui.screens.record_text import conference_title, problems_by_field, problems_text, side_text
@@ -35,6 +35,7 @@ __all__ = ["RecordScreen", "conference_title", "edit_cell", "open_record", "prob
 
 if TYPE_CHECKING:
     from sibtui.query.changes_overview import ConferenceLine, ConferenceRef
+    from sibtui.query.resend_view import ResendInfo
 
 
 def open_record(screen: Screen, row: dict, table_hint: str | None) -> None:
@@ -57,6 +58,7 @@ class RecordScreen(Screen):
         Binding("a", "show_tab('problems')", "RPX e achados", show=False, id="record.problems"),
         Binding("m", "show_tab('conference')", "Antes e depois", show=False, id="record.conference"),
         Binding("e", "edit", "Editar", id="record.edit"),
+        Binding("d", "decide", "Decidir reenvio", id="record.decide"),
         Binding("y", "copy_value", "Copiar valor", id="record.copy_value"),
         Binding("Y", "copy_record", "Copiar registro", show=False, id="record.copy_record"),
         Binding("home,g", "first", "Início", show=False, id="record.first"),
@@ -70,6 +72,7 @@ class RecordScreen(Screen):
         self.detail: RecordDetail | None = None
         self.edited: dict[str, str | None] = {}  # field -> loaded value, for the fields changed
         self.conference_lines: list[ConferenceLine] | None = None
+        self.resend: ResendInfo | None = None  # when the record is a rejected movement
 
     @staticmethod
     def open_from_row(screen: Screen, row: dict, table_hint: str | None) -> None:
@@ -77,6 +80,7 @@ class RecordScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("carregando registro…", id="record-title", markup=False)
+        yield Static("", id="record-resend", markup=False)
         with TabbedContent(id="record-tabs"):
             with TabPane("c Campos", id="fields"):
                 yield RecordFields(id="record-fields")
@@ -98,8 +102,17 @@ class RecordScreen(Screen):
         self.watch(self.app, "masked", lambda _: self._redraw(), init=False)
         self.watch(self.app, "data_version", lambda _: self._load(), init=False)
 
+    def _show_resend(self, resend: ResendInfo | None) -> None:
+        self.resend = resend
+        line = self.query_one("#record-resend", Static)
+        line.display = resend is not None
+        line.update(resend_text(resend) if resend is not None else "")
+        self.refresh_bindings()
+
     def _redraw(self) -> None:
         """Mask mode changed: draw the same record again."""
+        if self.resend is not None:
+            self._show_resend(self.resend)
         if self.detail is not None:
             self._show(self.detail, self.edited)
         if self.conference_lines is not None:
@@ -108,17 +121,21 @@ class RecordScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_tab" and parameters == ("conference",):
             return self.conference is not None
+        if action == "decide" and self.resend is None:
+            return None  # shown disabled: only a movement ANS rejected takes a decision
         return writes_allowed(self.app, action)
 
     @work(thread=True, exclusive=True, group="record-load")
     def _load(self) -> None:
         from sibtui.query.edited import edited_originals
         from sibtui.query.records import record_detail
+        from sibtui.query.resend_view import resend_info
 
         cursor = self.app.new_cursor()
         try:
             detail = record_detail(cursor, *self.key)
             edited = edited_originals(cursor, *self.key)
+            resend = resend_info(cursor, *self.key[1:]) if self.key[0] == "sbx_movements" else None
             conference = None
             if self.conference is not None:
                 from sibtui.query.changes_overview import conference_lines
@@ -126,6 +143,7 @@ class RecordScreen(Screen):
                 conference = conference_lines(cursor, self.conference)
         finally:
             cursor.close()
+        self.app.call_from_thread(self._show_resend, resend)
         self.app.call_from_thread(self._show, detail, edited)
         if conference is not None:
             self.app.call_from_thread(self._show_conference, conference)
@@ -168,7 +186,7 @@ class RecordScreen(Screen):
         title.update(Text.assemble(*((brand, " ") if brand else ()), Text(detail.title + line, style="bold")))
         self._fill_fields(detail)
         self._fill_sides(detail)
-        self.query_one("#record-problems", Static).update(problems_text(detail))
+        self.query_one("#record-problems", Static).update(problems_text(detail, self.resend))
         if first:
             self.fields_table.focus()
 
@@ -248,6 +266,14 @@ class RecordScreen(Screen):
         screen = EditFieldScreen(self.key[0], self.key[1], self.key[2], name, field.value, where)
         self.app.push_screen(screen)  # a save bumps data_version: the record is read again
 
+    def action_decide(self) -> None:
+        from sibtui.tui.screens.decide import DecisionScreen
+
+        if self.resend is None or self.detail is None:
+            return
+        screen = DecisionScreen(f"registro {self.key[1]}:{self.key[2]}", refs=[(self.key[1], self.key[2])])
+        self.app.push_screen(screen)  # a decision bumps data_version: the record is read again
+
     def action_copy_value(self) -> None:
         name = self.current_field
         if self.detail is None or name is None:
@@ -304,3 +330,30 @@ def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | 
     screen.app.call_from_thread(screen.app.push_screen, EditFieldScreen(*key, column, current, where))
 
 
+def resend_text(resend: ResendInfo) -> Text:
+    """"Reenvio: não reenviar — motivo (quem, quando)", the cascade links both ways, the keys."""
+    style = {"pendente": "bold yellow", "nao_reenviar": "bold red", "ja_na_ans": "bold red"}.get(resend.state,
+                                                                                                 "bold green")
+    text = Text("Reenvio: ", style="bold")
+    text.append(resend.label, style=style)
+    if resend.resent_in:
+        text.append(f" · já reenviado em {visible(resend.resent_in)}")
+    elif resend.state != "pendente":
+        text.append(" · vai no próximo SBX" if resend.goes else " · não vai no próximo SBX")
+    if resend.reason:
+        text.append(f" — {visible(free_text(resend.reason))}")
+        when = f", {resend.decided_at:%d/%m %H:%M}" if resend.decided_at else ""
+        text.append(f" ({visible(resend.decided_by or '?')}{when})", style="dim")
+    if resend.titular is not None:
+        advice = ("vai junto, logo depois dele" if resend.goes
+                  else "corrija o titular (ou decida por ele): este vai junto, logo depois dele")
+        text.append(f"\n  titular: {_linked(resend.titular)} — {advice}")
+    if resend.dependents:
+        text.append("\n  dependentes em cascata: " + ", ".join(_linked(d) for d in resend.dependents))
+    text.append(" · d decide", style="dim")
+    return text
+
+
+def _linked(linked) -> str:
+    name = field_value("nome", linked.nome) if linked.nome else None
+    return f"registro {linked.record_no}" + (f" ({visible(name)})" if name else "")

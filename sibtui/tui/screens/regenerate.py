@@ -1,6 +1,8 @@
 """Regenerate from the console: the same core as `sibtui regenerate`, in a worker with a
-progress bar and Esc to cancel, then the report (files written, what went in, what will
-likely be rejected again) and d for what the new file carries against the loaded one."""
+progress bar and Esc to cancel, then the report (files written, what went in, what stayed
+out and why, files replaced, files not written and why, what will likely be rejected
+again), which scrolls from the keyboard, and d for what the new file carries against the
+loaded one."""
 
 from __future__ import annotations
 
@@ -43,9 +45,11 @@ class RegenerateScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="regenerate-dialog"):
-            yield Label("Gerar os SBX corrigidos (rejeitados e edições da CNX)", id="regenerate-title", markup=False)
+            yield Label("Gerar os SBX: corrigidos, reenviar como está, cascatas e edições da CNX",
+                        id="regenerate-title", markup=False)
             yield Input(value=str(Path.cwd() / DEFAULT_FOLDER), id="regenerate-folder", placeholder="pasta")
-            yield Check("Todos os movimentos (não só os rejeitados)", id="regenerate-all")
+            yield Check("Incluir os pendentes (sem correção nem decisão), como estão", id="regenerate-pending")
+            yield Check("Todos os movimentos (nunca uma inclusão que a ANS aceitou)", id="regenerate-all")
             yield ProgressBar(total=1, show_eta=False, id="regenerate-progress")
             yield Static("", id="regenerate-step", markup=False)
             with VerticalScroll(id="regenerate-report-scroll"):
@@ -69,21 +73,24 @@ class RegenerateScreen(ModalScreen[None]):
             return
         folder = Path(self.query_one("#regenerate-folder", Input).value.strip() or DEFAULT_FOLDER).expanduser()
         self._stop = threading.Event()
+        for choice in ("#regenerate-pending", "#regenerate-all"):  # room for the report at 80x24
+            self.query_one(choice).display = False
         self.query_one("#regenerate-progress").display = True
         self.query_one("#regenerate-go", Button).disabled = True
         self._step(Text("gerando… (Esc cancela)", style="bold"))
-        self._run(folder, self.query_one("#regenerate-all", Check).value, self._stop)
+        self._run(folder, self.query_one("#regenerate-all", Check).value,
+                  self.query_one("#regenerate-pending", Check).value, self._stop)
 
     @work(thread=True, exclusive=True, group="regenerate")
-    def _run(self, folder: Path, all_movements: bool, stop: threading.Event) -> None:
+    def _run(self, folder: Path, all_movements: bool, include_pending: bool, stop: threading.Event) -> None:
         from sibtui.edit.regen.run import regenerate
 
         job = self.app.call_from_thread(self.app.jobs.start, "geração dos SBX", stop.set)
         cursor = self.app.new_cursor()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            result = regenerate(cursor, folder, all_movements=all_movements, progress=self._progress,
-                                cancel=stop.is_set, today=self.app.today())
+            result = regenerate(cursor, folder, all_movements=all_movements, include_pending=include_pending,
+                                progress=self._progress, cancel=stop.is_set, today=self.app.today())
         except (SibError, OSError) as error:
             self.app.call_from_thread(self._failed, str(error))
             return
@@ -117,7 +124,10 @@ class RegenerateScreen(ModalScreen[None]):
         scroll.focus()
         written = sum(len(r.files) for r in result.regenerations)
         hint = " · d mostra a diferença" if self.regeneration_ids else ""
-        self._step(Text(f"{written} arquivo(s) gerado(s){hint} · Esc fecha", style="bold green" if written else "bold"))
+        failed = f" · {len(result.failed)} não gravado(s)" if result.failed else ""
+        style = "bold red" if result.failed else "bold green" if written else "bold"
+        done = f"{written} arquivo(s) gerado(s)" if written else "nenhum arquivo novo"
+        self._step(Text(f"{done}{failed}{hint} · ↑↓ PgUp PgDn rolam · Esc fecha", style=style))
         self.app.edits_changed()
 
     def _step(self, text: Text) -> None:
@@ -142,36 +152,54 @@ class RegenerateScreen(ModalScreen[None]):
 
 
 def report_text(result) -> Text:
-    """Per source: the files written (name, movements, hash), notes and likely rejections."""
+    """Per source: the files written (name, movements, hash) or why none was, the files it
+    replaces, what stayed out and why, and likely rejections; every list says how many more."""
     text = Text()
+    for note in result.recovered:
+        text.append(f"nota: {visible(note)}\n", style="dim")
     for regeneration in result.regenerations:
         plan = regeneration.plan
         text.append(f"{visible(plan.label)}", style="bold")
         text.append(f" ({SCOPE_LABELS.get(plan.scope, plan.scope)})\n")
-        for note in plan.notes:
-            text.append(f"  nota: {visible(note)}\n", style="dim")
         if regeneration.problems:
-            text.append(f"  nada gravado: {regeneration.problem_count} problema(s)\n", style="bold red")
+            text.append(f"  ✗ NÃO GRAVADO: {regeneration.problem_count} problema(s)\n", style="bold red")
             for problem in regeneration.problems:
                 text.append(f"    {visible(problem)}\n", style="red")
-            continue
+            _more(text, regeneration.problem_count, len(regeneration.problems), "sibtui check", "red")
         for written in regeneration.files:
             text.append(f"  ✓ {written.path}\n", style="green")
             text.append(f"    {format_count(written.movement_count)} movimentos · sequencial {written.sequencial}\n")
             text.append(f"    hash {written.hash}\n")  # on its own line: 80 columns would cut it
-        text.append(f"  {format_count(regeneration.edit_count)} edições em "
-                    f"{format_count(regeneration.edited_movements)} movimentos\n")
+        for name in regeneration.superseded:
+            text.append(f"  substitui {visible(name)} — não envie (movido para substituidos/)\n", style="yellow")
+        for name in regeneration.kept:
+            text.append(f"  {visible(name)} continua a enviar: seus movimentos não se repetem aqui\n")
+        if regeneration.files:
+            text.append(f"  {format_count(regeneration.edit_count)} edições em "
+                        f"{format_count(regeneration.edited_movements)} movimentos\n")
+        for note in plan.notes:
+            text.append(f"  nota: {visible(note)}\n", style="dim")
         if regeneration.record_problem_count:
-            text.append(f"  ⚠ {regeneration.record_problem_count} movimento(s) devem ser rejeitados de novo:\n",
+            text.append(f"  ⚠ {regeneration.record_problem_count} valor(es) que a ANS deve rejeitar de novo:\n",
                         style="yellow")
-            for problem in regeneration.record_problems[:20]:
+            for problem in regeneration.record_problems:
                 text.append(f"    {visible(problem)}\n", style="yellow")
-    for label, why in result.skipped:
-        text.append(f"{visible(label)}: {visible(why)}\n", style="dim")
+            _more(text, regeneration.record_problem_count, len(regeneration.record_problems), "sibtui check",
+                  "yellow")
+    for (label, why), plan in zip(result.skipped, result.skipped_plans):
+        text.append(f"{visible(label)}: ", style="bold")
+        text.append(f"{visible(why)}\n")
+        for note in plan.notes:
+            text.append(f"  nota: {visible(note)}\n", style="dim")
     if not result.regenerations and not result.skipped:
         text.append("Nada a gerar: não há rejeitados nem edições da CNX.", style="dim")
     text.rstrip()
     return text
+
+
+def _more(text: Text, total: int, shown: int, how: str, style: str) -> None:
+    if total > shown:
+        text.append(f"    … e mais {format_count(total - shown)} (veja: {how})\n", style=style)
 
 
 def show_latest_diff(screen: Screen) -> None:

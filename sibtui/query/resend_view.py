@@ -1,0 +1,97 @@
+"""The resend decision of one movement, and of groups of them, as the console shows it (UI-free).
+
+Read from `sibtui.edit.resend`: the state in words, who decided and why, the titular of a
+cascade and the dependents that go with a titular, whether the next regeneration sends it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sibtui.edit.resend import COM_TITULAR, STATE_LABELS, going_sql, state_label
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import duckdb
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A movement of the same file a cascade links to."""
+
+    record_no: int
+    key: str | None  # codigoBeneficiario or CCO
+    nome: str | None
+
+
+@dataclass(frozen=True)
+class ResendInfo:
+    """Where one rejected movement stands."""
+
+    state: str
+    goes: bool
+    reason: str | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    titular: Linked | None
+    dependents: tuple[Linked, ...]
+    resent_in: str | None  # a later SBX already carries it
+
+    @property
+    def label(self) -> str:
+        return state_label(self.state, self.titular.record_no if self.titular else None)
+
+
+def resend_info(cursor: duckdb.DuckDBPyConnection, file_id: int, record_no: int) -> ResendInfo | None:
+    """The movement's resend state; None when it is not a movement to resend."""
+    rows = cursor.execute(
+        f"SELECT s.state, s.goes, s.reason, s.decided_by, s.decided_at, s.titular_record_no, r.name "
+        f"FROM ({going_sql()}) s LEFT JOIN files r ON r.file_id = s.resent_file_id "
+        "WHERE s.file_id = ? AND s.record_no = ?",
+        [file_id, record_no],
+    ).fetchall()
+    if not rows:
+        return None
+    state, goes, reason, who, when, titular_no, resent_in = rows[0]
+    dependents = cursor.execute(
+        f"SELECT s.record_no, s.record_key, m.nome FROM ({going_sql()}) s "
+        "JOIN sbx_movements m ON m.file_id = s.file_id AND m.record_no = s.record_no "
+        f"WHERE s.file_id = ? AND s.titular_record_no = ? AND s.state = '{COM_TITULAR}' ORDER BY s.record_no",
+        [file_id, record_no],
+    ).fetchall()
+    titular = None
+    if titular_no is not None:
+        found = cursor.execute(
+            "SELECT record_no, coalesce(cco, codigoBeneficiario), nome FROM sbx_movements "
+            "WHERE file_id = ? AND record_no = ?", [file_id, titular_no]).fetchall()
+        titular = Linked(*found[0]) if found else Linked(titular_no, None, None)
+    return ResendInfo(state, bool(goes), reason, who, when, titular, tuple(Linked(*row) for row in dependents),
+                      resent_in)
+
+
+def decision_counts(cursor: duckdb.DuckDBPyConnection, rpx_file_id: int | None = None) -> dict[str, Counter]:
+    """Per RPX error code (of one RPX, or all), how many rejected movements are in each state."""
+    where = f"WHERE l.rpx_file_id = {int(rpx_file_id)}" if rpx_file_id is not None else ""
+    rows = cursor.execute(
+        f"SELECT trim(l.codigoErro), s.state, count(DISTINCT s.record_no) FROM rpx_rejection_links l "
+        f"JOIN ({going_sql()}) s ON s.file_id = l.sbx_file_id AND s.record_no = l.sbx_record_no {where} "
+        "GROUP BY ALL"
+    ).fetchall()
+    counts: dict[str, Counter] = {}
+    for code, state, count in rows:
+        counts.setdefault(code, Counter())[state] = int(count)
+    return counts
+
+
+_PLURALS = {"corrigido": "corrigidos", "pendente": "pendentes", "com_titular": "vão com o titular"}
+
+
+def counts_text(counts: Counter | dict) -> str:
+    """"2 corrigidos · 1 reenviar como está · 5 pendentes", in the order an analyst works."""
+    order = ("corrigido", "como_esta", "com_titular", "pendente", "nao_reenviar", "ja_na_ans")
+    return " · ".join(
+        f"{counts[state]} {_PLURALS.get(state, STATE_LABELS[state]) if counts[state] > 1 else STATE_LABELS[state]}"
+        for state in order if counts.get(state))
