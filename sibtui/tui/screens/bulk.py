@@ -1,5 +1,6 @@
 """A bulk action on every record a grid lists (by an error code, a rule or a filter): set a
-field, fill the CNS from the newest CNX, or clean the names (trim, upper-case, accents).
+field, fill the CNS from the newest CNX, clean the names (trim, upper-case, accents), or
+cancel the vínculos a conference list shows (each becomes a cancelamento).
 
 The action first runs as a dry run and shows old -> new, what the field rules refuse and
 the warnings; Enter confirms and it is written as one journal action (one transaction),
@@ -41,7 +42,13 @@ ACTIONS: tuple[BulkAction, ...] = (
     BulkAction("trim", "Nomes: tirar espaços das pontas", ("trim",)),
     BulkAction("upper", "Nomes: maiúsculas", ("upper",)),
     BulkAction("remove-accents", "Nomes: remover acentos", ("remove-accents",)),
+    BulkAction("cancel", "Cancelar estes vínculos (CNX): data e motivo, viram cancelamentos"),
 )
+ASSIGNMENT_HINTS = {
+    "set": ("campo = valor (vazio remove o elemento)", "escreva campo = valor e Enter para ver o que muda · Esc cancela"),
+    "cancel": ("AAAA-MM-DD motivo, por exemplo 2026-11-30 41",
+               "data do cancelamento e motivo (41 a 48), Enter para ver o que muda · Esc cancela"),
+}
 
 
 class BulkScreen(ModalScreen[bool]):
@@ -81,17 +88,29 @@ class BulkScreen(ModalScreen[bool]):
     @on(OptionList.OptionSelected, "#bulk-actions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.action = next(action for action in ACTIONS if action.key == event.option.id)
-        if self.action.key == "set":
+        if self.action.key in ASSIGNMENT_HINTS:
+            placeholder, hint = ASSIGNMENT_HINTS[self.action.key]
             assignment = self.query_one("#bulk-assignment", Input)
+            assignment.placeholder = placeholder
+            if self.action.key != "set":  # field names suggest nothing for a date and a motivo
+                assignment.suggester = None
             assignment.display = True
             assignment.focus()
-            self._hint("escreva campo = valor e Enter para ver o que muda · Esc cancela")
+            self._hint(hint)
             return
         self._plan()
 
     @on(Input.Submitted, "#bulk-assignment")
     def _assigned(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.action is not None and self.action.key == "cancel":
+            date, _, motivo = event.value.strip().partition(" ")
+            if not date or not motivo.strip():
+                self._hint("escreva a data e o motivo, por exemplo: 2026-11-30 41", style="bold red")
+                return
+            self.assignment = (date, motivo.strip())
+            self._plan()
+            return
         column, sep, value = event.value.partition("=")
         if not sep or not column.strip():
             self._hint("escreva campo = valor, por exemplo: cns = 123456789012345", style="bold red")
@@ -129,7 +148,9 @@ class BulkScreen(ModalScreen[bool]):
         if result.changes:
             self._hint("Enter grava (uma ação: u desfaz tudo) · Esc cancela", style="bold")
         elif self.action is not None and self.action.key == "fill-cns":
-            self._hint("nada a mudar: a CNX mais recente não tem outro CNS para estes registros · Esc fecha")
+            self._hint("nada a mudar: nenhum destes vai no próximo SBX sem o CNS da CNX mais recente · Esc fecha")
+        elif self.action is not None and self.action.key == "cancel":
+            self._hint("nada a mudar: nenhum vínculo ativo da conferência nesta lista · Esc fecha")
         else:
             self._hint("nada a mudar · Esc fecha")
 
@@ -169,6 +190,11 @@ def _apply(cursor, action: BulkAction, assignment, refs, dry_run: bool, today):
         return editor.bulk_set(cursor, refs, column, value, **options)
     if action.key == "fill-cns":
         return fill_cns(cursor, refs, **options)
+    if action.key == "cancel":
+        from sibtui.edit.cancel_links import cancel_links
+
+        date, motivo = assignment
+        return cancel_links(cursor, refs, date, motivo, **options)
     return editor.clean_up(cursor, refs, action.operations, **options)
 
 
