@@ -141,3 +141,30 @@ def test_regenerate_report_lists_every_movement_and_why(db, out, tmp_path, capsy
     assert (rows[0]["record_key"], rows[0]["why"], rows[0]["rejection_codes"], rows[0]["edit_ids"]) == (
         "0000200003", "rejected", "0402", "1")
     assert rows[2]["rejection_codes"] == "0401,0701"
+
+
+def test_decide_from_the_command_line_then_regenerate_exactly_that(db, out, capsys):
+    _run(capsys, "fix", "set", "--db", str(db), "--record", "1:3", f"cpf={GOOD_CPF}")
+    code, stdout, stderr = _run(capsys, "fix", "hold", "--db", str(db), "--record", "1:22", "--record", "1:23",
+                                "--reason", "cancelamentos indevidos")
+    assert code == 0 and stdout.splitlines() == ["1:22: pendente -> não reenviar  (motivo: cancelamentos indevidos)",
+                                                 "1:23: pendente -> não reenviar  (motivo: cancelamentos indevidos)"]
+    code, _, stderr = _run(capsys, "fix", "resend", "--db", str(db), "--record", "1:10", "--record", "1:1",
+                           "--reason", "data conferida")
+    assert code == 1 and "refused 1:1: a ANS não rejeitou este movimento" in stderr  # 1:1 was accepted
+    with pytest.raises(SystemExit) as usage:
+        main(["fix", "hold", "--db", str(db), "--record", "1:19"])
+    assert usage.value.code == 2 and "--reason" in capsys.readouterr().err  # a decision says why
+    code, stdout, _ = _run(capsys, "fix", "list", "--db", str(db), "--decisions", "--format", "csv")
+    rows = {r["record_no"]: r for r in csv.DictReader(io.StringIO(stdout))}
+    assert (rows["22"]["decisao"], rows["22"]["motivo"], rows["22"]["vai"]) == ("não reenviar",
+                                                                               "cancelamentos indevidos", "não")
+    assert (rows["4"]["decisao"], rows["4"]["vai"], rows["3"]["dependentes_em_cascata"]) == (
+        "vai com o titular (registro 3)", "sim", "4")
+    code, stdout, stderr = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--sbx", "1")
+    assert code == 0 and " 3 movements " in stdout and "6 sem decisão ficaram de fora" in stderr
+    status = _run(capsys, "status", "--db", str(db), "--format", "csv", "--today", "2026-12-01")[1]
+    code, stdout, _ = _run(capsys, "regenerate", "--db", str(db), "--out", str(out), "--sbx", "1")
+    assert code == 0 and "skipped 99999720261103101500.SBX: nada mudou: os 3 movimento(s) já estão em" in stdout
+    assert _run(capsys, "status", "--db", str(db), "--format", "csv", "--today", "2026-12-01")[1] == status
+    assert len(list(out.glob("*.SBX"))) == 1

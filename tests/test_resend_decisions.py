@@ -164,3 +164,22 @@ def test_all_with_the_rpx_loaded_never_resends_an_accepted_inclusion(loaded, out
     assert not written & accepted
     assert {"0000200003", "0000200004"} <= written  # the rejected inclusões still go
     assert any("8 inclusão(ões) que a ANS aceitou" in note for note in regeneration.plan.notes)
+
+
+def test_the_console_report_lists_unwritten_files_and_never_cuts_a_list_silently():
+    from sibtui.edit.regen.plan import SourcePlan
+    from sibtui.edit.regen.results import RegenerateResult, Regeneration
+    from sibtui.tui.screens.regenerate import report_text
+
+    failed = Regeneration(SourcePlan("rejected", "999997", 1, "A.SBX", notes=["3 sem decisão ficaram de fora"]))
+    failed.problems = [f"registro 1:{n} (inclusao): CPF: formato (o XSD rejeita o arquivo inteiro)" for n in (1, 2)]
+    failed.problem_count = 250
+    skipped = SourcePlan("rejected", "999997", 2, "B.SBX", notes=["1 marcado(s) não reenviar ficaram de fora"])
+    result = RegenerateResult(regenerations=[failed], skipped=[("B.SBX", "nada mudou: os 2 movimento(s) já estão em "
+                                                                     "C.SBX")], skipped_plans=[skipped])
+    text = str(report_text(result))
+    assert "✗ NÃO GRAVADO: 250 problema(s)" in text and all(problem in text for problem in failed.problems)
+    assert "… e mais 248 (veja: sibtui check)" in text
+    assert "nota: 3 sem decisão ficaram de fora" in text
+    assert "B.SBX: nada mudou: os 2 movimento(s) já estão em C.SBX" in text
+    assert "nota: 1 marcado(s) não reenviar ficaram de fora" in text

@@ -186,13 +186,13 @@ def _decide(cursor, options: argparse.Namespace) -> int:
     label = DECISION_LABELS[decision]
     for change in result.changes[:_MAX_LINES]:
         why = f"  (motivo: {change.new and change.reason})" if decision is not None else ""
-        print(f"{change.ref}: {DECISION_LABELS[change.old]} -> {label}{why}")
+        say(f"{change.ref}: {DECISION_LABELS[change.old]} -> {label}{why}")
     if len(result.changes) > _MAX_LINES:
-        print(f"... and {len(result.changes) - _MAX_LINES} more (see: sibtui fix list --decisions)")
+        say(f"... and {len(result.changes) - _MAX_LINES} more (see: sibtui fix list --decisions)")
     for refusal in result.refused[:_MAX_LINES]:
-        print(f"refused {refusal.ref}: {refusal.why}", file=sys.stderr)
+        say(f"refused {refusal.ref}: {refusal.why}", file=sys.stderr)
     if len(result.refused) > _MAX_LINES:
-        print(f"... and {len(result.refused) - _MAX_LINES} more refused", file=sys.stderr)
+        say(f"... and {len(result.refused) - _MAX_LINES} more refused", file=sys.stderr)
     verb = "would mark" if result.dry_run else "marked"
     action = f", action {result.action_id}" if result.action_id is not None else ""
     print(f"{verb} {len(result.changes)} movement(s) {label}{action}; {result.unchanged} already so, "
@@ -259,18 +259,22 @@ def _diff(cursor, options: argparse.Namespace) -> int:
 def _print_result(result) -> int:
     """One line per change (first ones), refusals and warnings; exit 1 when something was refused."""
     verb = "would change" if result.dry_run else "changed"
-    shown = result.changes[:_MAX_LINES]
+    shown = result.changes if result.dry_run else result.changes[:_MAX_LINES]  # a dry run is read in full
     for change in shown:
         reason = f"  (motivo {change.reason})" if change.reason else ""
         old, new = _text(change.field, change.old), _text(change.field, change.new)
         say(f"{change.ref} {change.field}: {old} -> {new}{reason}")
     if len(result.changes) > len(shown):
-        print(f"... and {len(result.changes) - len(shown)} more")
+        say(f"... and {len(result.changes) - len(shown)} more (see: sibtui fix list --pending)")
     for refusal in result.refused[:_MAX_LINES]:
         why = "; ".join(p.message for p in refusal.problems) or "a retificação não apaga campos"
         say(f"refused {refusal.ref} {refusal.field}={_text(refusal.field, refusal.value)}: {why}", file=sys.stderr)
+    if len(result.refused) > _MAX_LINES:
+        say(f"... and {len(result.refused) - _MAX_LINES} more refused (see: sibtui check)", file=sys.stderr)
     for ref, problem in result.warnings[:_MAX_LINES]:
         say(f"aviso {ref} {problem.field}: {problem.message}", file=sys.stderr)
+    if len(result.warnings) > _MAX_LINES:
+        say(f"... and {len(result.warnings) - _MAX_LINES} more warnings (see: sibtui check)", file=sys.stderr)
     action = f", action {result.action_id}" if result.action_id is not None else ""
     print(f"{verb} {len(result.changes)} field(s) in {result.changed_records} record(s){action}; "
           f"{result.unchanged} already so, {len(result.refused)} refused", file=sys.stderr)

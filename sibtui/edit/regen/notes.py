@@ -116,5 +116,5 @@ def _cnx_notes(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
 
 def _named(records: list[int]) -> str:
     shown = ", ".join(str(number) for number in records[:NAMED])
-    more = f" e mais {len(records) - NAMED}" if len(records) > NAMED else ""
+    more = f" e mais {len(records) - NAMED}: {SEE_ALL}" if len(records) > NAMED else ""
     return f"registro{'s' if len(records) > 1 else ''} {shown}{more}"
