@@ -34,10 +34,15 @@ def make_app(path: Path, files=(), today: date = TODAY):
 
 async def settle(pilot, rounds: int = 40) -> None:
     """Until no worker runs and every message they posted has been handled."""
+    from textual.worker import WorkerCancelled
+
     app = pilot.app
     for _ in range(rounds):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one (a refresh): wait again
+            continue
         await pilot.pause()
         if not any(worker.is_running for worker in app.workers) and app.workspace is not None:
             return

@@ -95,3 +95,15 @@ def counts_text(counts: Counter | dict) -> str:
     return " · ".join(
         f"{counts[state]} {_PLURALS.get(state, STATE_LABELS[state]) if counts[state] > 1 else STATE_LABELS[state]}"
         for state in order if counts.get(state))
+
+
+def planned_for_record(cursor: duckdb.DuckDBPyConnection, file_id: int, record_no: int) -> list[tuple[str, list[str]]]:
+    """What the edits of one CNX record will be sent as: (movement, the edited fields it carries)."""
+    from sibtui.edit.regen.cnx_plan import planned_sql
+
+    rows = cursor.execute(
+        f"SELECT movement, list(e.field ORDER BY e.field) FROM ({planned_sql()}) p, unnest(p.edits) AS t(e) "
+        "WHERE p.file_id = ? AND p.record_no = ? GROUP BY movement ORDER BY movement",
+        [file_id, record_no],
+    ).fetchall()
+    return [(movement, list(fields)) for movement, fields in rows]

@@ -1,11 +1,13 @@
 """CNS gaps: records without a usable CNS, by category; Enter lists them with the CNX's
-CNS beside ours."""
+CNS beside ours. `a` lists every CNS ANS assigned (codigoBeneficiario, CCO, CNS, date), for
+the operator's own base: `x` there exports it."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from sibtui.output import format_count
@@ -19,6 +21,7 @@ from sibtui.tui.widgets.drill_table import DrillTable
 class CnsScreen(ModeScreen):
     MODE = "cns"
     CSS_PATH = "cns.tcss"
+    BINDINGS = [Binding("a", "assigned", "CNS atribuídos pela ANS", id="cns.assigned")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,3 +97,11 @@ class CnsScreen(ModeScreen):
         if event.cursor_row < len(self.categories):
             spec = category_spec(self.categories[event.cursor_row])
             self.app.push_screen(DrillScreen(spec, self.MODE))
+
+    def action_assigned(self) -> None:
+        from sibtui.compare.cns_assigned import cns_assigned_sql
+        from sibtui.query.spec import GridSpec
+
+        spec = GridSpec(sql=cns_assigned_sql(), title="CNS atribuídos pela ANS (x exporta para a sua base)",
+                        hidden_columns=())
+        self.app.push_screen(DrillScreen(spec, self.MODE))

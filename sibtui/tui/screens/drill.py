@@ -103,7 +103,7 @@ class DrillScreen(Screen):
         self.app.call_from_thread(self._show_resend, file_id, record_no, info)
 
     def _show_resend(self, file_id: int, record_no: int, info) -> None:
-        from sibtui.tui.screens.record_view import resend_text
+        from sibtui.tui.resend_lines import resend_text
 
         line = self.query_one("#drill-resend", Static)
         line.display = True

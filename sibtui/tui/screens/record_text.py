@@ -61,6 +61,7 @@ def problems_text(detail: RecordDetail, resend: ResendInfo | None = None) -> Tex
     A cascade's titular error (1802) gets the real cause: the titular rejected in the same file.
     """
     from sibtui.edit.resend import CASCADE_CODES
+    from sibtui.tui.resend_lines import linked_text
 
     text = Text()
     if not detail.rejections and not detail.findings:
@@ -71,10 +72,8 @@ def problems_text(detail: RecordDetail, resend: ResendInfo | None = None) -> Tex
             text.append("  ANS: ", style="bold")
             text.append(visible(free_text(rejection.ans_message or "(sem mensagem)")) + "\n")
             text.append("  Causa: ", style="bold")
-            titular = resend.titular
-            name = field_value("nome", titular.nome) if titular.nome else None
-            who = f"registro {titular.record_no}" + (f" ({visible(name)})" if name else "")
-            text.append(f"o titular, {who}, foi rejeitado neste mesmo arquivo, então a ANS não o conhecia.\n")
+            text.append(f"o titular, {linked_text(resend.titular)}, foi rejeitado neste mesmo arquivo, "
+                        "então a ANS não o conhecia.\n")
             text.append("  Como corrigir: ", style="bold")
             text.append("corrija o titular; este dependente vai junto, logo depois dele, no próximo SBX.\n\n")
             continue

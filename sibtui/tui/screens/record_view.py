@@ -23,9 +23,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from sibtui.query.records import RecordDetail
-from sibtui.tui.cells import raw_text, visible
-from sibtui.tui.masking import field_value, free_text, masking
+from sibtui.tui.cells import raw_text
+from sibtui.tui.masking import field_value, masking
 from sibtui.tui.read_only import writes_allowed
+from sibtui.tui.resend_lines import planned_text, resend_text
 from sibtui.tui.screens.record_fields import RecordFields
 from sibtui.tui.screens.record_text import conference_title, problems_by_field, problems_text, side_text
 from sibtui.tui.widgets.load_bar import LoadBar
@@ -73,6 +74,7 @@ class RecordScreen(Screen):
         self.edited: dict[str, str | None] = {}  # field -> loaded value, for the fields changed
         self.conference_lines: list[ConferenceLine] | None = None
         self.resend: ResendInfo | None = None  # when the record is a rejected movement
+        self.planned: list = []  # when it is a CNX record with edits: the movements they become
 
     @staticmethod
     def open_from_row(screen: Screen, row: dict, table_hint: str | None) -> None:
@@ -102,17 +104,20 @@ class RecordScreen(Screen):
         self.watch(self.app, "masked", lambda _: self._redraw(), init=False)
         self.watch(self.app, "data_version", lambda _: self._load(), init=False)
 
-    def _show_resend(self, resend: ResendInfo | None) -> None:
-        self.resend = resend
+    def _show_resend(self, resend: ResendInfo | None, planned: list | None = None) -> None:
+        self.resend, self.planned = resend, planned or []
         line = self.query_one("#record-resend", Static)
-        line.display = resend is not None
-        line.update(resend_text(resend) if resend is not None else "")
+        line.display = resend is not None or bool(planned)
+        if resend is not None:
+            line.update(resend_text(resend))
+        elif planned:
+            line.update(planned_text(planned))
         self.refresh_bindings()
 
     def _redraw(self) -> None:
         """Mask mode changed: draw the same record again."""
-        if self.resend is not None:
-            self._show_resend(self.resend)
+        if self.resend is not None or self.planned:
+            self._show_resend(self.resend, self.planned)
         if self.detail is not None:
             self._show(self.detail, self.edited)
         if self.conference_lines is not None:
@@ -129,13 +134,14 @@ class RecordScreen(Screen):
     def _load(self) -> None:
         from sibtui.query.edited import edited_originals
         from sibtui.query.records import record_detail
-        from sibtui.query.resend_view import resend_info
+        from sibtui.query.resend_view import planned_for_record, resend_info
 
         cursor = self.app.new_cursor()
         try:
             detail = record_detail(cursor, *self.key)
             edited = edited_originals(cursor, *self.key)
             resend = resend_info(cursor, *self.key[1:]) if self.key[0] == "sbx_movements" else None
+            planned = planned_for_record(cursor, *self.key[1:]) if self.key[0] == "cnx_beneficiaries" else []
             conference = None
             if self.conference is not None:
                 from sibtui.query.changes_overview import conference_lines
@@ -143,7 +149,7 @@ class RecordScreen(Screen):
                 conference = conference_lines(cursor, self.conference)
         finally:
             cursor.close()
-        self.app.call_from_thread(self._show_resend, resend)
+        self.app.call_from_thread(self._show_resend, resend, planned)
         self.app.call_from_thread(self._show, detail, edited)
         if conference is not None:
             self.app.call_from_thread(self._show_conference, conference)
@@ -328,32 +334,3 @@ def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | 
 
     where = f"{key[0]} · arquivo {key[1]} · registro {key[2]}"
     screen.app.call_from_thread(screen.app.push_screen, EditFieldScreen(*key, column, current, where))
-
-
-def resend_text(resend: ResendInfo) -> Text:
-    """"Reenvio: não reenviar — motivo (quem, quando)", the cascade links both ways, the keys."""
-    style = {"pendente": "bold yellow", "nao_reenviar": "bold red", "ja_na_ans": "bold red"}.get(resend.state,
-                                                                                                 "bold green")
-    text = Text("Reenvio: ", style="bold")
-    text.append(resend.label, style=style)
-    if resend.resent_in:
-        text.append(f" · já reenviado em {visible(resend.resent_in)}")
-    elif resend.state != "pendente":
-        text.append(" · vai no próximo SBX" if resend.goes else " · não vai no próximo SBX")
-    if resend.reason:
-        text.append(f" — {visible(free_text(resend.reason))}")
-        when = f", {resend.decided_at:%d/%m %H:%M}" if resend.decided_at else ""
-        text.append(f" ({visible(resend.decided_by or '?')}{when})", style="dim")
-    if resend.titular is not None:
-        advice = ("vai junto, logo depois dele" if resend.goes
-                  else "corrija o titular (ou decida por ele): este vai junto, logo depois dele")
-        text.append(f"\n  titular: {_linked(resend.titular)} — {advice}")
-    if resend.dependents:
-        text.append("\n  dependentes em cascata: " + ", ".join(_linked(d) for d in resend.dependents))
-    text.append(" · d decide", style="dim")
-    return text
-
-
-def _linked(linked) -> str:
-    name = field_value("nome", linked.nome) if linked.nome else None
-    return f"registro {linked.record_no}" + (f" ({visible(name)})" if name else "")
