@@ -27,7 +27,7 @@ def decision_sql() -> str:
 WITH st AS ({going_sql()}),
 dependents AS (
     SELECT file_id, titular_record_no AS record_no, list(record_no ORDER BY record_no) AS records
-    FROM st WHERE state = '{COM_TITULAR}' GROUP BY ALL
+    FROM st WHERE titular_record_no IS NOT NULL GROUP BY ALL
 )
 SELECT f.name AS sbx, st.file_id, st.record_no, st.movement, st.record_key, m.nome,
        array_to_string(st.codes, ',') AS codigos,

@@ -58,24 +58,26 @@ STATE_COLUMNS = (
 )
 
 
-def state_sql(upto_edit_id: int | None = None) -> str:
-    """One row per movement to resend, as `STATE_COLUMNS` (see the module docstring)."""
+def state_sql(upto_edit_id: int | None = None, file_id: int | None = None) -> str:
+    """One row per movement to resend, as `STATE_COLUMNS` (see the module docstring); of one
+    SBX only when `file_id` is given (a record view needs no other file's states)."""
+    only = f" AND a.sbx_file_id = {int(file_id)}" if file_id is not None else ""  # on `rejected` only
     cascade_codes = ", ".join(f"'{code}'" for code in CASCADE_CODES)
     rejected_movements = "SELECT c.* FROM cur c JOIN rejected USING (file_id, record_no)"
     return f"""
 WITH answer AS (
-    SELECT sbx_file_id, rpx_file_id, status, trim(codigoMotivoRejeicao) AS file_code
-    FROM rpx_answers WHERE is_current AND sbx_file_id IS NOT NULL
+    SELECT a.sbx_file_id, a.rpx_file_id, a.status, trim(a.codigoMotivoRejeicao) AS file_code
+    FROM rpx_answers a WHERE a.is_current AND a.sbx_file_id IS NOT NULL
 ),
 rejected AS (
     SELECT l.sbx_file_id AS file_id, l.sbx_record_no AS record_no, any_value(a.rpx_file_id) AS rpx_file_id,
            list(DISTINCT trim(l.codigoErro) ORDER BY trim(l.codigoErro)) AS codes, false AS whole_file
     FROM rpx_rejection_links l JOIN answer a ON a.rpx_file_id = l.rpx_file_id AND a.sbx_file_id = l.sbx_file_id
-    WHERE l.sbx_record_no IS NOT NULL AND a.status IS DISTINCT FROM 'rejeitado'
+    WHERE l.sbx_record_no IS NOT NULL AND a.status IS DISTINCT FROM 'rejeitado'{only}
     GROUP BY l.sbx_file_id, l.sbx_record_no
     UNION ALL
     SELECT m.file_id, m.record_no, a.rpx_file_id, list_value(a.file_code), true
-    FROM sbx_movements m JOIN answer a ON a.sbx_file_id = m.file_id WHERE a.status = 'rejeitado'
+    FROM sbx_movements m JOIN answer a ON a.sbx_file_id = m.file_id WHERE a.status = 'rejeitado'{only}
 ),
 cur AS (
     SELECT c.* FROM ({current_rows_sql(SBX_TABLE, upto_edit_id)}) c
@@ -142,7 +144,7 @@ LEFT JOIN resent s ON s.file_id = r.file_id AND s.record_no = r.record_no
 """
 
 
-def going_sql(upto_edit_id: int | None = None, include_pending: bool = False) -> str:
+def going_sql(upto_edit_id: int | None = None, include_pending: bool = False, file_id: int | None = None) -> str:
     """`state_sql` plus `goes`: whether the movement goes in a regeneration.
 
     Corrected and como-está movements go; a cascade dependent goes when its titular goes;
@@ -152,7 +154,7 @@ def going_sql(upto_edit_id: int | None = None, include_pending: bool = False) ->
     own = (*GOING, PENDENTE) if include_pending else GOING
     listed = ", ".join(f"'{state}'" for state in own)
     return f"""
-WITH states AS ({state_sql(upto_edit_id)})
+WITH states AS ({state_sql(upto_edit_id, file_id)})
 SELECT s.*, s.resent_file_id IS NULL AND (
            s.state IN ({listed})
            OR (s.state = '{COM_TITULAR}' AND t.state IN ({listed}) AND t.resent_file_id IS NULL)) AS goes

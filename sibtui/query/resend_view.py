@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sibtui.edit.resend import COM_TITULAR, STATE_LABELS, going_sql, state_label
+from sibtui.edit.resend import STATE_LABELS, going_sql, state_label
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -45,31 +45,36 @@ class ResendInfo:
         return state_label(self.state, self.titular.record_no if self.titular else None)
 
 
+def resend_infos(cursor: duckdb.DuckDBPyConnection, file_id: int) -> dict[int, ResendInfo]:
+    """Every movement to resend of one SBX, by record_no (one query: a drill-down reads it once
+    and looks rows up as the cursor moves)."""
+    rows = cursor.execute(
+        f"SELECT s.record_no, s.state, s.goes, s.reason, s.decided_by, s.decided_at, s.titular_record_no, r.name, "
+        "coalesce(m.cco, m.codigoBeneficiario), m.nome "
+        f"FROM ({going_sql(file_id=file_id)}) s JOIN sbx_movements m ON m.file_id = s.file_id AND m.record_no = s.record_no "
+        "LEFT JOIN files r ON r.file_id = s.resent_file_id ORDER BY s.record_no"
+    ).fetchall()
+    linked = {row[0]: Linked(row[0], row[8], row[9]) for row in rows}
+    dependents: dict[int, list[Linked]] = {}
+    for row in rows:
+        if row[6] is not None:
+            dependents.setdefault(row[6], []).append(linked[row[0]])
+    titulars = {row[6] for row in rows if row[6] is not None} - linked.keys()
+    for number, key, nome in cursor.execute(
+        "SELECT record_no, coalesce(cco, codigoBeneficiario), nome FROM sbx_movements WHERE file_id = ? "
+        "AND list_contains(?, record_no)", [file_id, sorted(titulars)]).fetchall() if titulars else ():
+        linked[number] = Linked(number, key, nome)
+    return {
+        record_no: ResendInfo(state, bool(goes), reason, who, when,
+                              linked.get(titular) if titular is not None else None,
+                              tuple(dependents.get(record_no, ())), resent_in)
+        for record_no, state, goes, reason, who, when, titular, resent_in, _, _ in rows
+    }
+
+
 def resend_info(cursor: duckdb.DuckDBPyConnection, file_id: int, record_no: int) -> ResendInfo | None:
     """The movement's resend state; None when it is not a movement to resend."""
-    rows = cursor.execute(
-        f"SELECT s.state, s.goes, s.reason, s.decided_by, s.decided_at, s.titular_record_no, r.name "
-        f"FROM ({going_sql()}) s LEFT JOIN files r ON r.file_id = s.resent_file_id "
-        "WHERE s.file_id = ? AND s.record_no = ?",
-        [file_id, record_no],
-    ).fetchall()
-    if not rows:
-        return None
-    state, goes, reason, who, when, titular_no, resent_in = rows[0]
-    dependents = cursor.execute(
-        f"SELECT s.record_no, s.record_key, m.nome FROM ({going_sql()}) s "
-        "JOIN sbx_movements m ON m.file_id = s.file_id AND m.record_no = s.record_no "
-        f"WHERE s.file_id = ? AND s.titular_record_no = ? AND s.state = '{COM_TITULAR}' ORDER BY s.record_no",
-        [file_id, record_no],
-    ).fetchall()
-    titular = None
-    if titular_no is not None:
-        found = cursor.execute(
-            "SELECT record_no, coalesce(cco, codigoBeneficiario), nome FROM sbx_movements "
-            "WHERE file_id = ? AND record_no = ?", [file_id, titular_no]).fetchall()
-        titular = Linked(*found[0]) if found else Linked(titular_no, None, None)
-    return ResendInfo(state, bool(goes), reason, who, when, titular, tuple(Linked(*row) for row in dependents),
-                      resent_in)
+    return resend_infos(cursor, file_id).get(record_no)
 
 
 def decision_counts(cursor: duckdb.DuckDBPyConnection, rpx_file_id: int | None = None) -> dict[str, Counter]:

@@ -52,7 +52,12 @@ class DrillScreen(Screen):
         panel.show(self.spec)
         panel.grid.focus()
         self.query_one("#drill-resend").display = False
-        self.watch(self.app, "data_version", lambda _: panel.reload(), init=False)
+        self._resend: dict[int, dict] = {}  # file_id -> record_no -> ResendInfo, read once per change
+        self.watch(self.app, "data_version", lambda _: self._data_changed(panel), init=False)
+
+    def _data_changed(self, panel: GridPanel) -> None:
+        self._resend = {}
+        panel.reload()
 
     @property
     def grid(self) -> PagedGrid:
@@ -63,8 +68,8 @@ class DrillScreen(Screen):
         return records_listed(self.grid) and spec is not None and spec.record_table == "sbx_movements"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"decide", "decide_all"}:
-            return writes_allowed(self.app, action) if self._movements_listed() else None
+        if action in {"decide", "decide_all"}:  # only where the rows are SBX movements
+            return writes_allowed(self.app, action) if self._movements_listed() else False
         return True
 
     def action_back(self) -> None:
@@ -89,18 +94,26 @@ class DrillScreen(Screen):
         if row is None:
             self.query_one("#drill-resend").display = False
             return
-        self._load_resend(int(row["file_id"]), int(row["record_no"]))
+        file_id, record_no = int(row["file_id"]), int(row["record_no"])
+        if file_id in self._resend:
+            self._show_resend(file_id, record_no, self._resend[file_id].get(record_no))
+        else:
+            self._load_resend(file_id, record_no)
 
     @work(thread=True, exclusive=True, group="drill-resend")
     def _load_resend(self, file_id: int, record_no: int) -> None:
-        from sibtui.query.resend_view import resend_info
+        from sibtui.query.resend_view import resend_infos
 
         cursor = self.app.new_cursor()
         try:
-            info = resend_info(cursor, file_id, record_no)
+            infos = resend_infos(cursor, file_id)
         finally:
             cursor.close()
-        self.app.call_from_thread(self._show_resend, file_id, record_no, info)
+        self.app.call_from_thread(self._loaded_resend, file_id, record_no, infos)
+
+    def _loaded_resend(self, file_id: int, record_no: int, infos: dict) -> None:
+        self._resend[file_id] = infos
+        self._row_changed()  # the cursor may have moved meanwhile
 
     def _show_resend(self, file_id: int, record_no: int, info) -> None:
         from sibtui.tui.resend_lines import resend_text

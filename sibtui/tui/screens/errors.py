@@ -173,7 +173,7 @@ class ErrorsScreen(ModeScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide_all":
-            return writes_allowed(self.app, action) if self.groups else None
+            return writes_allowed(self.app, action) if self.groups else False
         return super().check_action(action, parameters)
 
     def action_decide_all(self) -> None:

@@ -127,7 +127,7 @@ class RecordScreen(Screen):
         if action == "show_tab" and parameters == ("conference",):
             return self.conference is not None
         if action == "decide" and self.resend is None:
-            return None  # shown disabled: only a movement ANS rejected takes a decision
+            return False  # only a movement ANS rejected takes a decision: no key to show
         return writes_allowed(self.app, action)
 
     @work(thread=True, exclusive=True, group="record-load")
