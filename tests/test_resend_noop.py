@@ -82,3 +82,24 @@ def test_fill_cns_then_regenerate_writes_nothing_ans_already_holds(month, out):
     today = dt.date(2026, 12, 1)
     [row] = cycle_rows(month, today)
     assert dict(zip(COLUMNS, _values(row, today)))["ja_na_ans"] == 1 and row.outstanding == 1
+
+
+def test_a_cascade_goes_right_after_its_titular_even_when_it_came_first(workspace, tmp_path, out):
+    from sibfiles import INCLUSAO
+    from sibtui.edit import editor
+    from sibtui.edit.records import RecordRef
+
+    dependent = (INCLUSAO.replace("0001000100", "0001000101").replace("<relacaoDependencia>1<", "<relacaoDependencia>4<")
+                 .replace("</relacaoDependencia>", "</relacaoDependencia><codigoBeneficiarioTitular>0001000100"
+                          "</codigoBeneficiarioTitular>", 1).replace("<cpf>48291736537</cpf>", ""))
+    titular = INCLUSAO.replace("<cpf>48291736537</cpf>", "<cpf>48291736500</cpf>")  # a wrong check digit
+    load_file(workspace, write(tmp_path, SBX_NAME, sbx(dependent + titular, head=header(when="2026-11-03T10:15:00"))))
+    load_file(workspace, write(tmp_path, "99999720261105031244.RPX", rpx_rejecting(
+        SBX_NAME, [("1", "0001000101", "18", "1802"), ("1", "0001000100", "04", "0402")], when="2026-11-05T03:12:44")))
+    cursor = workspace.cursor()
+    editor.set_field(cursor, RecordRef(1, 2), "cpf", "48291736537")
+    [regeneration] = regenerate(cursor, out, clock=lambda: dt.datetime(2026, 11, 20, 9, 0, 0)).regenerations
+    movements = etree.parse(str(regeneration.files[0].path)).getroot().find("mensagem/operadoraParaANS/beneficiarios")
+    assert [m.findtext("vinculo/codigoBeneficiario") for m in movements] == ["0001000100", "0001000101"]
+    assert cursor.execute("SELECT source_record_no, decision FROM regenerated_movements ORDER BY position").fetchall() == [
+        (2, "corrigido"), (1, "com_titular")]
