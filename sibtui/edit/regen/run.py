@@ -1,8 +1,12 @@
 """`regenerate`: corrected SBX files, written, proven and logged, for the console and the CLI.
 
-First, what a killed regeneration left is settled (`recovery`). Then, for each plan
-(`sibtui.edit.regen.plan`), rows stream from DuckDB in submission order, are normalised and
-checked, and go into parts of at most 100,000 movements (§3.3). Every part is re-read and
+First, what a killed regeneration left is settled (`recovery`, and superseded files not yet
+moved). The resend state of every rejected movement is read once (`sibtui.edit.resend`), so
+each plan (`sibtui.edit.regen.plan`) sends exactly what was decided and notes what stayed
+out (`notes`). Against the files still to send of the same source (`supersede`), only what
+is new or changed is written; a file holding something that changed is replaced. Rows
+stream from DuckDB in submission order, are normalised and checked, and go into parts of at
+most 100,000 movements (§3.3). Every part is re-read and
 compared (`verify`), logged (unpublished, one transaction), given its final name, and
 marked published. A plan that fails leaves no file and no log row; the other plans still
 run. One regeneration at a time per process: recovery must never settle the rows of one
