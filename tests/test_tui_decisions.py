@@ -103,7 +103,7 @@ async def test_a_whole_code_decided_then_f4_regenerate_and_the_cycle(loaded, tmp
         assert isinstance(pending, PendingScreen)
         summary = text_of(pending, "#pending-resend")
         assert "1 reenviar como está" in summary or "3 reenviar como está" in summary
-        assert "9 sem decisão ficam fora do próximo SBX" in summary
+        assert "9 sem decisão ficam fora do próximo SBX (tela 2: Enter lista, d decide)" in summary
         grid = pending.query_one("#pending-grid").grid
         assert grid.current_row()["field"] == "decisao_reenvio"
         await press_settled(pilot, "r")

@@ -109,8 +109,8 @@ def resend_summary(counts: dict[str, int]) -> Text:
     if counts.get("reenviado"):
         text.append(f" · {format_count(counts['reenviado'])} já reenviado(s)")
     if counts.get("pendente"):
-        text.append(f"\n{format_count(counts['pendente'])} sem decisão ficam fora do próximo SBX: "
-                    "na tela 2, Enter lista os de um código e d decide", style="yellow")
+        text.append(f"\n{format_count(counts['pendente'])} sem decisão ficam fora do próximo SBX "
+                    "(tela 2: Enter lista, d decide)", style="yellow")
     elif any(going.values()):
         text.append(" · r gera", style="dim")
     return text
