@@ -97,7 +97,7 @@ def _diff_arguments(parser: argparse.ArgumentParser) -> None:
     from sibtui.compare.changes import CHANGE_KINDS  # catalogue-only import, no database
 
     add_db_option(parser)
-    add_format_option(parser)
+    add_format_option(parser, extra=("xlsx",))
     parser.add_argument("--from", dest="from_file", type=int, metavar="FILE_ID", help="older CNX (default: the one before the newest)")
     parser.add_argument("--to", dest="to_file", type=int, metavar="FILE_ID", help="newer CNX (default: the newest)")
     missing = ("cns_missing_qualifying", "cns_missing_not_qualifying")
@@ -107,6 +107,8 @@ def _diff_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cns-assigned", action="store_true",
                         help="every CNS ANS assigned, over all conferences (codigoBeneficiario, cco, cns, data), "
                              "for the operator's own base")
+    parser.add_argument("--output", type=Path, metavar="FILE",
+                        help="with --cns-assigned: write the list to FILE (.xlsx keeps identifiers as text, or .csv)")
 
 
 def _status_arguments(parser: argparse.ArgumentParser) -> None:

@@ -168,3 +168,14 @@ def test_decide_from_the_command_line_then_regenerate_exactly_that(db, out, caps
     assert code == 0 and "skipped 99999720261103101500.SBX: nada mudou: os 3 movimento(s) já estão em" in stdout
     assert _run(capsys, "status", "--db", str(db), "--format", "csv", "--today", "2026-12-01")[1] == status
     assert len(list(out.glob("*.SBX"))) == 1
+
+
+def test_the_cns_ans_assigned_goes_to_a_workbook_for_the_operators_base(db, tmp_path, capsys):
+    import openpyxl
+
+    book = tmp_path / "cns.xlsx"
+    code, _, stderr = _run(capsys, "diff", "--db", str(db), "--cns-assigned", "--output", str(book))
+    assert code == 0 and "CNS written to" in stderr
+    rows = list(openpyxl.load_workbook(book).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("codigoBeneficiario", "cco", "cns", "data")
+    assert ("0000200007", "455500024000", "208192037460004") in [row[:3] for row in rows]  # text, every digit kept

@@ -74,7 +74,10 @@ async def test_a_cascade_is_linked_both_ways_and_a_record_decided_with_d(loaded)
         finally:
             cursor.close()
         assert [d.record_no for d in titular.dependents] == [4]
-        await press_settled(pilot, "u")  # the decision is an action like any edit
+        await press_settled(pilot, "u")  # the decision is an action like any edit: asked, then undone
+        hint = str(app.screen.query_one("#undo-steps").render())
+        assert "Decisão de reenvio" in hint and "não reenviar → pendente" in hint
+        await press_settled(pilot, "enter")
         assert states(app)[8] == ("pendente", None)
 
 

@@ -20,10 +20,7 @@ def run(options: argparse.Namespace) -> int:
         cursor = workspace.cursor()
         try:
             if getattr(options, "cns_assigned", False):
-                from sibtui.compare.cns_assigned import CNS_ASSIGNED_COLUMNS, cns_assigned_rows
-
-                write_rows(CNS_ASSIGNED_COLUMNS, cns_assigned_rows(cursor), options.format, sys.stdout)
-                return EXIT_OK
+                return _cns_assigned(cursor, options)
             pair = choose_pair(cursor, options.from_file, options.to_file)
             say(f"{pair.older.describe()} -> {pair.newer.describe()}", file=sys.stderr)
             if options.list in MISSING_KINDS:
@@ -45,4 +42,19 @@ def run(options: argparse.Namespace) -> int:
                 write_rows(("kind", "descricao", "linhas", "ccos"), rows, options.format, sys.stdout)
         finally:
             cursor.close()
+    return EXIT_OK
+
+
+def _cns_assigned(cursor, options: argparse.Namespace) -> int:
+    """Every CNS ANS assigned, printed or (`--output FILE`, .xlsx / .csv...) written for the operator's base."""
+    from sibtui.commands.query import file_format, write_file
+    from sibtui.compare.cns_assigned import CNS_ASSIGNED_COLUMNS, cns_assigned_rows
+
+    rows = cns_assigned_rows(cursor)
+    output = getattr(options, "output", None)
+    if output is None:
+        write_rows(CNS_ASSIGNED_COLUMNS, rows, options.format, sys.stdout)
+        return EXIT_OK
+    written = write_file(output, file_format(output, options.format), CNS_ASSIGNED_COLUMNS, rows)
+    print(f"{written:,} CNS written to {output}".replace(",", "."), file=sys.stderr)
     return EXIT_OK

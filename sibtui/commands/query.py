@@ -55,6 +55,11 @@ def _print(cursor, sql: str, output_format: str | None, allow_writes: bool, outp
     result = run_query(cursor, sql, allow_writes=allow_writes)
     if output is None:
         return write_rows(result.columns, result.rows, output_format, sys.stdout)
+    return write_file(output, output_format, result.columns, result.rows)
+
+
+def write_file(output: Path, output_format: str | None, columns, rows) -> int:
+    """Rows into `output` (hidden until complete, owner-only), XLSX or a text format; the count."""
     from sibtui.privacy import masked_rows
     from sibtui.query.export import finished_file
 
@@ -62,6 +67,6 @@ def _print(cursor, sql: str, output_format: str | None, allow_writes: bool, outp
         if output_format == "xlsx":
             from sibtui.query.xlsx import write_xlsx
 
-            return write_xlsx(temporary, result.columns, masked_rows(result.columns, result.rows))
+            return write_xlsx(temporary, columns, masked_rows(columns, rows))
         with open(temporary, "w", encoding="utf-8", newline="") as stream:
-            return write_rows(result.columns, result.rows, output_format, stream)
+            return write_rows(columns, rows, output_format, stream)

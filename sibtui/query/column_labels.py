@@ -76,6 +76,7 @@ _WORKSPACE = {
     "sbx_file_id": "Arq. SBX",
     "sbx_record_no": "Reg. SBX",
     "current_value": "Valor atual",
+    "decisao_reenvio": "Decisão de reenvio",
     "original": "Carregado",
     "current": "Atual",
     "record_key": "Chave",

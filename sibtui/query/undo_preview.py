@@ -62,10 +62,20 @@ def preview_step(cursor: duckdb.DuckDBPyConnection, which: str) -> StepPreview |
     ).fetchall()
     undoing = which == "undo"
     steps = tuple(
-        FieldStep(table, name, record_no, field, new if undoing else old, old if undoing else new)
+        FieldStep(table, name, record_no, field, *_readable(field, new if undoing else old, old if undoing else new))
         for table, name, record_no, field, old, new in rows
     )
     return StepPreview(which, target, action.action, action.edited_at, action.change_count, action.record_count, steps)
+
+
+def _readable(field: str, now: str | None, after: str | None) -> tuple[str | None, str | None]:
+    """A resend decision in words (`hold` -> "não reenviar", none -> "pendente"); values as they are."""
+    from sibtui.edit.ddl import DECISION_FIELD
+    from sibtui.edit.decisions import DECISION_LABELS
+
+    if field != DECISION_FIELD:
+        return now, after
+    return DECISION_LABELS.get(now, now), DECISION_LABELS.get(after, after)
 
 
 def next_target(cursor: duckdb.DuckDBPyConnection, which: str) -> int | None:
