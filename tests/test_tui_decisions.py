@@ -126,4 +126,4 @@ async def test_a_whole_code_decided_then_f4_regenerate_and_the_cycle(loaded, tmp
         assert buttons.bottom < SIZE[1]
         await press_settled(pilot, "escape", "escape", "0")
         card = str(app.screen.query_one("#cycle-files").get_option_at_index(0).prompt)
-        assert "9 pendentes (sem decisão)" in card and "1 gerados em" in card
+        assert "9 pendentes (sem decisão)" in card and "1 gerado em" in card

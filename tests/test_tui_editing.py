@@ -238,7 +238,7 @@ async def test_pending_changes_then_regenerate_with_report_and_diff(loaded, tmp_
         await press_settled(pilot, "escape", "escape", "escape", "0")  # the Cycle follows the movements
         await settle(pilot)
         first_card = str(app.screen.query_one("#cycle-files").get_option_at_index(0).prompt)
-        assert f"gerados em {written[0]}" in first_card
+        assert f"1 gerado em {written[0]}" in first_card
 
 
 async def test_a_field_that_cannot_change_says_so_and_takes_no_value(loaded):

@@ -30,8 +30,12 @@ def resend_text(resend: ResendInfo) -> Text:
         when = f", {resend.decided_at:%d/%m %H:%M}" if resend.decided_at else ""
         text.append(f" ({visible(resend.decided_by or '?')}{when})", style="dim")
     if resend.titular is not None:
-        advice = ("vai junto, logo depois dele" if resend.goes
-                  else "corrija o titular (ou decida por ele): este vai junto, logo depois dele")
+        if resend.state != "com_titular":  # its own correction or decision rules it now
+            advice = "rejeitado no mesmo arquivo"
+        elif resend.goes:
+            advice = "vai junto, logo depois dele"
+        else:
+            advice = "corrija o titular (ou decida por ele): este vai junto, logo depois dele"
         text.append(f"\n  titular: {linked_text(resend.titular)} — {advice}")
     if resend.dependents:
         text.append("\n  dependentes em cascata: " + ", ".join(linked_text(d) for d in resend.dependents))

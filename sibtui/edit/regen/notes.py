@@ -57,8 +57,9 @@ def _state_notes(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
         if resent:
             plan.notes.append(f"{count} já reenviado(s) em um SBX carregado depois ({named}): acompanhe por lá")
         elif state == PENDENTE and plan.scope != SCOPE_ALL:
+            see = "" if SEE_ALL in named else f" · {SEE_ALL}"
             plan.notes.append(f"{count} sem decisão ficaram de fora ({named}): corrija, ou decida (d no console, "
-                              f"sibtui fix resend/hold); --include-pending os envia como estão · {SEE_ALL}")
+                              f"sibtui fix resend/hold); --include-pending os envia como estão{see}")
         elif state == NAO_REENVIAR:
             plan.notes.append(f"{count} marcado(s) não reenviar ficaram de fora ({named})")
         elif state == JA_NA_ANS:

@@ -165,10 +165,14 @@ def _journal(row: CycleRow) -> list[str]:
     progress = getattr(row, "progress", None)
     if progress is None or not row.pending_records:
         return []
-    generated = "gerados"
+    generated = "gerado" if progress.regenerated == 1 else "gerados"
     if progress.regenerated_files:
         generated += " em " + ", ".join(visible(name) for name in progress.regenerated_files)
-    states = [(progress.uncorrected, "pendentes (sem decisão)"), (progress.corrected, "corrigidos, falta gerar"),
+    def word(count: int, one: str, many: str) -> str:
+        return one if count == 1 else many
+
+    states = [(progress.uncorrected, word(progress.uncorrected, "pendente", "pendentes") + " (sem decisão)"),
+              (progress.corrected, word(progress.corrected, "corrigido", "corrigidos") + ", falta gerar"),
               (progress.as_is, "reenviar como está, falta gerar"), (progress.with_titular, "com o titular"),
               (progress.regenerated, generated), (progress.held, "não reenviar"),
               (progress.at_ans, "já na ANS (não vão)")]
