@@ -30,9 +30,9 @@ def test_errors_exit_1_and_print_every_finding_as_csv(tmp_path, capsys):
     assert main(["check", "--db", str(db), "--format", "csv", "--today", "2026-12-01"]) == 1
     captured = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(captured.out)))
-    assert len(rows) == 21
+    assert len(rows) == 22
     assert {"file", "record_no", "line", "field", "rule", "severity", "message", "value"} <= set(rows[0])
-    assert "12 errors, 9 warnings" in captured.err
+    assert "13 errors, 9 warnings" in captured.err
     first_cpf = next(r for r in rows if r["rule"] == "cpf_invalid")
     assert (first_cpf["file"], first_cpf["record_no"], first_cpf["value"]) == (SBX_MAIN.name, "3", "39485716203")
     assert int(first_cpf["line"]) > 0

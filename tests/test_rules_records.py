@@ -41,6 +41,10 @@ VINCULO = {
     "numeroPlanoANS": "412345678",
 }
 
+# Another vínculo of the operator, so that a plan used in a test is one the CNX knows.
+OTHER_PLAN_VINCULO = {**VINCULO, "cco": CCO_C, "codigoBeneficiario": "0999", "cpf": "26481397022",
+                      "cns": with_definitive_cns_digits("10293847562")}
+
 
 class World:
     """A workspace filled by hand: one operator, its files and their records."""
@@ -195,7 +199,7 @@ def test_duplicate_titular_cpf_against_an_active_vinculo_with_the_same_plan(worl
 
 
 def test_same_cpf_in_another_plan_is_not_a_duplicate(world):
-    world.cnx({**VINCULO, "cpf": TITULAR["cpf"], "numeroPlanoANS": "478901234"})
+    world.cnx({**VINCULO, "cpf": TITULAR["cpf"], "numeroPlanoANS": "478901234"}, OTHER_PLAN_VINCULO)
     world.sbx({**TITULAR, "cns": "207654321090002"})
     assert world.findings() == set()
 
@@ -235,7 +239,8 @@ def test_no_cnx_loaded_means_no_cco_checks(world):
     ],
 )
 def test_state_rules(world, situacao, movement, rule):
-    world.cnx({**VINCULO, "situacao": situacao, "dataCancelamento": "2026-06-30" if situacao == "INATIVO" else None})
+    world.cnx({**VINCULO, "situacao": situacao, "dataCancelamento": "2026-06-30" if situacao == "INATIVO" else None},
+              {**OTHER_PLAN_VINCULO, "numeroPlanoANS": "412345686"})
     world.sbx({**movement, "cco": CCO_A})
     assert world.rules() == {rule}
 
@@ -272,10 +277,10 @@ def test_a_retificacao_of_the_birth_date_is_held_against_the_cnx_contract(world)
     assert world.rules() == {"birth_after_contract"}
 
 
-def test_future_dates_depend_on_today(world):
-    world.sbx({**TITULAR, "dataContratacao": "2026-12-02"})
+def test_future_dates_depend_on_today_and_the_competencia(world):
+    world.sbx({**TITULAR, "dataContratacao": "2026-12-02"})  # the file of 2026-11-03 closes October
     assert world.rules(today=dt.date(2026, 12, 1)) == {"date_future"}
-    assert world.rules(today=dt.date(2026, 12, 2)) == set()
+    assert world.rules(today=dt.date(2026, 12, 2)) == {"contract_after_competencia"}
 
 
 # --- CNS gaps ------------------------------------------------------------------------------
@@ -316,7 +321,7 @@ def test_cns_shared_with_an_active_vinculo_and_inside_the_file(world):
 def test_a_retificacao_sending_the_cns_ans_already_has_is_no_duplicate(world):
     world.cnx(VINCULO)
     world.sbx({"movement": "retificacao", "cco": CCO_A, "cns": VINCULO["cns"]})
-    assert world.findings() == set()
+    assert world.rules() == {"retification_unchanged"}  # a no-op, but not a duplicate
 
 
 def test_duplicate_cns_among_active_vinculos_of_the_newest_cnx(world):

@@ -36,7 +36,19 @@ class Rule:
     field: str | None  # the column it concerns; None when it depends on the value's column
     description: str  # pt-BR, what is wrong
     fix: str  # pt-BR, how to correct it
-    ans_codes: str = ""  # RPX codigoErro / codigoMotivoRejeicao this pre-empts, when known
+    # What ANS would answer instead: RPX `codigoErro` (4 digits; `NNxx` is "an error of field NN"
+    # whose number is unknown) and whole-file `codigoMotivoRejeicao` (2 digits), comma-separated.
+    ans_codes: str = ""
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(code.strip() for code in self.ans_codes.split(",") if code.strip())
+
+    def pre_empts(self, code: str | None) -> bool:
+        """True when ANS answering `code` for a record is what this rule foresaw."""
+        code = (code or "").strip()
+        return any(code == known or (known.endswith("xx") and len(code) == 4 and code[:2] == known[:2])
+                   for known in self.codes)
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -63,7 +75,7 @@ RULES_LIST: tuple[Rule, ...] = (
     Rule("date_future", E, V, None, "Data no futuro.", "Corrija a data; movimentos futuros vão no mês deles.",
          "0204, 1205"),
     Rule("cpf_invalid", E, V, "cpf", "CPF inválido (formato ou dígito verificador).",
-         "Confira o CPF no documento do próprio beneficiário."),
+         "Confira o CPF no documento do próprio beneficiário.", "04xx"),
     Rule("cns_invalid", E, V, "cns", "CNS inválido (formato, primeiro dígito ou dígito verificador).",
          "Confira o cartão no app ConecteSUS, ou omita o CNS: a ANS não rejeita CNS em branco.", "0701"),
     Rule("cnpj_invalid", E, V, None, "CNPJ inválido (formato ou dígito verificador).",
@@ -81,7 +93,7 @@ RULES_LIST: tuple[Rule, ...] = (
     Rule("caepf_invalid", W, V, "caepfEmpresaContratante",
          "CAEPF com dígito verificador que não confere (há duas regras públicas; §5.6).", "Confira o CAEPF."),
     Rule("municipio_unknown", E, V, None, "Código de município que não existe na tabela do IBGE (6 primeiros dígitos).",
-         "Use os 6 primeiros dígitos do código IBGE do município (sem o dígito verificador)."),
+         "Use os 6 primeiros dígitos do código IBGE do município (sem o dígito verificador).", "26xx"),
     Rule("cep_invalid", W, V, "cep", "CEP fora de todas as faixas dos Correios (00000000 incluído).",
          "Confira o CEP do endereço."),
     # --- records, against the same file, the CNX and the RPX (sibtui.rules.records) ---------
@@ -90,19 +102,24 @@ RULES_LIST: tuple[Rule, ...] = (
          "Envie o CPF do próprio beneficiário.", "0401, 0403"),
     Rule("pis_or_mae_required", E, R, "nomeMae",
          "Titular ou dependente adulto sem PIS/PASEP e sem nome da mãe: um dos dois é obrigatório.",
-         "Envie o nome da mãe (ou o PIS/PASEP)."),
+         "Envie o nome da mãe (ou o PIS/PASEP).", "0601"),
     Rule("minor_identification_required", E, R, "nomeMae",
          "Dependente menor de idade sem CPF, nome da mãe, CNS ou PIS/PASEP: um deles é obrigatório.",
          "Envie ao menos um desses dados.", "0408"),
     Rule("dn_not_allowed", E, R, "dn", "DN informada para nascido antes de 2010-01-01.",
-         "Retire a DN: ela só existe para nascidos a partir de 2010."),
+         "Retire a DN: ela só existe para nascidos a partir de 2010.", "41xx"),
     Rule("titular_code_required", E, R, "codigoBeneficiarioTitular",
          "Dependente sem o código do beneficiário titular.", "Informe o codigoBeneficiario do titular.", "1801"),
     Rule("titular_code_not_allowed", E, R, "codigoBeneficiarioTitular",
-         "Titular (relação 1) com código de beneficiário titular preenchido.", "Retire o campo do titular."),
+         "Titular (relação 1) com código de beneficiário titular preenchido.", "Retire o campo do titular.",
+         "18xx"),
     Rule("titular_not_found", E, R, "codigoBeneficiarioTitular",
-         "Titular não encontrado: não está incluído neste arquivo nem na conferência (CNX) carregada.",
-         "Inclua o titular antes do dependente, ou corrija o código do titular.", "1802"),
+         "Titular não encontrado: não está ativo na ANS (CNX, RPX anteriores) nem incluído antes do dependente "
+         "neste arquivo.",
+         "Inclua o titular antes do dependente (ou reative-o), ou corrija o código do titular.", "1802"),
+    Rule("titular_has_error", E, R, "codigoBeneficiarioTitular",
+         "O titular, incluído neste arquivo, tem erro: a ANS o rejeitará e então rejeitará o dependente.",
+         "Corrija o titular; o dependente vai junto quando o titular for aceito.", "1802"),
     Rule("titular_not_titular", E, R, "codigoBeneficiarioTitular",
          "O código do titular aponta para um beneficiário que é dependente.",
          "Aponte para o titular verdadeiro.", "1803"),
@@ -115,7 +132,7 @@ RULES_LIST: tuple[Rule, ...] = (
     Rule("cco_inactive", E, R, "cco", "Movimento para vínculo que já está inativo na ANS.",
          "Não envie o cancelamento; para mudar o vínculo, reative-o antes.", "3005"),
     Rule("cco_already_active", E, R, "cco", "Reativação de vínculo que está ativo na ANS.",
-         "Não envie a reativação."),
+         "Não envie a reativação.", "20xx, 30xx"),
     Rule("birth_after_contract", E, R, "dataContratacao", "Data de contratação anterior ao nascimento.",
          "Corrija a data de nascimento ou a de contratação.", "1218"),
     Rule("cancel_before_contract", E, R, "dataCancelamento", "Data de cancelamento anterior à contratação.",
@@ -123,8 +140,59 @@ RULES_LIST: tuple[Rule, ...] = (
     Rule("reactivation_before_cancel", E, R, "dataReativacao", "Reativação anterior ao cancelamento na ANS.",
          "Corrija a data de reativação.", "2004"),
     Rule("cpf_duplicate_titular", E, R, "cpf",
-         "CPF de titular repetido: outra inclusão do arquivo, ou vínculo ativo na CNX com o mesmo plano e "
+         "CPF de titular repetido: inclusão anterior do arquivo, ou vínculo ativo na CNX com o mesmo plano e "
          "contratante.", "Não inclua de novo: retifique ou reative o CCO existente.", "0410"),
+    Rule("duplicate_active_vinculo", E, R, "cpf",
+         "Vínculo ativo repetido: dependente com o mesmo CPF, ou beneficiário sem CPF com o mesmo CNS ou PIS, "
+         "plano e contratante de uma inclusão anterior do arquivo ou de um vínculo ativo na CNX.",
+         "Não inclua de novo: retifique ou reative o CCO existente, ou cancele o vínculo antigo antes.", "0410"),
+    Rule("duplicate_by_mother_name", W, R, "nomeMae",
+         "Sem CPF, CNS e PIS, e há vínculo ativo com o mesmo nome da mãe, plano e contratante: a ANS pode "
+         "recusar como duplicado [M] (irmãos também coincidem).",
+         "Confira se é a mesma pessoa; envie CPF ou CNS para distinguir irmãos.", "0410"),
+    # --- the vínculo at ANS: codes, plans, dates (sibtui.rules.ans_state) -------------------
+    Rule("codigo_already_at_ans", E, R, "codigoBeneficiario",
+         "Código do beneficiário já usado: vínculo na ANS (CNX ou RPX anterior), inclusão anterior deste arquivo "
+         "ou de um arquivo ainda sem resposta.",
+         "Use um código novo; se é o mesmo vínculo, retifique ou reative o CCO em vez de incluir.", "0802"),
+    Rule("retification_unchanged", E, R, "cco",
+         "Retificação idêntica ao que a ANS tem (CNX): não muda nenhum campo.",
+         "Não envie a retificação; se falta corrigir algo, confira o campo e o valor.", "3011"),
+    Rule("contract_change_same_plan", E, R, "numeroPlanoANS",
+         "Mudança contratual para o plano que o vínculo já tem na ANS.",
+         "Informe o plano novo; se o plano não mudou, não envie a mudança contratual.", "0905"),
+    Rule("retification_is_contract_change", E, R, "numeroPlanoANS",
+         "Retificação que muda o plano e a data de contratação: para a ANS é mudança contratual.",
+         "Envie uma mudança contratual (plano novo e data da mudança), não uma retificação.", "0906, 1213"),
+    Rule("retification_changes_contract", W, R, "numeroPlanoANS",
+         "Retificação que muda só o plano ou só a data de contratação: a ANS aceita como correção; se foi troca "
+         "de plano, é mudança contratual [M].",
+         "Se corrige um erro de cadastro, envie; se o plano mudou, envie mudança contratual.", "0906, 1213"),
+    Rule("retification_cancel_data", E, R, "dataCancelamento",
+         "Retificação com dados de cancelamento para vínculo ativo na ANS, ou que não tem cancelamento a retificar.",
+         "Para cancelar, envie um cancelamento; retire dataCancelamento e motivoCancelamento da retificação.",
+         "3114, 3010"),
+    Rule("reactivation_before_contract", E, R, "dataReativacao",
+         "Reativação anterior à data de contratação na ANS.", "Corrija a data de reativação.", "2013"),
+    Rule("cancel_before_reactivation", E, R, "dataCancelamento",
+         "Cancelamento anterior à última reativação na ANS.",
+         "Use uma data de cancelamento igual ou posterior à reativação (a da CNX).", "3105"),
+    Rule("birth_after_competencia", E, R, "dataNascimento",
+         "Data de nascimento depois do último dia da competência do arquivo (arquivo dos dias 1 a 5: mês anterior).",
+         "Corrija a data de nascimento; quem nasceu depois entra no arquivo da competência seguinte.", "0204"),
+    Rule("contract_after_competencia", E, R, "dataContratacao",
+         "Data de contratação depois do último dia da competência do arquivo (arquivo dos dias 1 a 5: mês "
+         "anterior).", "Envie o movimento no arquivo da competência dele, ou corrija a data.", "1205"),
+    # --- quality the ANS measures but accepts (sibtui.rules.quality) ------------------------
+    Rule("mother_name_placeholder", W, R, "nomeMae",
+         "Nome da mãe genérico (NAO DECLARADO, IGNORADA...) ou de uma palavra só: conta contra a qualidade "
+         "cadastral.", "Envie o nome completo e real da mãe (ou omita o campo e envie o PIS/PASEP).", "0601"),
+    Rule("name_abbreviated", W, R, "nome",
+         "Nome com palavra de uma letra (abreviado, como FRANCISCO C DIAS).",
+         "Escreva o nome por extenso, como no documento.", "0102"),
+    Rule("plan_not_in_cnx", W, R, "numeroPlanoANS",
+         "Plano que não aparece em nenhuma conferência (CNX) carregada da operadora: confira se está registrado "
+         "no RPS.", "Confira o número do plano (RPS) no registro de produtos da ANS.", "09xx"),
     # --- CNS gaps (sibtui.rules.cns) --------------------------------------------------------
     Rule("cns_missing", W, R, "cns", "Sem CNS (indicador de qualidade da ANS).",
          "Com CPF válido, nome e nascimento a ANS atribui o CNS sozinha (aguarde a próxima CNX); "

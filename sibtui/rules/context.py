@@ -8,13 +8,14 @@ Built once per check as TEMP tables on the checking cursor, so each rule is a pl
   `newest_after` true when it was made after the SBX and so reflects it).
 - `__known_ccos`: CCOs ANS knew when each SBX was made: the reference CNX's, plus the
   inclusions an earlier RPX of the same operator returned (active, then).
-- `__moves`: the current SBX movements with those facts joined, and the effective birth,
-  contract and cancellation dates (the movement's own value, else the reference CNX's).
+- `__moves`: the current SBX movements with those facts joined, the effective birth,
+  contract and cancellation dates (the movement's own value, else the reference CNX's), and
+  the last day of the file's competência (`competencia_end`).
 - `__newest_cnx`: the newest CNX per registro ANS (CNX-side checks look only at it), and
   `__cnx_newest_rows` its vínculos as they currently read (a view over the loaded rows when
   no CNX value was edited, else a snapshot).
-- `__cnx_rows` holds only the CCOs the SBX movements and the RPX inclusions name: nothing
-  else is ever looked up in it.
+- `__cnx_rows` holds, whole, only the vínculos whose CCO the SBX movements or the RPX
+  inclusions name: nothing else is ever looked up in it.
 Dates come from `file_moments` (header date, else the name's).
 """
 
@@ -26,6 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.municipalities import load_municipalities
+from sibtui.cycle.calendar import SENDING_DEADLINE_DAY
 from sibtui.edit.ddl import JOURNAL_TABLE
 from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, integer_value, parsed_date
 
@@ -61,38 +63,43 @@ SELECT file_id, registroANS, moment FROM (
 ) WHERE rank = 1
 """
 
-# One row per (CNX, CCO): a conference lists a vínculo once; should one repeat, the first wins.
+# One row per (CNX, CCO), every column: a conference lists a vínculo once; should one repeat,
+# the first wins. Rules that compare a movement with what ANS holds (`sibtui.rules.ans_state`)
+# join it by the movement's CCO.
 CNX_ROWS_SQL = """
 CREATE OR REPLACE TEMP TABLE __cnx_rows AS
-SELECT file_id, cco, arg_min(record_no, record_no) AS record_no, arg_min(situacao, record_no) AS situacao,
-       arg_min(cns, record_no) AS cns, arg_min(dataNascimento, record_no) AS dataNascimento,
-       arg_min(dataContratacao, record_no) AS dataContratacao,
-       arg_min(dataCancelamento, record_no) AS dataCancelamento,
-       arg_min(codigoMunicipio, record_no) AS codigoMunicipio
-FROM cnx_beneficiaries_current
+SELECT * FROM cnx_beneficiaries_current
 WHERE file_id IN (SELECT ref_cnx FROM __sbx_files UNION SELECT newest_cnx FROM __sbx_files)
   AND (cco IN (SELECT cco FROM __mentioned_ccos) OR cco IS NULL)
-GROUP BY file_id, cco
+QUALIFY row_number() OVER (PARTITION BY file_id, cco ORDER BY record_no) = 1
 """
 
-# The only CCOs the record rules look up in a CNX: those the SBX movements name, and those the
-# RPX gave their inclusions. A month's SBX names a fraction of the portfolio, so `__cnx_rows`
-# (and `__known_ccos`, which only ever joins a movement by its CCO) stay that small. A vínculo
-# without CCO stays too: `__known_ccos` tests RPX inclusions with NOT IN against these rows.
-MENTIONED_CCOS_SQL = """
+# The relation of movements the rules judge: the SBX movements as they currently read (edits
+# applied). Any relation with the same columns can be judged instead (`build_context`), such
+# as the movements a regeneration plans from CNX edits.
+MOVEMENTS_RELATION = "sbx_movements_current"
+
+
+def mentioned_ccos_sql(movements: str = MOVEMENTS_RELATION) -> str:
+    """The only CCOs the record rules look up in a CNX: those the SBX movements name, and those the
+    RPX gave their inclusions. A month's SBX names a fraction of the portfolio, so `__cnx_rows`
+    (and `__known_ccos`, which only ever joins a movement by its CCO) stay that small. A vínculo
+    without CCO stays too: `__known_ccos` tests RPX inclusions with NOT IN against these rows."""
+    return f"""
 CREATE OR REPLACE TEMP TABLE __mentioned_ccos AS
-SELECT cco FROM sbx_movements_current WHERE cco IS NOT NULL
+SELECT cco FROM {movements} WHERE cco IS NOT NULL
 UNION
 SELECT cco FROM rpx_inclusions WHERE cco IS NOT NULL
 """
 
+
 KNOWN_CCOS_SQL = """
 CREATE OR REPLACE TEMP TABLE __known_ccos AS
 SELECT s.file_id AS sbx_file_id, c.cco, c.situacao, c.dataNascimento, c.dataContratacao, c.dataCancelamento,
-       c.codigoMunicipio
+       c.dataReativacao, c.codigoMunicipio, true AS from_cnx
 FROM __sbx_files s JOIN __cnx_rows c ON c.file_id = s.ref_cnx
 UNION ALL
-SELECT s.file_id, i.cco, 'ATIVO', NULL, NULL, NULL, NULL
+SELECT s.file_id, i.cco, 'ATIVO', NULL, NULL, NULL, NULL, NULL, false
 FROM __sbx_files s
 JOIN file_moments rpx ON rpx.kind = 'RPX' AND rpx.registroANS = s.registroANS AND rpx.moment < s.moment
 JOIN rpx_inclusions i ON i.file_id = rpx.file_id
@@ -101,21 +108,33 @@ QUALIFY row_number() OVER (PARTITION BY s.file_id, i.cco ORDER BY rpx.moment DES
 """
 
 
-def moves_sql(columns: tuple[str, ...], today: dt.date) -> str:
+def competencia_end_sql(moment: str) -> str:
+    """Last day of the competência of a file made at `moment` (SQL of `calendar.competencia_of`):
+    a file sent on days 1-5 still closes the previous month. NULL when the moment is unknown."""
+    return (
+        f"(CASE WHEN {moment} IS NULL THEN NULL "
+        f"WHEN day({moment}) <= {SENDING_DEADLINE_DAY} THEN (date_trunc('month', {moment}) - INTERVAL 1 DAY)::DATE "
+        f"ELSE last_day({moment}) END)"
+    )
+
+
+def moves_sql(columns: tuple[str, ...], today: dt.date, movements: str = MOVEMENTS_RELATION) -> str:
     """`__moves`: the movements with their file's facts and the reference CNX's state joined."""
     own = ", ".join(f'm."{column}"' for column in columns)
     return f"""
 CREATE OR REPLACE TEMP TABLE __moves AS
 SELECT {own},
        s.registroANS, s.moment AS file_moment, s.ref_cnx, s.ref_predates, s.newest_cnx, s.newest_after,
-       k.cco IS NOT NULL AS known_cco, k.situacao AS known_situacao,
+       k.cco IS NOT NULL AS known_cco, k.situacao AS known_situacao, coalesce(k.from_cnx, false) AS known_in_cnx,
        {parsed_date('coalesce(m."dataNascimento", k.dataNascimento)')} AS birth,
        {parsed_date('coalesce(m."dataContratacao", k.dataContratacao)')} AS contract,
        {parsed_date('k.dataCancelamento')} AS known_cancel,
+       {parsed_date('k.dataReativacao')} AS known_reactivation,
        coalesce(m."codigoMunicipio", k.codigoMunicipio) AS municipio,
        {integer_value('m."relacaoDependencia"')} AS relacao,
-       coalesce(s.moment::DATE, DATE '{today.isoformat()}') AS reference_date
-FROM sbx_movements_current m
+       coalesce(s.moment::DATE, DATE '{today.isoformat()}') AS reference_date, DATE '{today.isoformat()}' AS today,
+       {competencia_end_sql('s.moment')} AS competencia_end
+FROM {movements} m
 JOIN __sbx_files s ON s.file_id = m.file_id
 LEFT JOIN __known_ccos k ON k.sbx_file_id = m.file_id AND k.cco = m.cco AND m.movement <> 'inclusao'
 """
@@ -146,15 +165,19 @@ def _has_edits(cursor: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(row and row[0])
 
 
-def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...], today: dt.date) -> None:
-    """Create the TEMP tables every rule reads (see the module docstring)."""
+def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...], today: dt.date,
+                  movements: str = MOVEMENTS_RELATION) -> None:
+    """Create the TEMP tables every rule reads (see the module docstring).
+
+    `movements` is the relation judged (SBX movement columns, `file_id` an SBX's): the
+    current SBX movements by default."""
     municipalities = load_municipalities().values()
     table = pa.table({"codigo_sib": [m.codigo_sib for m in municipalities], "uf": [m.uf for m in municipalities]})
     cursor.register("__municipality_arrow", table)
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE {MUNICIPALITIES_TABLE} AS SELECT * FROM __municipality_arrow")
     cursor.unregister("__municipality_arrow")
-    statements = (SBX_FILES_SQL, NEWEST_CNX_SQL, MENTIONED_CCOS_SQL, CNX_ROWS_SQL, KNOWN_CCOS_SQL,
-                  moves_sql(sbx_columns, today))
+    statements = (SBX_FILES_SQL, NEWEST_CNX_SQL, mentioned_ccos_sql(movements), CNX_ROWS_SQL, KNOWN_CCOS_SQL,
+                  moves_sql(sbx_columns, today, movements))
     for statement in statements:
         cursor.execute(statement)
     cursor.execute(newest_cnx_rows_sql(cursor))

@@ -21,7 +21,7 @@ import pyarrow as pa
 from sibtui.catalog.tables import CNX_BENEFICIARIES, SBX_MOVEMENTS
 from sibtui.edit.regen.cnx_plan import planned_moves_sql
 from sibtui.errors import SibError
-from sibtui.rules import cns, context, field_sql, file_rules, records
+from sibtui.rules import ans_state, cascade, cns, context, duplicates, field_sql, file_rules, quality, records
 from sibtui.rules.catalog import RULES_LIST
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what runs next)
@@ -32,6 +32,10 @@ Cancel = Callable[[], bool]
 SBX_SOURCE = "__moves"
 CNX_SOURCE = "__cnx_newest_rows"
 STAGE = "__findings_stage"
+# Lookups the rules join, built after the context (`__moves`), in this order.
+HELPER_TABLES_SQL = (*ans_state.HELPER_TABLES_SQL, *duplicates.HELPER_TABLES_SQL, *quality.HELPER_TABLES_SQL,
+                     *cns.HELPER_TABLES_SQL)
+HELPER_TABLES = (*ans_state.HELPER_TABLES, *duplicates.HELPER_TABLES, *quality.HELPER_TABLES, *cns.HELPER_TABLES)
 
 
 @dataclass
@@ -77,6 +81,9 @@ def plan(today: dt.date) -> list[Step]:
         Step("campos da CNX", "cnx_beneficiaries",
              list(field_sql.cnx_field_selects(CNX_SOURCE, cnx_columns, today, "TRUE"))),
         Step("registros do SBX", "sbx_movements", records.record_selects()),
+        Step("o vínculo na ANS", "sbx_movements", ans_state.ans_state_selects()),
+        Step("duplicidades", "sbx_movements", duplicates.duplicate_selects()),
+        Step("qualidade cadastral", "sbx_movements", quality.quality_selects()),
         Step("CNS do SBX", "sbx_movements", list(cns.SBX_CNS_SELECTS)),
         Step("CNS da CNX", "cnx_beneficiaries", list(cns.CNX_CNS_SELECTS)),
         Step("arquivos", "files", file_rules.file_selects(today)),
@@ -116,7 +123,7 @@ def _run(cursor: duckdb.DuckDBPyConnection, progress: Progress | None, cancel: C
     total = len(steps) + 2
     _tell(progress, 0, total, "contexto (CNX de referência, CCOs conhecidos)")
     context.build_context(cursor, _moves_columns(), today)
-    for statement in (*records.HELPER_TABLES_SQL, *cns.HELPER_TABLES_SQL):
+    for statement in HELPER_TABLES_SQL:
         cursor.execute(statement)
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} (file_id BIGINT, record_no BIGINT, source_table VARCHAR, "
                    "field VARCHAR, rule VARCHAR, message VARCHAR, value VARCHAR)")
@@ -128,6 +135,8 @@ def _run(cursor: duckdb.DuckDBPyConnection, progress: Progress | None, cancel: C
     if cancel is not None and cancel():
         return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
     _tell(progress, total - 1, total, "gravando os achados")
+    _register_rules(cursor)
+    _stage(cursor, Step("titulares com erro", "sbx_movements", [cascade.cascade_select(STAGE, "__rules")]))
     _replace_findings(cursor)
     _tell(progress, total, total, "pronto")
     return CheckReport(counts=finding_counts(cursor), seconds=time.perf_counter() - started)
@@ -160,7 +169,6 @@ def _stage(cursor: duckdb.DuckDBPyConnection, step: Step) -> None:
 
 
 def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
-    _register_rules(cursor)
     unknown = cursor.execute(f"SELECT DISTINCT rule FROM {STAGE} WHERE rule NOT IN (SELECT rule FROM __rules)").fetchall()
     if unknown:
         raise UnknownRule(f"rules missing from the catalogue: {', '.join(sorted(r[0] for r in unknown))}")
@@ -190,7 +198,7 @@ def finding_counts(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], i
 
 
 def _drop_temporaries(cursor: duckdb.DuckDBPyConnection) -> None:
-    for name in (*context.TEMP_TABLES, *records.HELPER_TABLES, *cns.HELPER_TABLES, STAGE, "__rules"):
+    for name in (*context.TEMP_TABLES, *HELPER_TABLES, STAGE, "__rules"):
         try:
             context.drop_temporary(cursor, name)
         except duckdb.Error:

@@ -4,7 +4,8 @@ Each rule is one SELECT over `__moves` (see `sibtui.rules.context`) yielding
 `(file_id, record_no, field, rule, message, value)`. They pre-empt what ANS criticises about
 a record as a whole (§6.2-§6.5, `criticas.md`): identification required by age and
 relation, the titular of a dependent, the vínculo's state at ANS, dates that contradict
-each other, a titular included twice. A rule that needs a CNX stays quiet when none is loaded.
+each other. A rule that needs a CNX stays quiet when none is loaded. Duplicates are in
+`sibtui.rules.duplicates`, the vínculo's record at ANS in `sibtui.rules.ans_state`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from sibtui.catalog.shapes import MOVEMENT_SHAPES
 from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, cep_uf, literal, matches, parsed_date
 from sibtui.rules.fields import field_label
-from sibtui.rules.sql_digits import cpf_ok
 
 ADULT = "m.birth IS NOT NULL AND m.birth + INTERVAL 18 YEAR <= m.reference_date"
 MINOR = "m.birth IS NOT NULL AND m.birth + INTERVAL 18 YEAR > m.reference_date"
@@ -68,11 +68,24 @@ def identification_rules() -> list[RecordRule]:
 
 
 def titular_rules() -> list[RecordRule]:
+    """1801-1803: the titular of a dependent must be at ANS (active) or included before it in
+    the same file: ANS processes a file in order (criticas.md 1802)."""
     code = "m.codigoBeneficiarioTitular"
     joins = (
         "LEFT JOIN __file_codes fc ON fc.file_id = m.file_id AND fc.code = m.codigoBeneficiarioTitular "
-        "LEFT JOIN __cnx_codes cc ON cc.registroANS = m.registroANS AND cc.code = m.codigoBeneficiarioTitular"
+        "LEFT JOIN __ans_code_facts a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiarioTitular"
     )
+    in_file = "coalesce(fc.first_record_no < m.record_no, false)"
+    at_ans = "coalesce(a.titular_usable, false)"
+    dependent = f"{code} IS NOT NULL AND coalesce(m.relacao, 0) <> 1"
+    label = field_label("codigoBeneficiarioTitular")
+    not_found = (
+        f"CASE WHEN a.inactive THEN '{label}: o titular está inativo na ANS (CNX); reative-o antes' "
+        f"WHEN fc.first_record_no IS NOT NULL THEN '{label}: o titular só é incluído depois, no registro ' "
+        "|| fc.first_record_no || '; inclua o titular antes do dependente' "
+        f"ELSE '{label}: titular não está ativo na ANS (CNX, RPX anteriores) nem incluído neste arquivo' END"
+    )
+    is_titular = f"({in_file} AND coalesce(fc.titular, false) OR {at_ans} AND coalesce(a.titular, true))"
     dependent_moves = "m.movement IN ('inclusao', 'mudancaContratual')"
     return [
         RecordRule("titular_code_required", "codigoBeneficiarioTitular",
@@ -82,12 +95,9 @@ def titular_rules() -> list[RecordRule]:
                    f"{dependent_moves} AND m.relacao = 1 AND {code} IS NOT NULL",
                    text("codigoBeneficiarioTitular", "não se informa para o titular (relação 1)"), code),
         RecordRule("titular_not_found", "codigoBeneficiarioTitular",
-                   f"{code} IS NOT NULL AND coalesce(m.relacao, 0) <> 1 AND fc.code IS NULL AND cc.code IS NULL",
-                   text("codigoBeneficiarioTitular", "titular não incluído neste arquivo nem na conferência (CNX)"),
-                   code, joins),
+                   f"{dependent} AND NOT {in_file} AND NOT {at_ans}", not_found, code, joins),
         RecordRule("titular_not_titular", "codigoBeneficiarioTitular",
-                   f"{code} IS NOT NULL AND coalesce(m.relacao, 0) <> 1 AND (fc.code IS NOT NULL OR cc.code IS NOT NULL)"
-                   " AND NOT coalesce(fc.titular, false) AND NOT coalesce(cc.titular, false)",
+                   f"{dependent} AND ({in_file} OR {at_ans}) AND NOT {is_titular}",
                    text("codigoBeneficiarioTitular", "o código aponta para um dependente, não para um titular"),
                    code, joins),
     ]
@@ -147,22 +157,6 @@ def date_rules() -> list[RecordRule]:
     ]
 
 
-def duplicate_rules() -> list[RecordRule]:
-    joins = (
-        "LEFT JOIN __titular_cpfs_in_file f ON f.file_id = m.file_id AND f.cpf = m.cpf "
-        "LEFT JOIN __titular_cpfs_in_cnx c ON c.cnx_file_id = m.ref_cnx AND c.cpf = m.cpf "
-        "AND c.plan IS NOT DISTINCT FROM m.numeroPlanoANS AND c.contractor IS NOT DISTINCT FROM m.cnpjEmpresaContratante"
-    )
-    return [
-        RecordRule("cpf_duplicate_titular", "cpf",
-                   f"m.movement = 'inclusao' AND m.relacao = 1 AND {cpf_ok('m.cpf')} "
-                   "AND (coalesce(f.titulares, 0) > 1 OR c.cpf IS NOT NULL)",
-                   "CASE WHEN c.cpf IS NOT NULL THEN 'CPF: já existe vínculo ativo de titular na CNX com o mesmo "
-                   "plano e contratante (CCO ' || c.cco || ')' ELSE 'CPF: outro titular deste arquivo tem o mesmo CPF' "
-                   "END", "m.cpf", joins),
-    ]
-
-
 def address_rules() -> list[RecordRule]:
     joins = f"JOIN {MUNICIPALITIES_TABLE} mu ON mu.codigo_sib = m.municipio"
     return [
@@ -172,34 +166,6 @@ def address_rules() -> list[RecordRule]:
     ]
 
 
-# Lookups the titular and duplicate rules join; built after `__moves`. Those over a CNX keep
-# only the keys the movements look up (titular codes, titulares' CPFs): a conference holds
-# every vínculo, a month's movements name a fraction of them.
-HELPER_TABLES_SQL = (
-    """CREATE OR REPLACE TEMP TABLE __file_codes AS
-       SELECT file_id, codigoBeneficiario AS code, bool_or(relacao = 1) AS titular
-       FROM __moves WHERE movement = 'inclusao' AND codigoBeneficiario IS NOT NULL GROUP BY ALL""",
-    f"""CREATE OR REPLACE TEMP TABLE __cnx_codes AS
-       SELECT f.registroANS, c.codigoBeneficiario AS code,
-              bool_or(coalesce({'TRY_CAST(trim(c.relacaoDependencia) AS INTEGER)'} = 1,
-                               c.ccoBeneficiarioTitular IS NULL)) AS titular
-       FROM cnx_beneficiaries_current c JOIN files f ON f.file_id = c.file_id
-       WHERE c.codigoBeneficiario IN (SELECT codigoBeneficiarioTitular FROM __moves) GROUP BY ALL""",
-    """CREATE OR REPLACE TEMP TABLE __titular_cpfs_in_file AS
-       SELECT file_id, cpf, count(*) AS titulares FROM __moves
-       WHERE movement = 'inclusao' AND relacao = 1 AND cpf IS NOT NULL GROUP BY ALL""",
-    """CREATE OR REPLACE TEMP TABLE __titular_cpfs_in_cnx AS
-       SELECT c.file_id AS cnx_file_id, c.cpf, c.numeroPlanoANS AS plan, c.cnpjEmpresaContratante AS contractor,
-              min(c.cco) AS cco
-       FROM cnx_beneficiaries_current c
-       WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files) AND c.situacao = 'ATIVO'
-         AND c.cpf IN (SELECT cpf FROM __moves WHERE movement = 'inclusao' AND relacao = 1)
-         AND c.ccoBeneficiarioTitular IS NULL
-       GROUP BY ALL""",
-)
-HELPER_TABLES = ("__file_codes", "__cnx_codes", "__titular_cpfs_in_file", "__titular_cpfs_in_cnx")
-
-
 def record_rules() -> list[RecordRule]:
     return [
         *identification_rules(),
@@ -207,7 +173,6 @@ def record_rules() -> list[RecordRule]:
         *contract_rules(),
         *state_rules(),
         *date_rules(),
-        *duplicate_rules(),
         *address_rules(),
     ]
 

@@ -1,0 +1,183 @@
+"""Movements judged against what ANS holds: codes already taken, no-op retificações, plans and dates.
+
+ANS keeps one record per vínculo and applies each movement to it; these rules foresee the
+answers that depend on that record (`criticas.md`): an inclusão whose `codigoBeneficiario`
+is already taken (0802), a retificação that changes nothing (3011) or that is really a
+mudança contratual (0906/1213), a mudança contratual to the plan already held (0905),
+cancellation data retified on an active vínculo (3114/3010), a reativação before the
+contract (2013), a cancelamento before the last reativação (3105), and birth or contract
+dates after the file's competência (0204/1205).
+
+"What ANS holds" is the reference CNX of each SBX (made before it: `ref_predates`), plus what
+the RPX history adds. A rule about the vínculo's state is quiet when no CNX predates the SBX.
+"""
+
+from __future__ import annotations
+
+from sibtui.rules.field_sql import literal, parsed_date
+from sibtui.rules.fields import field_label
+from sibtui.rules.records import RecordRule, text
+from sibtui.rules.same_as_ans import ans_value_sql, unchanged_sql
+
+# Codes ANS knew when each SBX was made, built after `__moves`:
+# - the reference CNX's vínculos (any situation; `predates` says whether it predates the SBX),
+# - the inclusions earlier RPX of the operator accepted,
+# - the inclusions of earlier SBX files of the operator that no RPX had answered yet (ANS
+#   processes those first).
+# Only the codes the movements name (their own and their titulares') are kept.
+HELPER_TABLES_SQL = (
+    """CREATE OR REPLACE TEMP TABLE __mentioned_codes AS
+       SELECT codigoBeneficiario AS code FROM __moves WHERE codigoBeneficiario IS NOT NULL
+       UNION SELECT codigoBeneficiarioTitular FROM __moves WHERE codigoBeneficiarioTitular IS NOT NULL""",
+    """CREATE OR REPLACE TEMP TABLE __ans_codes AS
+       SELECT s.file_id AS sbx_file_id, c.codigoBeneficiario AS code, c.cco, c.situacao = 'ATIVO' AS active,
+              coalesce(TRY_CAST(trim(c.relacaoDependencia) AS INTEGER) = 1, c.ccoBeneficiarioTitular IS NULL)
+                  AS titular,
+              'cnx' AS source, s.ref_predates AS predates, NULL::VARCHAR AS origin
+       FROM __sbx_files s JOIN cnx_beneficiaries_current c ON c.file_id = s.ref_cnx
+       WHERE c.codigoBeneficiario IN (SELECT code FROM __mentioned_codes)
+       UNION ALL
+       SELECT s.file_id, i.codigoBeneficiario, i.cco, true, NULL, 'rpx', true, rpx.name
+       FROM __sbx_files s
+       JOIN file_moments rpx ON rpx.kind = 'RPX' AND rpx.registroANS = s.registroANS AND rpx.moment < s.moment
+       JOIN rpx_inclusions i ON i.file_id = rpx.file_id
+       WHERE i.codigoBeneficiario IN (SELECT code FROM __mentioned_codes)
+       UNION ALL
+       SELECT s.file_id, m.codigoBeneficiario, NULL, true, m.relacao = 1, 'sbx', true, t.name
+       FROM __sbx_files s
+       JOIN file_moments t ON t.kind = 'SBX' AND t.registroANS = s.registroANS AND t.moment < s.moment
+       JOIN __moves m ON m.file_id = t.file_id AND m.movement = 'inclusao'
+       WHERE m.codigoBeneficiario IN (SELECT code FROM __mentioned_codes)
+         AND NOT EXISTS (SELECT 1 FROM rpx_answers a WHERE a.sbx_file_id = t.file_id AND a.rpx_moment < s.moment)""",
+    # Per SBX and code: whether it is taken (for 0802: a CNX made after the SBX may hold the
+    # SBX's own inclusion, so it does not count), whether a titular can be found there
+    # (active, or in a CNX made after the SBX), and whether it is a titular.
+    """CREATE OR REPLACE TEMP TABLE __ans_code_facts AS
+       SELECT sbx_file_id, code,
+              arg_min(source, source) FILTER (WHERE source <> 'cnx' OR predates) AS taken_source,
+              arg_min(cco, source) FILTER (WHERE source <> 'cnx' OR predates) AS taken_cco,
+              arg_min(origin, source) FILTER (WHERE source <> 'cnx' OR predates) AS taken_origin,
+              bool_or(active OR NOT predates) AS titular_usable,
+              bool_or(source = 'cnx' AND predates AND NOT active) AS inactive,
+              bool_or(coalesce(titular, true)) AS titular
+       FROM __ans_codes GROUP BY ALL""",
+    # Inclusions of each file by code: the first one's record, and whether any is a titular.
+    """CREATE OR REPLACE TEMP TABLE __file_codes AS
+       SELECT file_id, codigoBeneficiario AS code, min(record_no) AS first_record_no,
+              bool_or(relacao = 1) AS titular
+       FROM __moves WHERE movement = 'inclusao' AND codigoBeneficiario IS NOT NULL GROUP BY ALL""",
+)
+HELPER_TABLES = ("__mentioned_codes", "__ans_codes", "__ans_code_facts", "__file_codes")
+
+# The CNX row of the vínculo a movement names, when the reference CNX predates the SBX.
+HELD = "JOIN __cnx_rows c ON c.file_id = m.ref_cnx AND c.cco = m.cco AND m.ref_predates"
+
+
+def code_rules() -> list[RecordRule]:
+    """0802: an inclusão with a code ANS already has (or will have first), or a retificação
+    moving a vínculo to another vínculo's code."""
+    joins = ("LEFT JOIN __ans_code_facts a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiario "
+             "LEFT JOIN __file_codes f ON f.file_id = m.file_id AND f.code = m.codigoBeneficiario")
+    label = field_label("codigoBeneficiario")
+    taken = (
+        f"CASE a.taken_source WHEN 'cnx' THEN '{label}: já é do vínculo CCO ' || coalesce(a.taken_cco, '?') "
+        "|| ' na ANS (CNX)' "
+        f"WHEN 'rpx' THEN '{label}: a ANS já o incluiu (CCO ' || coalesce(a.taken_cco, '?') || ', ' "
+        "|| a.taken_origin || ')' "
+        f"WHEN 'sbx' THEN '{label}: já incluído no arquivo ' || a.taken_origin || ', ainda sem resposta da ANS' "
+        f"ELSE '{label}: repete a inclusão do registro ' || f.first_record_no || ' deste arquivo' END"
+    )
+    other_cco = ("EXISTS (SELECT 1 FROM __ans_codes o WHERE o.sbx_file_id = m.file_id AND o.code = m.codigoBeneficiario "
+                 "AND o.source = 'cnx' AND o.predates AND o.cco IS DISTINCT FROM m.cco)")
+    return [
+        RecordRule("codigo_already_at_ans", "codigoBeneficiario",
+                   "m.movement = 'inclusao' AND m.codigoBeneficiario IS NOT NULL "
+                   "AND (a.taken_source IS NOT NULL OR f.first_record_no < m.record_no)",
+                   taken, "m.codigoBeneficiario", joins),
+        RecordRule("codigo_already_at_ans", "codigoBeneficiario",
+                   f"m.movement = 'retificacao' AND m.codigoBeneficiario IS NOT NULL AND {other_cco}",
+                   text("codigoBeneficiario", "já é de outro vínculo na ANS (CNX)"), "m.codigoBeneficiario"),
+    ]
+
+
+def _differs(column: str) -> str:
+    sent = f"m.{column}"
+    return f"({sent} IS NOT NULL AND {ans_value_sql(sent, column)} IS DISTINCT FROM {ans_value_sql(f'c.{column}', column)})"
+
+
+def contract_rules() -> list[RecordRule]:
+    """0905, 0906/1213: plan and contract date against the vínculo's at ANS."""
+    plan_differs = f"({_differs('numeroPlanoANS')} OR {_differs('numeroPlanoOperadora')})"
+    date_differs = _differs("dataContratacao")
+    same_plan = (f"(m.numeroPlanoANS IS NOT NULL AND {ans_value_sql('m.numeroPlanoANS', 'numeroPlanoANS')} = "
+                 f"{ans_value_sql('c.numeroPlanoANS', 'numeroPlanoANS')} OR m.numeroPlanoOperadora IS NOT NULL "
+                 "AND trim(m.numeroPlanoOperadora) = trim(c.numeroPlanoOperadora))")
+    plan_value = "coalesce(m.numeroPlanoANS, m.numeroPlanoOperadora)"
+    return [
+        RecordRule("contract_change_same_plan", "numeroPlanoANS", f"m.movement = 'mudancaContratual' AND {same_plan}",
+                   f"'{field_label('numeroPlanoANS')}: ' || {plan_value} || ' é o plano que o vínculo já tem na ANS'",
+                   plan_value, HELD),
+        RecordRule("retification_is_contract_change", "numeroPlanoANS",
+                   f"m.movement = 'retificacao' AND {plan_differs} AND {date_differs}",
+                   "'Retificação: plano (' || coalesce(c.numeroPlanoANS, c.numeroPlanoOperadora, '—') || ' → ' || "
+                   f"{plan_value} || ') e data de contratação (' || coalesce(c.dataContratacao, '—') || ' → ' || "
+                   "m.dataContratacao || ') mudam juntos: envie como mudança contratual'", plan_value, HELD),
+        RecordRule("retification_changes_contract", "numeroPlanoANS",
+                   f"m.movement = 'retificacao' AND ({plan_differs}) <> ({date_differs})",
+                   f"CASE WHEN {plan_differs} THEN 'Retificação: muda o plano (' || "
+                   "coalesce(c.numeroPlanoANS, c.numeroPlanoOperadora, '—') || ' → ' || "
+                   f"{plan_value} || '); se o plano mudou de fato, é mudança contratual' "
+                   "ELSE 'Retificação: muda a data de contratação (' || coalesce(c.dataContratacao, '—') || ' → ' || "
+                   "m.dataContratacao || '); se houve troca de plano, é mudança contratual' END",
+                   f"coalesce({plan_value}, m.dataContratacao)", HELD),
+    ]
+
+
+def retification_rules() -> list[RecordRule]:
+    """3011 (nothing changes) and 3114/3010 (cancellation data retified where there is none)."""
+    cancel_data = "(m.dataCancelamento IS NOT NULL OR m.motivoCancelamento IS NOT NULL)"
+    return [
+        RecordRule("retification_unchanged", "cco", f"m.movement = 'retificacao' AND {unchanged_sql('m', 'c')}",
+                   literal("Retificação: todos os campos enviados já têm esses valores na ANS (CNX)"), "m.cco", HELD),
+        RecordRule("retification_cancel_data", "dataCancelamento",
+                   f"m.movement = 'retificacao' AND {cancel_data} AND (c.situacao = 'ATIVO' OR c.dataCancelamento IS NULL)",
+                   "CASE WHEN c.situacao = 'ATIVO' THEN 'Retificação: dados de cancelamento para vínculo ativo na ANS; "
+                   "para cancelar envie um cancelamento' ELSE 'Retificação: o vínculo não tem cancelamento na ANS "
+                   "para ser retificado' END", "coalesce(m.dataCancelamento, m.motivoCancelamento)", HELD),
+    ]
+
+
+def date_rules() -> list[RecordRule]:
+    """2013, 3105 (against the CNX) and 0204/1205 (against the file's competência)."""
+    reactivation, cancel = parsed_date("m.dataReativacao"), parsed_date("m.dataCancelamento")
+    birth, contract = parsed_date("m.dataNascimento"), parsed_date("m.dataContratacao")
+    end = "strftime(m.competencia_end, '%d/%m/%Y')"
+    # A date after today is `date_future` already: these speak of what is past today's date
+    # but beyond the competência the file closes.
+    return [
+        RecordRule("reactivation_before_contract", "dataReativacao",
+                   f"m.movement = 'reativacao' AND m.ref_predates AND {reactivation} < m.contract",
+                   "'Data de reativação: anterior à contratação na ANS (' || strftime(m.contract, '%Y-%m-%d') || ')'",
+                   "m.dataReativacao"),
+        RecordRule("cancel_before_reactivation", "dataCancelamento",
+                   f"m.movement = 'cancelamento' AND m.ref_predates AND {cancel} < m.known_reactivation",
+                   "'Data de cancelamento: anterior à última reativação na ANS (' || "
+                   "strftime(m.known_reactivation, '%Y-%m-%d') || ')'", "m.dataCancelamento"),
+        RecordRule("birth_after_competencia", "dataNascimento",
+                   f"m.movement IN ('inclusao', 'retificacao') AND {birth} > m.competencia_end AND {birth} <= m.today",
+                   f"'Data de nascimento: depois do fim da competência do arquivo (' || {end} || ')'",
+                   "m.dataNascimento"),
+        RecordRule("contract_after_competencia", "dataContratacao",
+                   f"m.movement IN ('inclusao', 'retificacao', 'mudancaContratual') AND {contract} > m.competencia_end "
+                   f"AND {contract} <= m.today",
+                   f"'Data de contratação: depois do fim da competência do arquivo (' || {end} || '); envie no "
+                   "arquivo da competência seguinte'", "m.dataContratacao"),
+    ]
+
+
+def ans_state_rules() -> list[RecordRule]:
+    return [*code_rules(), *contract_rules(), *retification_rules(), *date_rules()]
+
+
+def ans_state_selects() -> list[str]:
+    return [rule.select() for rule in ans_state_rules()]

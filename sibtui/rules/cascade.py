@@ -1,0 +1,37 @@
+"""The cascade: a dependent whose titular will be rejected is rejected too (1802).
+
+ANS processes a file in order. When a titular is included earlier in the same file and that
+inclusion has an error finding, ANS will reject the titular, and the dependent then points to
+a titular ANS does not have ("titular não pertence à operadora", `criticas.md` 1802). This
+step runs after every other rule, over the findings they staged, so the dependent says which
+record of its titular is at fault and why. A titular already active at ANS does not cascade.
+"""
+
+from __future__ import annotations
+
+from sibtui.rules.fields import field_label
+
+LABEL = field_label("codigoBeneficiarioTitular")
+
+
+def cascade_select(stage: str, rules: str) -> str:
+    """Findings of `titular_has_error` from the error findings staged in `stage` (`rules`: rule, severity)."""
+    return f"""
+WITH titular_errors AS (
+    SELECT s.file_id, s.record_no, string_agg(DISTINCT s.rule, ', ' ORDER BY s.rule) AS rules
+    FROM {stage} s JOIN {rules} r ON r.rule = s.rule
+    WHERE s.source_table = 'sbx_movements' AND r.severity = 'error'
+    GROUP BY ALL
+)
+SELECT m.file_id, m.record_no, 'codigoBeneficiarioTitular' AS field, 'titular_has_error' AS rule,
+       '{LABEL}: o titular, registro ' || fc.first_record_no || ', tem erro (' || e.rules
+       || '); a ANS o rejeitará e rejeitará este dependente' AS message,
+       m.codigoBeneficiarioTitular AS value
+FROM __moves m
+JOIN __file_codes fc ON fc.file_id = m.file_id AND fc.code = m.codigoBeneficiarioTitular
+                    AND fc.first_record_no < m.record_no
+JOIN titular_errors e ON e.file_id = m.file_id AND e.record_no = fc.first_record_no
+LEFT JOIN __ans_code_facts a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiarioTitular
+WHERE m.codigoBeneficiarioTitular IS NOT NULL AND coalesce(m.relacao, 0) <> 1
+  AND NOT coalesce(a.titular_usable, false)
+"""

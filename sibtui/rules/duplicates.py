@@ -1,0 +1,109 @@
+"""0410: an inclusão that duplicates an active vínculo, in the file or at ANS.
+
+ANS refuses an inclusão when an active vínculo already has the same person, the same plan
+and the same contractor (`criticas.md` 0410). The person is told by the first identifier
+the inclusão carries: CPF, else CNS, else PIS/PASEP, else the mother's name — as operators'
+own pre-critiques do. ANS records without a contractor match any contractor (CABERJ found
+ANS criticising those). Inside one file ANS processes in order, so only the *later*
+inclusions of a repeated person are duplicates: the first one goes in.
+
+A match by the mother's name alone is a warning: siblings share it, and the spec is [M].
+"""
+
+from __future__ import annotations
+
+from sibtui.rules.fields import field_label
+from sibtui.rules.records import RecordRule
+from sibtui.rules.sql_digits import cpf_ok
+
+KEY_COLUMNS = {"cpf": "cpf", "cns": "cns", "pis": "pisPasep", "mae": "nomeMae"}
+KIND_WORDS = {"cpf": "CPF", "cns": "CNS", "pis": "PIS/PASEP", "mae": "nome da mãe"}
+
+
+def normalized_name(value: str) -> str:
+    """A person's name as compared: upper case, no accents, single spaces."""
+    return f"regexp_replace(upper(strip_accents(trim({value}))), ' +', ' ', 'g')"
+
+
+def _key(alias: str) -> tuple[str, str]:
+    kind = " ".join(f"WHEN {alias}.{column} IS NOT NULL THEN '{kind}'" for kind, column in KEY_COLUMNS.items())
+    value = " ".join(
+        f"WHEN {alias}.{column} IS NOT NULL THEN "
+        f"{normalized_name(f'{alias}.{column}') if kind == 'mae' else f'{alias}.{column}'}"
+        for kind, column in KEY_COLUMNS.items()
+    )
+    return f"CASE {kind} END", f"CASE {value} END"
+
+
+def plan_key(alias: str) -> str:
+    """The plan of a vínculo: the RPS by its digits, else the SCPA code."""
+    return (f"coalesce(nullif(regexp_replace(trim({alias}.numeroPlanoANS), '[^0-9]', '', 'g'), ''), "
+            f"'scpa:' || trim({alias}.numeroPlanoOperadora))")
+
+
+def contractor_key(alias: str) -> str:
+    return f"coalesce({alias}.cnpjEmpresaContratante, {alias}.ceiEmpresaContratante, {alias}.caepfEmpresaContratante)"
+
+
+def _cnx_identities() -> str:
+    """Active vínculos of the reference CNX (made before the SBX) by every identifier an inclusion looks for."""
+    selects = []
+    for kind, column in KEY_COLUMNS.items():
+        value = normalized_name(f"c.{column}") if kind == "mae" else f"c.{column}"
+        selects.append(
+            f"SELECT c.file_id AS cnx_file_id, '{kind}' AS kind, {value} AS value, {plan_key('c')} AS plan, "
+            f"{contractor_key('c')} AS contractor, c.cco FROM cnx_beneficiaries_current c "
+            "WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files WHERE ref_predates) AND c.situacao = 'ATIVO' "
+            f"AND {value} IN (SELECT key_value FROM __inclusion_keys WHERE key_kind = '{kind}')"
+        )
+    return "\nUNION ALL\n".join(selects)
+
+
+_KIND, _VALUE = _key("m")
+HELPER_TABLES_SQL = (
+    f"""CREATE OR REPLACE TEMP TABLE __inclusion_keys AS
+        SELECT *, min(record_no) OVER (PARTITION BY file_id, key_kind, key_value, plan, contractor) AS first_record_no
+        FROM (SELECT m.file_id, m.record_no, m.ref_cnx, m.ref_predates, {_KIND} AS key_kind, {_VALUE} AS key_value,
+                     {plan_key('m')} AS plan, {contractor_key('m')} AS contractor
+              FROM __moves m WHERE m.movement = 'inclusao')
+        WHERE key_kind IS NOT NULL""",
+    f"CREATE OR REPLACE TEMP TABLE __cnx_identities AS {_cnx_identities()}",
+    """CREATE OR REPLACE TEMP TABLE __duplicates AS
+       SELECT k.file_id, k.record_no, k.key_kind, nullif(k.first_record_no, k.record_no) AS earlier_record_no,
+              min(x.cco) AS cnx_cco
+       FROM __inclusion_keys k
+       LEFT JOIN __cnx_identities x ON x.cnx_file_id = k.ref_cnx AND k.ref_predates AND x.kind = k.key_kind
+            AND x.value = k.key_value AND x.plan IS NOT DISTINCT FROM k.plan
+            AND (x.contractor IS NOT DISTINCT FROM k.contractor OR x.contractor IS NULL)
+       GROUP BY ALL
+       HAVING earlier_record_no IS NOT NULL OR cnx_cco IS NOT NULL""",
+)
+HELPER_TABLES = ("__inclusion_keys", "__cnx_identities", "__duplicates")
+
+JOIN = "JOIN __duplicates d ON d.file_id = m.file_id AND d.record_no = m.record_no"
+
+
+def _message(kind: str) -> str:
+    label, word = field_label(KEY_COLUMNS[kind]), KIND_WORDS[kind]
+    return (f"CASE WHEN d.cnx_cco IS NOT NULL THEN '{label}: já existe vínculo ativo na ANS com o mesmo {word}, "
+            "plano e contratante (CCO ' || d.cnx_cco || ')' "
+            f"ELSE '{label}: repete a inclusão do registro ' || d.earlier_record_no || ' deste arquivo (mesmo {word}, "
+            "plano e contratante)' END")
+
+
+def duplicate_rules() -> list[RecordRule]:
+    titular = "m.relacao = 1"
+    return [
+        RecordRule("cpf_duplicate_titular", "cpf", f"d.key_kind = 'cpf' AND {titular} AND {cpf_ok('m.cpf')}",
+                   _message("cpf"), "m.cpf", JOIN),
+        RecordRule("duplicate_active_vinculo", "cpf",
+                   f"d.key_kind = 'cpf' AND NOT coalesce({titular}, false) AND {cpf_ok('m.cpf')}",
+                   _message("cpf"), "m.cpf", JOIN),
+        RecordRule("duplicate_active_vinculo", "cns", "d.key_kind = 'cns'", _message("cns"), "m.cns", JOIN),
+        RecordRule("duplicate_active_vinculo", "pisPasep", "d.key_kind = 'pis'", _message("pis"), "m.pisPasep", JOIN),
+        RecordRule("duplicate_by_mother_name", "nomeMae", "d.key_kind = 'mae'", _message("mae"), "m.nomeMae", JOIN),
+    ]
+
+
+def duplicate_selects() -> list[str]:
+    return [rule.select() for rule in duplicate_rules()]

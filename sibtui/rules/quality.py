@@ -1,0 +1,71 @@
+"""Quality the ANS measures but accepts: placeholder mothers' names, abbreviated names, unknown plans.
+
+These never block a file: ANS takes the record, but they count against the operator's
+cadastral quality, and the plan one often ends in "plano não encontrado" (a 09xx error
+whose number is unknown). All are warnings (`criticas.md` 0102 and 0601 describe an
+operator's own detector, [M]).
+"""
+
+from __future__ import annotations
+
+from sibtui.rules.duplicates import normalized_name
+from sibtui.rules.field_sql import literal, matches
+from sibtui.rules.fields import field_label
+from sibtui.rules.records import RecordRule
+
+# Words operators type when they do not know the mother's name (criticas.md 0601, normalised).
+PLACEHOLDER_MOTHER = (
+    "NAO DECLARADO", "NAO DECLARADA", "SEM REGISTRO", "NAO TEM", "IGNORADO", "IGNORADA", "SEM INFORMACAO",
+    "NAO INFORMADO", "NAO INFORMADA", "NAO CONSTA", "DESCONHECIDO", "DESCONHECIDA", "NAO SABE", "SEM NOME",
+)
+PLACEHOLDER_PARTS = ("PENDENTE", "INFORMACAO", "CLIENTE")
+# One-letter words that are not abbreviations: the conjunctions of compound surnames.
+CONJUNCTIONS = ("E", "Y")
+
+HELPER_TABLES_SQL = (
+    # Every plan number (RPS, by its digits) any loaded CNX of the operator shows.
+    """CREATE OR REPLACE TEMP TABLE __cnx_plans AS
+       SELECT DISTINCT f.registroANS, regexp_replace(p.numeroPlanoANS, '[^0-9]', '', 'g') AS plan
+       FROM (SELECT DISTINCT file_id, numeroPlanoANS FROM cnx_beneficiaries WHERE numeroPlanoANS IS NOT NULL) p
+       JOIN files f ON f.file_id = p.file_id""",
+)
+HELPER_TABLES = ("__cnx_plans",)
+
+
+def placeholder_condition(value: str) -> str:
+    name = normalized_name(value)
+    exact = ", ".join(literal(word) for word in PLACEHOLDER_MOTHER)
+    parts = " OR ".join(f"contains({name}, {literal(part)})" for part in PLACEHOLDER_PARTS)
+    return f"({name} IN ({exact}) OR {parts} OR NOT contains({name}, ' '))"
+
+
+def abbreviated_condition(value: str) -> str:
+    letters = "".join(letter for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if letter not in CONJUNCTIONS)
+    return matches(f"' ' || {normalized_name(value)} || ' '", f".* [{letters}] .*")
+
+
+def quality_rules() -> list[RecordRule]:
+    names = "m.movement IN ('inclusao', 'retificacao')"
+    plans = "m.movement IN ('inclusao', 'retificacao', 'mudancaContratual')"
+    return [
+        RecordRule("mother_name_placeholder", "nomeMae",
+                   f"{names} AND m.nomeMae IS NOT NULL AND {placeholder_condition('m.nomeMae')}",
+                   literal(f"{field_label('nomeMae')}: genérico ou de uma palavra só; envie o nome completo da mãe"),
+                   "m.nomeMae"),
+        RecordRule("name_abbreviated", "nome", f"{names} AND m.nome IS NOT NULL AND {abbreviated_condition('m.nome')}",
+                   literal(f"{field_label('nome')}: tem palavra de uma letra (abreviada); escreva por extenso"),
+                   "m.nome"),
+        RecordRule("name_abbreviated", "nomeMae",
+                   f"{names} AND m.nomeMae IS NOT NULL AND {abbreviated_condition('m.nomeMae')}",
+                   literal(f"{field_label('nomeMae')}: tem palavra de uma letra (abreviada); escreva por extenso"),
+                   "m.nomeMae"),
+        RecordRule("plan_not_in_cnx", "numeroPlanoANS",
+                   f"{plans} AND m.ref_cnx IS NOT NULL AND {matches('m.numeroPlanoANS', '[0-9]{9}')} "
+                   "AND m.numeroPlanoANS NOT IN (SELECT plan FROM __cnx_plans p WHERE p.registroANS = m.registroANS)",
+                   literal(f"{field_label('numeroPlanoANS')}: nenhuma conferência (CNX) carregada tem este plano; "
+                           "confira se está registrado no RPS"), "m.numeroPlanoANS"),
+    ]
+
+
+def quality_selects() -> list[str]:
+    return [rule.select() for rule in quality_rules()]

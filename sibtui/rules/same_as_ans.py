@@ -1,0 +1,93 @@
+"""Is a retificação identical to what ANS holds? The comparison, in SQL and in Python.
+
+ANS rejects a retificação that changes nothing (3011, `criticas.md`): since 2015 a
+retificação carries only the fields it changes, so it is a no-op when every field it sends
+already holds that value at ANS (the CNX). Values are compared as ANS means them, as
+`sibtui.compare.changes` compares two conferences: trimmed of spaces, an empty element
+equal to an absent one, integer codes by value (`01` is `1`, only when the text is an
+integer), plan numbers by their digits. A field the CNX cannot
+tell (`codigoBeneficiarioTitular`: the CNX links dependents by CCO; and
+`codigoProcedimentoAdministrativo`) always counts as a change, so "identical" is only ever
+said when it is certain.
+
+Two faces of one decision, kept equal by a test: `unchanged_sql` for the pre-critique
+(rule `retification_unchanged`) and `changed_fields` / `is_unchanged` for code that holds
+one movement in hand, such as a regeneration dropping no-op retificações.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from sibtui.catalog.domains import PLANO_RPS, Base
+from sibtui.catalog.kinds import Movement
+from sibtui.catalog.shapes import CNX_BENEFICIARIO, MOVEMENT_SHAPES
+from sibtui.db.identifiers import quote
+from sibtui.rules.field_sql import matches
+
+_CNX_DOMAINS = {leaf.column_name: leaf.value_domain for leaf in CNX_BENEFICIARIO.leaves()}
+# Every value column a retificação may carry (the CCO is its key, not a value).
+RETIFICATION_COLUMNS: tuple[str, ...] = tuple(
+    leaf.column_name for leaf in MOVEMENT_SHAPES[Movement.RETIFICACAO].leaves() if leaf.column_name != "cco"
+)
+# Those the CNX holds under the same name, so ANS's value can be read; the others always change.
+COMPARED_COLUMNS: tuple[str, ...] = tuple(c for c in RETIFICATION_COLUMNS if c in _CNX_DOMAINS)
+UNCOMPARABLE_COLUMNS: tuple[str, ...] = tuple(c for c in RETIFICATION_COLUMNS if c not in _CNX_DOMAINS)
+
+
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+_HUGEINT = 2**127
+
+
+def ans_value_sql(expression: str, column: str) -> str:
+    """SQL for the value of `column` as ANS means it (see the module docstring)."""
+    domain = _CNX_DOMAINS.get(column)
+    text = f"nullif(trim({expression}), '')"
+    if domain is not None and domain.base is Base.INTEGER:
+        number = f"CAST(TRY_CAST({text} AS HUGEINT) AS VARCHAR)"
+        return f"(CASE WHEN {matches(text, _INTEGER_TEXT.pattern)} THEN coalesce({number}, {text}) ELSE {text} END)"
+    if domain is PLANO_RPS:
+        return f"nullif(regexp_replace({text}, '[^0-9]', '', 'g'), '')"
+    return text
+
+
+def unchanged_sql(movement: str, held: str) -> str:
+    """SQL: the retificação row `movement` sends nothing that differs from the CNX row `held`."""
+    conditions = [f"{movement}.{quote(c)} IS NULL" for c in UNCOMPARABLE_COLUMNS]
+    for column in COMPARED_COLUMNS:
+        sent = f"{movement}.{quote(column)}"
+        conditions.append(
+            f"({sent} IS NULL OR {ans_value_sql(sent, column)} "
+            f"IS NOT DISTINCT FROM {ans_value_sql(f'{held}.{quote(column)}', column)})"
+        )
+    return "(" + " AND ".join(conditions) + ")"
+
+
+def ans_value(column: str, text: str | None) -> str | None:
+    """`text` as ANS means it in `column` (the Python twin of `ans_value_sql`)."""
+    value = (text or "").strip(" ") or None
+    if value is None:
+        return None
+    domain = _CNX_DOMAINS.get(column)
+    if domain is not None and domain.base is Base.INTEGER and _INTEGER_TEXT.fullmatch(value):
+        number = int(value)
+        return str(number) if -_HUGEINT <= number < _HUGEINT else value
+    if domain is PLANO_RPS:
+        return re.sub(r"[^0-9]", "", value) or None
+    return value
+
+
+def changed_fields(movement: Mapping[str, str | None], held: Mapping[str, str | None]) -> list[str]:
+    """The fields a retificação sends whose value differs from ANS's (`held`, a CNX row)."""
+    changed = [c for c in UNCOMPARABLE_COLUMNS if movement.get(c) is not None]
+    for column in COMPARED_COLUMNS:
+        sent = movement.get(column)
+        if sent is not None and ans_value(column, sent) != ans_value(column, held.get(column)):
+            changed.append(column)
+    return changed
+
+
+def is_unchanged(movement: Mapping[str, str | None], held: Mapping[str, str | None]) -> bool:
+    """True when the retificação would leave ANS's record as it is (ANS answers 3011)."""
+    return not changed_fields(movement, held)
