@@ -71,6 +71,16 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
         yield opened
 
 
+@pytest.fixture
+def world(workspace):
+    """A workspace filled by hand for rule tests (`rules_world.World`)."""
+    from rules_world import World
+
+    built = World(workspace)
+    yield built
+    built.cursor.close()
+
+
 def query(workspace: Workspace, sql: str, parameters: list | tuple = ()) -> list[tuple]:
     cursor = workspace.cursor()
     try:
