@@ -8,8 +8,8 @@ import random
 
 import duckdb
 import pytest
-
 from rules_world import CCO_A, CCO_B, CHILD, OTHER_PLAN_VINCULO, TITULAR, VINCULO
+
 from sibtui.cycle.calendar import competencia_of
 from sibtui.rules.check_digits import with_cpf_digits, with_definitive_cns_digits
 from sibtui.rules.context import competencia_end_sql
