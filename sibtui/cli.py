@@ -130,6 +130,9 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     add_format_option(parser)
     parser.add_argument("--today", type=_iso_date, metavar="AAAA-MM-DD", help="what counts as a future date (default: today)")
+    parser.add_argument("--against-rpx", type=int, metavar="FILE_ID",
+                        help="after checking, score the findings on the SBX this loaded RPX answers against what ANS "
+                             "rejected: recall and precision per ANS code, instead of the findings")
 
 
 def _fix_arguments(parser: argparse.ArgumentParser) -> None:

@@ -20,8 +20,9 @@ NEW_PLAN_VINCULO = {**OTHER_PLAN_VINCULO, "numeroPlanoANS": "412345686"}  # so t
 OTHER_CNS = with_definitive_cns_digits("20987654321")
 
 
-def _by_record(world, rule: str) -> set[int]:
-    return {record_no for _, record_no, found in world.findings() if found == rule}
+def _by_record(world, rule: str, today: dt.date | None = None) -> set[int]:
+    findings = world.findings(today) if today else world.findings()
+    return {record_no for _, record_no, found in findings if found == rule}
 
 
 def _message(world, rule: str) -> str:
@@ -349,3 +350,11 @@ def test_a_plan_no_loaded_cnx_knows(world):
 def test_no_cnx_no_plan_warning(world):
     world.sbx({**TITULAR, "numeroPlanoANS": "499999999"})
     assert world.rules() == set()
+
+
+def test_the_future_of_a_file_starts_on_the_day_it_was_made(world):
+    """Checked before the file's own date (a file made ahead), its dates up to that day are not future."""
+    world.cnx(VINCULO)
+    cancel = {"movement": "cancelamento", "cco": CCO_A, "motivoCancelamento": "41"}
+    world.sbx({**cancel, "dataCancelamento": "2026-11-02"}, {**cancel, "dataCancelamento": "2026-11-04"})
+    assert _by_record(world, "date_future", today=dt.date(2026, 11, 1)) == {2}

@@ -6,7 +6,10 @@ compilers report, so 13,000 of them print in a blink and read at 80 columns:
     99999720261103101500.SBX:23 reg. 3 cpf: erro cpf_invalid: CPF inválido (...) [39485716203]
 
 then, on stderr, one line per rule with its count. Piped without `--format`, TSV; `--format
-csv|json` give every column, exactly.
+csv|json` give every column, exactly (with `ans_codes`, the ANS codes each finding pre-empts).
+
+With `--against-rpx FILE_ID` it prints, instead of the findings, how well they foresaw that
+RPX: recall and precision per ANS code and overall (`sibtui.rules.against_rpx`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ SEVERITY_WORDS = {"error": "erro", "warning": "aviso"}
 
 
 def run(options: argparse.Namespace) -> int:
+    against = getattr(options, "against_rpx", None)
+    if against is not None:
+        return run_against_rpx(options.db, options.format, against, today=options.today)
     return run_check(options.db, options.format, today=options.today)
 
 
@@ -68,7 +74,7 @@ def print_findings(rows: Iterable[Sequence[object]], stream: TextIO) -> int:
 
 def finding_line(row: Sequence[object]) -> str:
     """`FILE:LINE reg. N field: severity rule: message [value]` (parts the finding lacks left out)."""
-    file, record_no, line, _table, field, rule, severity, message, value = row
+    file, record_no, line, _table, field, rule, severity, message, value, *_ans_codes = row
     where = printable(str(file)) + (f":{line}" if line is not None else "")
     if record_no is not None:
         where += f" reg. {record_no}"
@@ -93,3 +99,40 @@ def print_summary(report: CheckReport, cursor) -> None:
         f"{format_count(report.errors)} errors, {format_count(report.warnings)} warnings ({report.seconds:.2f} s)",
         file=sys.stderr,
     )
+
+
+def run_against_rpx(db: Path | None, output_format: str | None, rpx_file_id: int, today: dt.date | None = None) -> int:
+    """Check, then score the findings on the SBX that RPX answers against what ANS rejected."""
+    from sibtui.rules.against_rpx import COLUMNS, compare_with_rpx
+
+    with Workspace(db or default_workspace_path(), must_exist=True) as workspace:
+        run_checks(workspace, today=today, cancel=interrupts.interrupted)
+        interrupts.check()
+        cursor = workspace.cursor()
+        try:
+            comparison = compare_with_rpx(cursor, rpx_file_id)
+        finally:
+            cursor.close()
+    write_rows(COLUMNS, comparison.rows(), resolved_format(output_format, sys.stdout), sys.stdout)
+    if comparison.whole_file_code is not None:
+        verdict = (f"foreseen by {', '.join(comparison.foreseen_by)}" if comparison.foreseen_by
+                   else "not foreseen by any file finding")
+        print(f"{comparison.rpx_name}: ANS rejected the whole of {comparison.sbx_name} "
+              f"(code {comparison.whole_file_code}), {verdict}", file=sys.stderr)
+        return EXIT_OK
+    print(
+        f"{comparison.rpx_name} answers {comparison.sbx_name}: {format_count(comparison.records)} movements, "
+        f"{format_count(comparison.rejected)} rejected by ANS; of those {_percent(comparison.recall_error)} carry an "
+        f"error finding, {_percent(comparison.recall_any)} any finding; error findings on "
+        f"{format_count(comparison.accepted_with_error)} accepted movements ({_percent(comparison.false_error_rate)}); "
+        f"precision {_percent(comparison.precision)}",
+        file=sys.stderr,
+    )
+    if comparison.unlinked:
+        print(f"{format_count(comparison.unlinked)} rejections name no movement of the SBX and are not scored",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"

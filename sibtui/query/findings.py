@@ -57,13 +57,17 @@ def cns_gap_counts(cursor: duckdb.DuckDBPyConnection) -> list[CnsGapCount]:
     return sorted(counts, key=lambda c: (order.get(c.category, len(order)), c.source_table))
 
 
-FINDING_COLUMNS = ("file", "record_no", "line", "source_table", "field", "rule", "severity", "message", "value")
+# `ans_codes`: the RPX codes (or whole-file rejection codes) the finding's rule pre-empts, as
+# the rules catalogue lists them (`NNxx`: an error of field NN whose number is unknown).
+FINDING_COLUMNS = ("file", "record_no", "line", "source_table", "field", "rule", "severity", "message", "value",
+                   "ans_codes")
 
 _FINDING_ROWS_SQL = """
 SELECT files.name, f.record_no, coalesce(s.line, c.line), f.source_table, f.field, f.rule, f.severity,
-       f.message, f.value
+       f.message, f.value, nullif(r.ans_codes, '')
 FROM findings f
 JOIN files ON files.file_id = f.file_id
+LEFT JOIN catalog_rules r ON r.rule = f.rule
 LEFT JOIN sbx_movements_current s ON f.source_table = 'sbx_movements' AND s.file_id = f.file_id AND s.record_no = f.record_no
 LEFT JOIN cnx_beneficiaries_current c ON f.source_table = 'cnx_beneficiaries' AND c.file_id = f.file_id
                              AND c.record_no = f.record_no

@@ -152,8 +152,8 @@ def date_rules() -> list[RecordRule]:
     reactivation, cancel = parsed_date("m.dataReativacao"), parsed_date("m.dataCancelamento")
     birth, contract = parsed_date("m.dataNascimento"), parsed_date("m.dataContratacao")
     end = "strftime(m.competencia_end, '%d/%m/%Y')"
-    # A date after today is `date_future` already: these speak of what is past today's date
-    # but beyond the competência the file closes.
+    # A date after `future_from` (today, or the file's day when later) is `date_future`
+    # already: these speak of dates not yet future but beyond the competência the file closes.
     return [
         RecordRule("reactivation_before_contract", "dataReativacao",
                    f"m.movement = 'reativacao' AND m.ref_predates AND {reactivation} < m.contract",
@@ -164,12 +164,12 @@ def date_rules() -> list[RecordRule]:
                    "'Data de cancelamento: anterior à última reativação na ANS (' || "
                    "strftime(m.known_reactivation, '%Y-%m-%d') || ')'", "m.dataCancelamento"),
         RecordRule("birth_after_competencia", "dataNascimento",
-                   f"m.movement IN ('inclusao', 'retificacao') AND {birth} > m.competencia_end AND {birth} <= m.today",
+                   f"m.movement IN ('inclusao', 'retificacao') AND {birth} > m.competencia_end AND {birth} <= m.future_from",
                    f"'Data de nascimento: depois do fim da competência do arquivo (' || {end} || ')'",
                    "m.dataNascimento"),
         RecordRule("contract_after_competencia", "dataContratacao",
                    f"m.movement IN ('inclusao', 'retificacao', 'mudancaContratual') AND {contract} > m.competencia_end "
-                   f"AND {contract} <= m.today",
+                   f"AND {contract} <= m.future_from",
                    f"'Data de contratação: depois do fim da competência do arquivo (' || {end} || '); envie no "
                    "arquivo da competência seguinte'", "m.dataContratacao"),
     ]

@@ -132,7 +132,8 @@ SELECT {own},
        {parsed_date('k.dataReativacao')} AS known_reactivation,
        coalesce(m."codigoMunicipio", k.codigoMunicipio) AS municipio,
        {integer_value('m."relacaoDependencia"')} AS relacao,
-       coalesce(s.moment::DATE, DATE '{today.isoformat()}') AS reference_date, DATE '{today.isoformat()}' AS today,
+       coalesce(s.moment::DATE, DATE '{today.isoformat()}') AS reference_date,
+       greatest(DATE '{today.isoformat()}', coalesce(s.moment::DATE, DATE '{today.isoformat()}')) AS future_from,
        {competencia_end_sql('s.moment')} AS competencia_end
 FROM {movements} m
 JOIN __sbx_files s ON s.file_id = m.file_id

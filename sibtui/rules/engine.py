@@ -77,7 +77,8 @@ def plan(today: dt.date) -> list[Step]:
     sbx_columns = tuple(c for c in SBX_MOVEMENTS.value_columns if c != "movement")
     cnx_columns = CNX_BENEFICIARIES.value_columns
     return [
-        Step("campos do SBX", "sbx_movements", list(field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today))),
+        Step("campos do SBX", "sbx_movements", list(field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today,
+                                                                           future_from="future_from"))),
         Step("campos da CNX", "cnx_beneficiaries",
              list(field_sql.cnx_field_selects(CNX_SOURCE, cnx_columns, today, "TRUE"))),
         Step("registros do SBX", "sbx_movements", records.record_selects()),

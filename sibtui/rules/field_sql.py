@@ -361,14 +361,22 @@ def distinct_column_select(
     )
 
 
-def sbx_field_selects(source: str, columns: tuple[str, ...], today: dt.date, *, per_value: bool = True) -> Iterator[str]:
-    """The field findings of SBX columns; `per_value` False judges every row (the reference)."""
+def sbx_field_selects(source: str, columns: tuple[str, ...], today: dt.date, *, per_value: bool = True,
+                      future_from: str | None = None) -> Iterator[str]:
+    """The field findings of SBX columns; `per_value` False judges every row (the reference).
+
+    `future_from` (SQL over the source's row) moves "the future" of a record past `today`
+    when its file was made later: ANS judges a file on the day it is sent.
+    """
     for column in columns:
         rows, value_checks = sbx_row_checks(column), sbx_value_checks(column, today)
+        keep = "TRUE"
+        if future_from and any(rule == "date_future" for _, rule, _ in value_checks):
+            keep = f"rule <> 'date_future' OR {parsed_date(quote(column))} > {future_from}"
         if not per_value:
-            yield column_select(source, column, rows + value_checks)
+            yield column_select(source, column, rows + value_checks, keep=keep)
         else:
-            yield distinct_column_select(source, column, rows, value_checks)
+            yield distinct_column_select(source, column, rows, value_checks, keep=keep)
 
 
 def cnx_field_selects(
