@@ -110,6 +110,14 @@ def test_a_retificacao_that_changes_something(world, sent):
     assert "retification_unchanged" not in world.rules()
 
 
+def test_a_retificacao_sending_the_titular_ans_links(world):
+    titular = {**VINCULO, "cco": CCO_B, "codigoBeneficiario": "0555"}
+    world.cnx(titular, {**VINCULO, "relacaoDependencia": "4", "ccoBeneficiarioTitular": CCO_B})
+    world.sbx({"movement": "retificacao", "cco": CCO_A, "codigoBeneficiarioTitular": "0555"},
+              {"movement": "retificacao", "cco": CCO_A, "codigoBeneficiarioTitular": "0777"})
+    assert _by_record(world, "retification_unchanged") == {1}
+
+
 def test_identical_only_against_a_cnx_made_before(world):
     world.cnx(VINCULO, when="2026-11-10T08:00:00")
     world.sbx({"movement": "retificacao", "cco": CCO_A, "nome": VINCULO["nome"]})
@@ -117,6 +125,7 @@ def test_identical_only_against_a_cnx_made_before(world):
 
 
 POOL = {
+    "codigoBeneficiarioTitular": [None, "0555", "0556"],
     "nome": [None, "ANA", " ANA", "ANA ", "", "BIA"],
     "sexo": [None, "1", "01", "+1", " 3", "3", "x", ""],
     "numeroPlanoANS": [None, "412345678", "412.345/67-8", " 412345678", "412345686", ""],
@@ -131,9 +140,10 @@ def test_python_and_sql_agree_on_identical(world):
     pairs = []
     for _ in range(400):
         sent = {c: generator.choice(values) for c, values in POOL.items()}
-        held = {c: generator.choice(values) for c, values in POOL.items()}
+        held = {c: generator.choice(values) for c, values in POOL.items() if c != "codigoBeneficiarioTitular"}
+        held["titular"] = generator.choice(POOL["codigoBeneficiarioTitular"])  # the code of ANS's titular
         pairs.append((sent, held))
-    columns = list(COMPARED_COLUMNS) + ["codigoBeneficiarioTitular", "codigoProcedimentoAdministrativo"]
+    columns = list(COMPARED_COLUMNS) + ["codigoBeneficiarioTitular", "codigoProcedimentoAdministrativo", "titular"]
     connection = duckdb.connect()
     for side in ("m", "c"):
         definition = ", ".join(f'"{column}" VARCHAR' for column in columns)
@@ -143,8 +153,9 @@ def test_python_and_sql_agree_on_identical(world):
             connection.execute(f"INSERT INTO {side} (pair, {', '.join(row)}) VALUES (?, {', '.join('?' for _ in row)})",
                                [number, *row.values()])
     verdicts = dict(connection.execute(
-        f"SELECT m.pair, {unchanged_sql('m', 'c')} FROM m JOIN c USING (pair)").fetchall())
-    assert [verdicts[n] for n in range(len(pairs))] == [is_unchanged(sent, held) for sent, held in pairs]
+        f"SELECT m.pair, {unchanged_sql('m', 'c', 'c.titular')} FROM m JOIN c USING (pair)").fetchall())
+    expected = [is_unchanged(sent, held, held["titular"]) for sent, held in pairs]
+    assert [verdicts[n] for n in range(len(pairs))] == expected
     assert 0 < sum(verdicts.values()) < len(pairs)
 
 
@@ -171,6 +182,27 @@ def test_a_retificacao_of_plan_and_contract_date(world, sent, rule):
 
 
 # --- cancellation and reactivation dates against ANS --------------------------------------
+
+
+def test_a_retificacao_of_a_reactivation_that_never_was(world):
+    world.cnx(VINCULO, {**VINCULO, "cco": CCO_B, "codigoBeneficiario": "0778", "dataReativacao": "2026-03-01"})
+    world.sbx({"movement": "retificacao", "cco": CCO_A, "dataReativacao": "2026-03-02"},
+              {"movement": "retificacao", "cco": CCO_B, "dataReativacao": "2026-03-02"})
+    assert _by_record(world, "retification_reactivation_data") == {1}
+
+
+def test_a_retificacao_of_the_contract_after_the_cancellation(world):
+    world.cnx({**VINCULO, "situacao": "INATIVO", "dataCancelamento": "2026-06-30", "motivoCancelamento": "41"})
+    world.sbx({"movement": "retificacao", "cco": CCO_A, "dataContratacao": "2026-07-01"},
+              {"movement": "retificacao", "cco": CCO_A, "dataContratacao": "2019-05-02"})
+    assert _by_record(world, "contract_after_ans_dates") == {1}
+
+
+def test_a_second_cancelamento_in_the_same_file(world):
+    world.cnx(VINCULO)
+    cancel = {"movement": "cancelamento", "cco": CCO_A, "dataCancelamento": "2026-10-31", "motivoCancelamento": "41"}
+    world.sbx(cancel, cancel)
+    assert _by_record(world, "cco_inactive") == {2}
 
 
 @pytest.mark.parametrize("held, fires", [

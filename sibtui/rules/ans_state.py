@@ -14,10 +14,13 @@ the RPX history adds. A rule about the vínculo's state is quiet when no CNX pre
 
 from __future__ import annotations
 
+import duckdb
+
+from sibtui.db.identifiers import quote
 from sibtui.rules.field_sql import literal, parsed_date
 from sibtui.rules.fields import field_label
 from sibtui.rules.records import RecordRule, text
-from sibtui.rules.same_as_ans import ans_value_sql, unchanged_sql
+from sibtui.rules.same_as_ans import COMPARED_COLUMNS, RETIFICATION_COLUMNS, ans_value_sql, unchanged_sql
 
 # Codes ANS knew when each SBX was made, built after `__moves`:
 # - the reference CNX's vínculos (any situation; `predates` says whether it predates the SBX),
@@ -34,7 +37,7 @@ HELPER_TABLES_SQL = (
               coalesce(TRY_CAST(trim(c.relacaoDependencia) AS INTEGER) = 1, c.ccoBeneficiarioTitular IS NULL)
                   AS titular,
               'cnx' AS source, s.ref_predates AS predates, NULL::VARCHAR AS origin
-       FROM __sbx_files s JOIN cnx_beneficiaries_current c ON c.file_id = s.ref_cnx
+       FROM __sbx_files s JOIN __cnx_current c ON c.file_id = s.ref_cnx
        WHERE c.codigoBeneficiario IN (SELECT code FROM __mentioned_codes)
        UNION ALL
        SELECT s.file_id, i.codigoBeneficiario, i.cco, true, NULL, 'rpx', true, rpx.name
@@ -66,8 +69,23 @@ HELPER_TABLES_SQL = (
        SELECT file_id, codigoBeneficiario AS code, min(record_no) AS first_record_no,
               bool_or(relacao = 1) AS titular
        FROM __moves WHERE movement = 'inclusao' AND codigoBeneficiario IS NOT NULL GROUP BY ALL""",
+    # Movements that follow a cancelamento of their CCO in the same file, with no reativação
+    # in between: ANS finds the vínculo inactive by then. Only CCOs the file repeats are read.
+    """CREATE OR REPLACE TEMP TABLE __file_cancellations AS
+       SELECT file_id, record_no, cancelled_at FROM (
+           SELECT file_id, record_no,
+                  last_value(CASE WHEN movement IN ('cancelamento', 'reativacao') THEN movement END IGNORE NULLS)
+                      OVER later AS last_change,
+                  last_value(CASE WHEN movement = 'cancelamento' THEN record_no END IGNORE NULLS)
+                      OVER later AS cancelled_at
+           FROM __moves
+           WHERE movement <> 'inclusao' AND (file_id, cco) IN (
+               SELECT (file_id, cco) FROM __moves WHERE movement <> 'inclusao' AND cco IS NOT NULL
+               GROUP BY ALL HAVING count(*) > 1)
+           WINDOW later AS (PARTITION BY file_id, cco ORDER BY record_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+       ) WHERE last_change = 'cancelamento'""",
 )
-HELPER_TABLES = ("__mentioned_codes", "__ans_codes", "__ans_code_facts", "__file_codes")
+HELPER_TABLES = ("__mentioned_codes", "__ans_codes", "__ans_code_facts", "__file_codes", "__file_cancellations")
 
 # The CNX row of the vínculo a movement names, when the reference CNX predates the SBX.
 HELD = "JOIN __cnx_rows c ON c.file_id = m.ref_cnx AND c.cco = m.cco AND m.ref_predates"
@@ -105,6 +123,10 @@ def _differs(column: str) -> str:
     return f"({sent} IS NOT NULL AND {ans_value_sql(sent, column)} IS DISTINCT FROM {ans_value_sql(f'c.{column}', column)})"
 
 
+PLAN_OR_DATE = ("movement = 'retificacao' AND (numeroPlanoANS IS NOT NULL OR numeroPlanoOperadora IS NOT NULL "
+                "OR dataContratacao IS NOT NULL)")
+
+
 def contract_rules() -> list[RecordRule]:
     """0905, 0906/1213: plan and contract date against the vínculo's at ANS."""
     plan_differs = f"({_differs('numeroPlanoANS')} OR {_differs('numeroPlanoOperadora')})"
@@ -114,14 +136,15 @@ def contract_rules() -> list[RecordRule]:
                  "AND trim(m.numeroPlanoOperadora) = trim(c.numeroPlanoOperadora))")
     plan_value = "coalesce(m.numeroPlanoANS, m.numeroPlanoOperadora)"
     return [
-        RecordRule("contract_change_same_plan", "numeroPlanoANS", f"m.movement = 'mudancaContratual' AND {same_plan}",
+        RecordRule("contract_change_same_plan", "numeroPlanoANS", same_plan,
                    f"'{field_label('numeroPlanoANS')}: ' || {plan_value} || ' é o plano que o vínculo já tem na ANS'",
-                   plan_value, HELD),
+                   plan_value, HELD, only="movement = 'mudancaContratual'"),
         RecordRule("retification_is_contract_change", "numeroPlanoANS",
                    f"m.movement = 'retificacao' AND {plan_differs} AND {date_differs}",
                    "'Retificação: plano (' || coalesce(c.numeroPlanoANS, c.numeroPlanoOperadora, '—') || ' → ' || "
                    f"{plan_value} || ') e data de contratação (' || coalesce(c.dataContratacao, '—') || ' → ' || "
-                   "m.dataContratacao || ') mudam juntos: envie como mudança contratual'", plan_value, HELD),
+                   "m.dataContratacao || ') mudam juntos: envie como mudança contratual'", plan_value, HELD,
+                   only=PLAN_OR_DATE),
         RecordRule("retification_changes_contract", "numeroPlanoANS",
                    f"m.movement = 'retificacao' AND ({plan_differs}) <> ({date_differs})",
                    f"CASE WHEN {plan_differs} THEN 'Retificação: muda o plano (' || "
@@ -129,28 +152,56 @@ def contract_rules() -> list[RecordRule]:
                    f"{plan_value} || '); se o plano mudou de fato, é mudança contratual' "
                    "ELSE 'Retificação: muda a data de contratação (' || coalesce(c.dataContratacao, '—') || ' → ' || "
                    "m.dataContratacao || '); se houve troca de plano, é mudança contratual' END",
-                   f"coalesce({plan_value}, m.dataContratacao)", HELD),
+                   f"coalesce({plan_value}, m.dataContratacao)", HELD, only=PLAN_OR_DATE),
     ]
 
 
+# The code of the titular ANS links the held vínculo to (only codes the movements name are known).
+HELD_TITULAR_CODE = ("(SELECT min(t.code) FROM __ans_codes t WHERE t.sbx_file_id = m.file_id AND t.source = 'cnx' "
+                     "AND t.cco = c.ccoBeneficiarioTitular)")
+
+
 def retification_rules() -> list[RecordRule]:
-    """3011 (nothing changes) and 3114/3010 (cancellation data retified where there is none)."""
+    """3011 (nothing changes), 3114/3010 and 2010 (cancellation or reactivation data retified
+    where there is none), 1214 (a contract date after a date ANS already holds)."""
     cancel_data = "(m.dataCancelamento IS NOT NULL OR m.motivoCancelamento IS NOT NULL)"
+    contract = parsed_date("m.dataContratacao")
+    later_than = (f"coalesce({contract} > {parsed_date('c.dataCancelamento')}, false) "
+                  f"OR coalesce({contract} > {parsed_date('c.dataReativacao')}, false)")
     return [
-        RecordRule("retification_unchanged", "cco", f"m.movement = 'retificacao' AND {unchanged_sql('m', 'c')}",
-                   literal("Retificação: todos os campos enviados já têm esses valores na ANS (CNX)"), "m.cco", HELD),
+        RecordRule("retification_reactivation_data", "dataReativacao",
+                   "m.movement = 'retificacao' AND m.dataReativacao IS NOT NULL AND c.dataReativacao IS NULL",
+                   text("dataReativacao", "o vínculo nunca foi reativado na ANS: não há reativação a retificar"),
+                   "m.dataReativacao", HELD, only="movement = 'retificacao' AND dataReativacao IS NOT NULL"),
+        RecordRule("contract_after_ans_dates", "dataContratacao",
+                   f"m.movement = 'retificacao' AND ({later_than})",
+                   "'Data de contratação: posterior a uma data que a ANS já tem (cancelamento ' || "
+                   "coalesce(c.dataCancelamento, '—') || ', reativação ' || coalesce(c.dataReativacao, '—') || ')'",
+                   "m.dataContratacao", HELD, only="movement = 'retificacao' AND dataContratacao IS NOT NULL"),
         RecordRule("retification_cancel_data", "dataCancelamento",
                    f"m.movement = 'retificacao' AND {cancel_data} AND (c.situacao = 'ATIVO' OR c.dataCancelamento IS NULL)",
                    "CASE WHEN c.situacao = 'ATIVO' THEN 'Retificação: dados de cancelamento para vínculo ativo na ANS; "
                    "para cancelar envie um cancelamento' ELSE 'Retificação: o vínculo não tem cancelamento na ANS "
-                   "para ser retificado' END", "coalesce(m.dataCancelamento, m.motivoCancelamento)", HELD),
+                   "para ser retificado' END", "coalesce(m.dataCancelamento, m.motivoCancelamento)", HELD,
+                   only="movement = 'retificacao' AND (dataCancelamento IS NOT NULL OR motivoCancelamento IS NOT NULL)"),
+    ]
+
+
+def state_rules() -> list[RecordRule]:
+    """3005 inside the file: after a cancelamento, the file's later movements find the vínculo inactive."""
+    joins = "JOIN __file_cancellations x ON x.file_id = m.file_id AND x.record_no = m.record_no"
+    return [
+        RecordRule("cco_inactive", "cco",
+                   "m.movement IN ('cancelamento', 'mudancaContratual') "
+                   "AND NOT (m.ref_predates AND coalesce(m.known_situacao = 'INATIVO', false))",
+                   f"'{field_label('cco')}: cancelado antes neste arquivo (registro ' || x.cancelled_at || ')'",
+                   "m.cco", joins),
     ]
 
 
 def date_rules() -> list[RecordRule]:
     """2013, 3105 (against the CNX) and 0204/1205 (against the file's competência)."""
     reactivation, cancel = parsed_date("m.dataReativacao"), parsed_date("m.dataCancelamento")
-    birth, contract = parsed_date("m.dataNascimento"), parsed_date("m.dataContratacao")
     end = "strftime(m.competencia_end, '%d/%m/%Y')"
     # A date after `future_from` (today, or the file's day when later) is `date_future`
     # already: these speak of dates not yet future but beyond the competência the file closes.
@@ -164,20 +215,41 @@ def date_rules() -> list[RecordRule]:
                    "'Data de cancelamento: anterior à última reativação na ANS (' || "
                    "strftime(m.known_reactivation, '%Y-%m-%d') || ')'", "m.dataCancelamento"),
         RecordRule("birth_after_competencia", "dataNascimento",
-                   f"m.movement IN ('inclusao', 'retificacao') AND {birth} > m.competencia_end AND {birth} <= m.future_from",
+                   "m.movement IN ('inclusao', 'retificacao') AND m.dataNascimento IS NOT NULL "
+                   "AND m.birth > m.competencia_end AND m.birth <= m.future_from",
                    f"'Data de nascimento: depois do fim da competência do arquivo (' || {end} || ')'",
                    "m.dataNascimento"),
         RecordRule("contract_after_competencia", "dataContratacao",
-                   f"m.movement IN ('inclusao', 'retificacao', 'mudancaContratual') AND {contract} > m.competencia_end "
-                   f"AND {contract} <= m.future_from",
+                   "m.movement IN ('inclusao', 'retificacao', 'mudancaContratual') AND m.dataContratacao IS NOT NULL "
+                   "AND m.contract > m.competencia_end AND m.contract <= m.future_from",
                    f"'Data de contratação: depois do fim da competência do arquivo (' || {end} || '); envie no "
                    "arquivo da competência seguinte'", "m.dataContratacao"),
     ]
 
 
 def ans_state_rules() -> list[RecordRule]:
-    return [*code_rules(), *contract_rules(), *retification_rules(), *date_rules()]
+    return [*code_rules(), *contract_rules(), *retification_rules(), *state_rules(), *date_rules()]
 
 
-def ans_state_selects() -> list[str]:
-    return [rule.select() for rule in ans_state_rules()]
+def unchanged_select(cursor: duckdb.DuckDBPyConnection) -> str | None:
+    """3011, written once the movements are known: the retificações' whole CNX rows are read,
+    but only the columns some retificação carries (a month's retificações send a few fields)."""
+    retifications, *counts = cursor.execute(
+        f"SELECT count(*), {', '.join(f'count({quote(c)})' for c in RETIFICATION_COLUMNS)} FROM __moves "
+        "WHERE movement = 'retificacao' AND ref_predates").fetchone()
+    if not retifications:
+        return None
+    sent = tuple(column for column, count in zip(RETIFICATION_COLUMNS, counts) if count)
+    read = ", ".join(quote(c) for c in sent if c in COMPARED_COLUMNS)
+    held = ("JOIN (SELECT file_id, cco, record_no, ccoBeneficiarioTitular" + (f", {read}" if read else "")
+            + " FROM __cnx_current WHERE file_id IN (SELECT ref_cnx FROM __sbx_files WHERE ref_predates)) c "
+            "ON c.file_id = m.ref_cnx AND c.cco = m.cco AND m.ref_predates")
+    rule = RecordRule("retification_unchanged", "cco",
+                      f"m.movement = 'retificacao' AND {unchanged_sql('m', 'c', HELD_TITULAR_CODE, sent)}",
+                      literal("Retificação: todos os campos enviados já têm esses valores na ANS (CNX)"), "m.cco", held)
+    # A conference lists a vínculo once; should one repeat, one finding per movement.
+    return rule.select() + " QUALIFY row_number() OVER (PARTITION BY m.file_id, m.record_no ORDER BY c.record_no) = 1"
+
+
+def ans_state_selects() -> list:
+    return [rule.select() for rule in ans_state_rules()] + [unchanged_select]

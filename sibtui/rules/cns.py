@@ -65,7 +65,7 @@ HELPER_TABLES_SQL = (
     # the movements send: nothing else is looked up).
     """CREATE OR REPLACE TEMP TABLE __ref_active_cns AS
        SELECT c.file_id AS cnx_file_id, c.cns, min(c.cco) AS cco, count(*) AS holders
-       FROM cnx_beneficiaries_current c
+       FROM __cnx_current c
        WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files) AND c.situacao = 'ATIVO'
          AND c.cns IN (SELECT cns FROM __moves)
        GROUP BY ALL""",
@@ -74,14 +74,17 @@ HELPER_TABLES_SQL = (
        SELECT a.sbx_file_id AS file_id, i.codigoBeneficiario, arg_max(i.cco, a.rpx_moment) AS cco
        FROM rpx_answers a JOIN rpx_inclusions i ON i.file_id = a.rpx_file_id
        WHERE a.sbx_file_id IS NOT NULL GROUP BY ALL""",
-    # Active CNS repeated inside the newest CNX of each operator.
+)
+HELPER_TABLES = ("__sbx_cns", "__ref_active_cns", "__inclusion_ccos")
+# The conference side (`sibtui.rules.cnx_side`): active CNS repeated inside the newest CNX of each operator.
+CNX_HELPER_TABLES_SQL = (
     """CREATE OR REPLACE TEMP TABLE __cnx_repeated_cns AS
        SELECT c.file_id, c.cns, count(*) AS holders
        FROM __cnx_newest_rows c
        WHERE c.situacao = 'ATIVO' AND c.cns IS NOT NULL
        GROUP BY ALL HAVING count(*) > 1""",
 )
-HELPER_TABLES = ("__sbx_cns", "__ref_active_cns", "__inclusion_ccos", "__cnx_repeated_cns")
+CNX_HELPER_TABLES = ("__cnx_repeated_cns",)
 
 SBX_CNS_SELECTS = (
     f"""SELECT m.file_id, m.record_no, 'cns' AS field, 'cns_missing' AS rule, {_missing_message('m')} AS message,

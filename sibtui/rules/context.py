@@ -14,8 +14,8 @@ Built once per check as TEMP tables on the checking cursor, so each rule is a pl
 - `__newest_cnx`: the newest CNX per registro ANS (CNX-side checks look only at it), and
   `__cnx_newest_rows` its vínculos as they currently read (a view over the loaded rows when
   no CNX value was edited, else a snapshot).
-- `__cnx_rows` holds, whole, only the vínculos whose CCO the SBX movements or the RPX
-  inclusions name: nothing else is ever looked up in it.
+- `__cnx_rows` holds only the vínculos whose CCO the SBX movements or the RPX inclusions
+  name (and only the columns rules read): nothing else is ever looked up in it.
 Dates come from `file_moments` (header date, else the name's).
 """
 
@@ -32,6 +32,7 @@ from sibtui.edit.ddl import JOURNAL_TABLE
 from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, integer_value, parsed_date
 
 CNX_TABLE = "cnx_beneficiaries"
+SBX_CURRENT, CNX_CURRENT = "__sbx_current", "__cnx_current"  # the relations rules read (`current_relations_sql`)
 
 SBX_FILES_SQL = """
 CREATE OR REPLACE TEMP TABLE __sbx_files AS
@@ -63,15 +64,19 @@ SELECT file_id, registroANS, moment FROM (
 ) WHERE rank = 1
 """
 
-# One row per (CNX, CCO), every column: a conference lists a vínculo once; should one repeat,
-# the first wins. Rules that compare a movement with what ANS holds (`sibtui.rules.ans_state`)
-# join it by the movement's CCO.
-CNX_ROWS_SQL = """
+# One row per (CNX, CCO): a conference lists a vínculo once; should one repeat, the first wins.
+# Only the columns the rules read: a month's SBX can name tens of thousands of CCOs, and a
+# whole row is 40 columns (the retificações' whole rows are `sibtui.rules.ans_state`'s).
+CNX_ROW_COLUMNS = ("situacao", "cns", "dataNascimento", "dataContratacao", "dataCancelamento", "dataReativacao",
+                   "codigoMunicipio", "numeroPlanoANS", "numeroPlanoOperadora")
+CNX_ROWS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE __cnx_rows AS
-SELECT * FROM cnx_beneficiaries_current
+SELECT file_id, cco, arg_min(record_no, record_no) AS record_no,
+       {", ".join(f"arg_min({column}, record_no) AS {column}" for column in CNX_ROW_COLUMNS)}
+FROM __cnx_current
 WHERE file_id IN (SELECT ref_cnx FROM __sbx_files UNION SELECT newest_cnx FROM __sbx_files)
   AND (cco IN (SELECT cco FROM __mentioned_ccos) OR cco IS NULL)
-QUALIFY row_number() OVER (PARTITION BY file_id, cco ORDER BY record_no) = 1
+GROUP BY file_id, cco
 """
 
 # The relation of movements the rules judge: the SBX movements as they currently read (edits
@@ -142,7 +147,8 @@ LEFT JOIN __known_ccos k ON k.sbx_file_id = m.file_id AND k.cco = m.cco AND m.mo
 
 
 NEWEST_CNX_ROWS = "__cnx_newest_rows"
-TEMP_TABLES = ("__sbx_files", "__newest_cnx", "__mentioned_ccos", "__cnx_rows", "__known_ccos", "__moves",
+TEMP_TABLES = (SBX_CURRENT, CNX_CURRENT, "__sbx_files", "__newest_cnx", "__mentioned_ccos", "__cnx_rows",
+               "__known_ccos", "__moves",
                NEWEST_CNX_ROWS, MUNICIPALITIES_TABLE)
 
 
@@ -166,19 +172,34 @@ def _has_edits(cursor: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(row and row[0])
 
 
+def current_relations_sql(cursor: duckdb.DuckDBPyConnection, movements: str) -> tuple[str, ...]:
+    """`__sbx_current` (the movements judged) and `__cnx_current` (the conferences as they read).
+
+    Without a single edit the current values are the loaded ones: a view over the raw table
+    reads them without applying an empty journal to 40 columns of every row.
+    """
+    sbx = "sbx_movements" if movements == MOVEMENTS_RELATION and not _has_edits(cursor, "sbx_movements") \
+        else movements
+    cnx = CNX_TABLE if not _has_edits(cursor, CNX_TABLE) else f"{CNX_TABLE}_current"
+    return (f"CREATE OR REPLACE TEMP VIEW {SBX_CURRENT} AS SELECT * FROM {sbx}",
+            f"CREATE OR REPLACE TEMP VIEW {CNX_CURRENT} AS SELECT * FROM {cnx}")
+
+
 def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...], today: dt.date,
                   movements: str = MOVEMENTS_RELATION) -> None:
     """Create the TEMP tables every rule reads (see the module docstring).
 
     `movements` is the relation judged (SBX movement columns, `file_id` an SBX's): the
     current SBX movements by default."""
+    for statement in current_relations_sql(cursor, movements):
+        cursor.execute(statement)
     municipalities = load_municipalities().values()
     table = pa.table({"codigo_sib": [m.codigo_sib for m in municipalities], "uf": [m.uf for m in municipalities]})
     cursor.register("__municipality_arrow", table)
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE {MUNICIPALITIES_TABLE} AS SELECT * FROM __municipality_arrow")
     cursor.unregister("__municipality_arrow")
-    statements = (SBX_FILES_SQL, NEWEST_CNX_SQL, mentioned_ccos_sql(movements), CNX_ROWS_SQL, KNOWN_CCOS_SQL,
-                  moves_sql(sbx_columns, today, movements))
+    statements = (SBX_FILES_SQL, NEWEST_CNX_SQL, mentioned_ccos_sql(SBX_CURRENT), CNX_ROWS_SQL, KNOWN_CCOS_SQL,
+                  moves_sql(sbx_columns, today, SBX_CURRENT))
     for statement in statements:
         cursor.execute(statement)
     cursor.execute(newest_cnx_rows_sql(cursor))

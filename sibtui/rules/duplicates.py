@@ -7,7 +7,8 @@ own pre-critiques do. ANS records without a contractor match any contractor (CAB
 ANS criticising those). Inside one file ANS processes in order, so only the *later*
 inclusions of a repeated person are duplicates: the first one goes in.
 
-A match by the mother's name alone is a warning: siblings share it, and the spec is [M].
+A match by the mother's name alone is a warning: siblings share it, and the spec is [M]; it
+is looked for among the active vínculos ANS itself can tell by nothing else (no CPF, CNS, PIS).
 """
 
 from __future__ import annotations
@@ -35,28 +36,36 @@ def _key(alias: str) -> tuple[str, str]:
     return f"CASE {kind} END", f"CASE {value} END"
 
 
-def plan_key(alias: str) -> str:
-    """The plan of a vínculo: the RPS by its digits, else the SCPA code."""
-    return (f"coalesce(nullif(regexp_replace(trim({alias}.numeroPlanoANS), '[^0-9]', '', 'g'), ''), "
-            f"'scpa:' || trim({alias}.numeroPlanoOperadora))")
+def plan_key(alias: str, *, formatted: bool = True) -> str:
+    """The plan of a vínculo: the RPS by its digits, else the SCPA code. `formatted` False: the RPS
+    is taken as written (an SBX's must be 9 digits to pass the XSD; only a CNX carries `NNN.NNN/NN-N`)."""
+    rps = (f"nullif(regexp_replace(trim({alias}.numeroPlanoANS), '[^0-9]', '', 'g'), '')" if formatted
+           else f"{alias}.numeroPlanoANS")
+    return f"coalesce({rps}, 'scpa:' || trim({alias}.numeroPlanoOperadora))"
 
 
 def contractor_key(alias: str) -> str:
     return f"coalesce({alias}.cnpjEmpresaContratante, {alias}.ceiEmpresaContratante, {alias}.caepfEmpresaContratante)"
 
 
-def _cnx_identities() -> str:
-    """Active vínculos of the reference CNX (made before the SBX) by every identifier an inclusion looks for."""
-    selects = []
-    for kind, column in KEY_COLUMNS.items():
+def cnx_identities_sql(cursor) -> str:
+    """Active vínculos of the reference CNX (made before the SBX) by every identifier an inclusion
+    looks for: one scan of the conference per kind of identifier the inclusions use."""
+    used = {kind for (kind,) in cursor.execute("SELECT DISTINCT key_kind FROM __inclusion_keys").fetchall()}
+    selects = ["SELECT NULL::BIGINT AS cnx_file_id, NULL AS kind, NULL AS value, NULL AS plan, NULL AS contractor, "
+               "NULL AS cco WHERE FALSE"]
+    for kind, column in ((kind, column) for kind, column in KEY_COLUMNS.items() if kind in used):
         value = normalized_name(f"c.{column}") if kind == "mae" else f"c.{column}"
+        # By the mother's name only vínculos ANS can tell by nothing else: the name is normalised
+        # on those few rows, not on the whole conference.
+        alone = " AND c.cpf IS NULL AND c.cns IS NULL AND c.pisPasep IS NULL" if kind == "mae" else ""
         selects.append(
             f"SELECT c.file_id AS cnx_file_id, '{kind}' AS kind, {value} AS value, {plan_key('c')} AS plan, "
-            f"{contractor_key('c')} AS contractor, c.cco FROM cnx_beneficiaries_current c "
-            "WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files WHERE ref_predates) AND c.situacao = 'ATIVO' "
-            f"AND {value} IN (SELECT key_value FROM __inclusion_keys WHERE key_kind = '{kind}')"
+            f"{contractor_key('c')} AS contractor, c.cco FROM (SELECT * FROM __cnx_current c "
+            f"WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files WHERE ref_predates) AND c.situacao = 'ATIVO'{alone}) c "
+            f"WHERE {value} IN (SELECT key_value FROM __inclusion_keys WHERE key_kind = '{kind}')"
         )
-    return "\nUNION ALL\n".join(selects)
+    return "CREATE OR REPLACE TEMP TABLE __cnx_identities AS " + "\nUNION ALL\n".join(selects)
 
 
 _KIND, _VALUE = _key("m")
@@ -64,10 +73,10 @@ HELPER_TABLES_SQL = (
     f"""CREATE OR REPLACE TEMP TABLE __inclusion_keys AS
         SELECT *, min(record_no) OVER (PARTITION BY file_id, key_kind, key_value, plan, contractor) AS first_record_no
         FROM (SELECT m.file_id, m.record_no, m.ref_cnx, m.ref_predates, {_KIND} AS key_kind, {_VALUE} AS key_value,
-                     {plan_key('m')} AS plan, {contractor_key('m')} AS contractor
+                     {plan_key('m', formatted=False)} AS plan, {contractor_key('m')} AS contractor
               FROM __moves m WHERE m.movement = 'inclusao')
         WHERE key_kind IS NOT NULL""",
-    f"CREATE OR REPLACE TEMP TABLE __cnx_identities AS {_cnx_identities()}",
+    cnx_identities_sql,
     """CREATE OR REPLACE TEMP TABLE __duplicates AS
        SELECT k.file_id, k.record_no, k.key_kind, nullif(k.first_record_no, k.record_no) AS earlier_record_no,
               min(x.cco) AS cnx_cco

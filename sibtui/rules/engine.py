@@ -23,6 +23,7 @@ from sibtui.edit.regen.cnx_plan import planned_moves_sql
 from sibtui.errors import SibError
 from sibtui.rules import ans_state, cascade, cns, context, duplicates, field_sql, file_rules, quality, records
 from sibtui.rules.catalog import RULES_LIST
+from sibtui.rules.cnx_side import ConferenceSide
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what runs next)
 Cancel = Callable[[], bool]
@@ -65,11 +66,15 @@ class UnknownRule(SibError):
 
 @dataclass(frozen=True)
 class Step:
+    """One stage of the check. A select is SQL, or a function of the cursor that writes it once the
+    context exists (a rule that only needs the columns the movements actually carry)."""
+
     description: str
     source_table: str
-    selects: list[str]
+    selects: list[str | Callable[[duckdb.DuckDBPyConnection], str | None]]
     prepare: tuple[str, ...] = ()  # statements run first (e.g. another `__moves`)
     only_if: str | None = None  # a SELECT of one boolean: the step runs only when it is true
+    beside: bool = False  # the conference's own checks: run in a thread of their own (`cnx_side`)
 
 
 def plan(today: dt.date) -> list[Step]:
@@ -80,19 +85,19 @@ def plan(today: dt.date) -> list[Step]:
         Step("campos do SBX", "sbx_movements", list(field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today,
                                                                            future_from="future_from"))),
         Step("campos da CNX", "cnx_beneficiaries",
-             list(field_sql.cnx_field_selects(CNX_SOURCE, cnx_columns, today, "TRUE"))),
+             list(field_sql.cnx_field_selects(CNX_SOURCE, cnx_columns, today, "TRUE")), beside=True),
         Step("registros do SBX", "sbx_movements", records.record_selects()),
         Step("o vínculo na ANS", "sbx_movements", ans_state.ans_state_selects()),
         Step("duplicidades", "sbx_movements", duplicates.duplicate_selects()),
         Step("qualidade cadastral", "sbx_movements", quality.quality_selects()),
         Step("CNS do SBX", "sbx_movements", list(cns.SBX_CNS_SELECTS)),
-        Step("CNS da CNX", "cnx_beneficiaries", list(cns.CNX_CNS_SELECTS)),
+        Step("CNS da CNX", "cnx_beneficiaries", list(cns.CNX_CNS_SELECTS), beside=True),
         Step("arquivos", "files", file_rules.file_selects(today)),
         # Last: edits of CNX records judged as the SBX movements they will become
         # (`sibtui.edit.regen.cnx_plan`); `__moves` is rebuilt from them, findings go to the CNX record.
         Step("edições da CNX, como os movimentos que vão", "cnx_beneficiaries",
              [*field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today), *records.record_selects()],
-             (planned_moves_sql(_moves_columns(), today), *records.HELPER_TABLES_SQL), CNX_EDITED),
+             (planned_moves_sql(_moves_columns(), today), *ans_state.HELPER_TABLES_SQL), CNX_EDITED),
     ]
 
 
@@ -110,29 +115,39 @@ def run_checks(
     """
     started = time.perf_counter()
     today = today or dt.date.today()
+    steps = plan(today)
+    conference = ConferenceSide(workspace.cursor(), [step for step in steps if step.beside])
     cursor = workspace.cursor()
     try:
-        return _run(cursor, progress, cancel, today, started)
+        report = _run(cursor, conference, steps, progress, cancel, today, started)
+        if report.cancelled:
+            conference.cancel()
+        return report
+    except BaseException:
+        conference.cancel()
+        raise
     finally:
+        conference.close()
         _drop_temporaries(cursor)
         cursor.close()
 
 
-def _run(cursor: duckdb.DuckDBPyConnection, progress: Progress | None, cancel: Cancel | None, today: dt.date,
-         started: float) -> CheckReport:
-    steps = plan(today)
+def _run(cursor: duckdb.DuckDBPyConnection, conference: ConferenceSide, steps: list[Step],
+         progress: Progress | None, cancel: Cancel | None, today: dt.date, started: float) -> CheckReport:
     total = len(steps) + 2
     _tell(progress, 0, total, "contexto (CNX de referência, CCOs conhecidos)")
     context.build_context(cursor, _moves_columns(), today)
     for statement in HELPER_TABLES_SQL:
-        cursor.execute(statement)
+        cursor.execute(statement(cursor) if callable(statement) else statement)
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} (file_id BIGINT, record_no BIGINT, source_table VARCHAR, "
                    "field VARCHAR, rule VARCHAR, message VARCHAR, value VARCHAR)")
     for number, step in enumerate(steps, start=1):
         if cancel is not None and cancel():
             return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
         _tell(progress, number, total, step.description)
-        _stage(cursor, step)
+        if not step.beside:  # the conference side runs beside, in its own thread
+            _stage(cursor, step)
+    _stage_arrow(cursor, conference.findings())
     if cancel is not None and cancel():
         return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
     _tell(progress, total - 1, total, "gravando os achados")
@@ -160,13 +175,25 @@ def _stage(cursor: duckdb.DuckDBPyConnection, step: Step) -> None:
         return
     for statement in step.prepare:
         cursor.execute(statement)
-    if not step.selects:
+    selects = [select(cursor) if callable(select) else select for select in step.selects]
+    selects = [select for select in selects if select]
+    if not selects:
         return
-    union = "\nUNION ALL\n".join(f"({select})" for select in step.selects)
+    union = "\nUNION ALL\n".join(f"({select})" for select in selects)
     cursor.execute(
         f"INSERT INTO {STAGE} SELECT file_id, record_no, '{step.source_table}', field, rule, message, value "
         f"FROM ({union})"
     )
+
+
+def _stage_arrow(cursor: duckdb.DuckDBPyConnection, found: pa.Table | None) -> None:
+    if found is None or found.num_rows == 0:
+        return
+    cursor.register("__found_arrow", found)
+    try:
+        cursor.execute(f"INSERT INTO {STAGE} SELECT * FROM __found_arrow")
+    finally:
+        cursor.unregister("__found_arrow")
 
 
 def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:

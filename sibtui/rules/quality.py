@@ -8,7 +8,6 @@ operator's own detector, [M]).
 
 from __future__ import annotations
 
-from sibtui.rules.duplicates import normalized_name
 from sibtui.rules.field_sql import literal, matches
 from sibtui.rules.fields import field_label
 from sibtui.rules.records import RecordRule
@@ -32,16 +31,21 @@ HELPER_TABLES_SQL = (
 HELPER_TABLES = ("__cnx_plans",)
 
 
+def _accent_tolerant(word: str) -> str:
+    """A placeholder word as a pattern that also takes its accented spelling (NÃO, INFORMAÇÃO)."""
+    return word.replace(" ", " +").replace("A", "[AÃÁÂ]").replace("C", "[CÇ]").replace("O", "[OÕÓÔ]")
+
+
 def placeholder_condition(value: str) -> str:
-    name = normalized_name(value)
-    exact = ", ".join(literal(word) for word in PLACEHOLDER_MOTHER)
-    parts = " OR ".join(f"contains({name}, {literal(part)})" for part in PLACEHOLDER_PARTS)
-    return f"({name} IN ({exact}) OR {parts} OR NOT contains({name}, ' '))"
+    """One regular expression over the upper-cased name (each row read once)."""
+    exact = "|".join(_accent_tolerant(word) for word in PLACEHOLDER_MOTHER)
+    parts = "|".join(_accent_tolerant(word) for word in PLACEHOLDER_PARTS)
+    return f"regexp_full_match(upper(trim({value})), {literal(f'({exact})|.*({parts}).*|[^ ]+')})"
 
 
 def abbreviated_condition(value: str) -> str:
     letters = "".join(letter for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if letter not in CONJUNCTIONS)
-    return matches(f"' ' || {normalized_name(value)} || ' '", f".* [{letters}] .*")
+    return f"regexp_matches(upper({value}), {literal(f'(^| )[{letters}]( |$)')})"  # a one-letter word
 
 
 def quality_rules() -> list[RecordRule]:

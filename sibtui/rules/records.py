@@ -31,11 +31,13 @@ class RecordRule:
     message: str
     value: str = "NULL"
     joins: str = ""
+    only: str = ""  # a cheap filter of `__moves` applied before the joins (the movements it can be about)
 
     def select(self) -> str:
+        source = f"(SELECT * FROM __moves WHERE {self.only})" if self.only else "__moves"
         return (
             f"SELECT m.file_id, m.record_no, {literal(self.field)} AS field, {literal(self.rule)} AS rule, "
-            f"{self.message} AS message, {self.value} AS value FROM __moves m {self.joins} WHERE {self.where}"
+            f"{self.message} AS message, {self.value} AS value FROM {source} m {self.joins} WHERE {self.where}"
         )
 
 

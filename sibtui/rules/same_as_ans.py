@@ -5,10 +5,11 @@ retificação carries only the fields it changes, so it is a no-op when every fi
 already holds that value at ANS (the CNX). Values are compared as ANS means them, as
 `sibtui.compare.changes` compares two conferences: trimmed of spaces, an empty element
 equal to an absent one, integer codes by value (`01` is `1`, only when the text is an
-integer), plan numbers by their digits. A field the CNX cannot
-tell (`codigoBeneficiarioTitular`: the CNX links dependents by CCO; and
-`codigoProcedimentoAdministrativo`) always counts as a change, so "identical" is only ever
-said when it is certain.
+integer), plan numbers by their digits. The CNX links a
+dependent to its titular by CCO, so `codigoBeneficiarioTitular` is equal only when the
+caller can say which code ANS's titular has (`held_titular_code`); a field the CNX cannot
+tell at all (`codigoProcedimentoAdministrativo`) always counts as a change, so "identical"
+is only ever said when it is certain.
 
 Two faces of one decision, kept equal by a test: `unchanged_sql` for the pre-critique
 (rule `retification_unchanged`) and `changed_fields` / `is_unchanged` for code that holds
@@ -52,16 +53,33 @@ def ans_value_sql(expression: str, column: str) -> str:
     return text
 
 
-def unchanged_sql(movement: str, held: str) -> str:
-    """SQL: the retificação row `movement` sends nothing that differs from the CNX row `held`."""
-    conditions = [f"{movement}.{quote(c)} IS NULL" for c in UNCOMPARABLE_COLUMNS]
-    for column in COMPARED_COLUMNS:
-        sent = f"{movement}.{quote(column)}"
+TITULAR_CODE = "codigoBeneficiarioTitular"
+
+
+def unchanged_sql(movement: str, held: str, held_titular_code: str | None = None,
+                  sent: tuple[str, ...] = RETIFICATION_COLUMNS) -> str:
+    """SQL: the retificação row `movement` sends nothing that differs from the CNX row `held`.
+
+    `held_titular_code`: SQL for the `codigoBeneficiario` of the titular ANS links `held` to
+    (NULL when unknown); without it a titular code sent always counts as a change. `sent`:
+    the columns any retificação judged carries (the others are known to be absent, so only
+    these columns of `held` are read).
+    """
+    conditions = [f"{movement}.{quote(c)} IS NULL" for c in UNCOMPARABLE_COLUMNS if c != TITULAR_CODE and c in sent]
+    sent_titular = f"{movement}.{quote(TITULAR_CODE)}"
+    if TITULAR_CODE not in sent:
+        pass  # no retificação carries it
+    elif held_titular_code is None:
+        conditions.append(f"{sent_titular} IS NULL")
+    else:
+        conditions.append(f"({sent_titular} IS NULL OR coalesce({sent_titular} = {held_titular_code}, false))")
+    for column in (c for c in COMPARED_COLUMNS if c in sent):
+        value = f"{movement}.{quote(column)}"
         conditions.append(
-            f"({sent} IS NULL OR {ans_value_sql(sent, column)} "
+            f"({value} IS NULL OR {ans_value_sql(value, column)} "
             f"IS NOT DISTINCT FROM {ans_value_sql(f'{held}.{quote(column)}', column)})"
         )
-    return "(" + " AND ".join(conditions) + ")"
+    return "(" + (" AND ".join(conditions) or "TRUE") + ")"
 
 
 def ans_value(column: str, text: str | None) -> str | None:
@@ -78,9 +96,12 @@ def ans_value(column: str, text: str | None) -> str | None:
     return value
 
 
-def changed_fields(movement: Mapping[str, str | None], held: Mapping[str, str | None]) -> list[str]:
-    """The fields a retificação sends whose value differs from ANS's (`held`, a CNX row)."""
-    changed = [c for c in UNCOMPARABLE_COLUMNS if movement.get(c) is not None]
+def changed_fields(movement: Mapping[str, str | None], held: Mapping[str, str | None],
+                   held_titular_code: str | None = None) -> list[str]:
+    """The fields a retificação sends whose value differs from ANS's (`held`, a CNX row);
+    `held_titular_code` is the code of the titular ANS links it to, when known."""
+    changed = [c for c in UNCOMPARABLE_COLUMNS if movement.get(c) is not None
+               and not (c == TITULAR_CODE and held_titular_code is not None and movement[c] == held_titular_code)]
     for column in COMPARED_COLUMNS:
         sent = movement.get(column)
         if sent is not None and ans_value(column, sent) != ans_value(column, held.get(column)):
@@ -88,6 +109,7 @@ def changed_fields(movement: Mapping[str, str | None], held: Mapping[str, str | 
     return changed
 
 
-def is_unchanged(movement: Mapping[str, str | None], held: Mapping[str, str | None]) -> bool:
+def is_unchanged(movement: Mapping[str, str | None], held: Mapping[str, str | None],
+                 held_titular_code: str | None = None) -> bool:
     """True when the retificação would leave ANS's record as it is (ANS answers 3011)."""
-    return not changed_fields(movement, held)
+    return not changed_fields(movement, held, held_titular_code)
