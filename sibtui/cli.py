@@ -147,6 +147,12 @@ def _regenerate_arguments(parser: argparse.ArgumentParser) -> None:
     add_arguments(parser)
 
 
+def _explain_arguments(parser: argparse.ArgumentParser) -> None:
+    from sibtui.commands.explain import add_arguments  # argparse only
+
+    add_arguments(parser)
+
+
 def _open_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
@@ -166,6 +172,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("check", "pre-critique: find every record ANS would reject, before sending; exit 1 on errors",
             _check_arguments, "check"),
     Command("fix", "correct records: set, fill-cns, clean, undo, redo, list, diff", _fix_arguments, "fix"),
+    Command("explain", "RPX error codes: ANS's message, our hint, the team's own explanation (list, set, remove, "
+            "export, import)", _explain_arguments, "explain"),
     Command("regenerate", "write corrected SBX files (the rejected movements, or --all)", _regenerate_arguments,
             "regenerate"),
     Command("open", "open the console (the default command)", _open_arguments, "open", interrupt_queries=False),

@@ -159,6 +159,7 @@ def catalog_tables() -> dict[str, pa.Table]:
         ),
         "catalog_file_rejections": _arrow(sorted(FILE_REJECTION_FIXES.items()), ("codigoMotivoRejeicao", "fix")),
         "catalog_rules": rules_ddl.catalog_rules_table(),
+        "catalog_error_meanings": rules_ddl.catalog_error_meanings_table(),
     }
 
 
@@ -197,6 +198,7 @@ def _tables_sql() -> list[str]:
         *(create_table_sql(table) for table in RECORD_TABLES),
         _findings_sql(),
         *edit_ddl.edit_tables_sql(),
+        *rules_ddl.tables_sql(),
         *(current_view_sql(table) for table in EDITABLE_TABLES),
     ]
 

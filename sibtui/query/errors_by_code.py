@@ -2,7 +2,9 @@
 code, how many records it hit, which movements, ANS's words and ours (UI-free).
 
 ANS's own `mensagemErro` and `descricaoCampo` are always returned verbatim beside our
-explanation (`sibtui.catalog.error_codes.explain`), which is a hint, not the rule.
+explanation (`sibtui.catalog.error_codes.explain`), which is a hint, not the rule: each group
+says whether ANS's message disagrees with it (`sibtui.catalog.error_agreement`), and carries
+the team's own explanation of the code when one was written (`sibtui.explain`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sibtui.catalog import domains
+from sibtui.catalog.error_agreement import disagreement
 from sibtui.catalog.error_codes import FILE_REJECTION_FIXES, ErrorExplanation, explain, field_for_id
 from sibtui.catalog.kinds import Movement
+from sibtui.explain.store import Explanation
+from sibtui.explain.store import entries as explanations
 from sibtui.query.drill_specs import rejected_movements_spec, rejections_spec
 from sibtui.query.spec import GridSpec
 
@@ -84,6 +89,8 @@ class ErrorGroup:
     field_descriptions: tuple[str, ...]  # descricaoCampo, verbatim
     explanation: ErrorExplanation
     field_ids: tuple[str, ...] = ()  # codigoCampo of its rejections
+    hint_differs: str | None = None  # why ANS's message is not what our catalogue explains (pt-BR)
+    team: Explanation | None = None  # the team's own explanation of the code, when written
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -126,7 +133,8 @@ SELECT trim(codigoErro) AS code,
        list(DISTINCT movement ORDER BY movement) FILTER (WHERE movement IS NOT NULL),
        list(DISTINCT mensagemErro ORDER BY mensagemErro) FILTER (WHERE mensagemErro IS NOT NULL),
        list(DISTINCT descricaoCampo ORDER BY descricaoCampo) FILTER (WHERE descricaoCampo IS NOT NULL),
-       list(DISTINCT trim(codigoCampo) ORDER BY trim(codigoCampo)) FILTER (WHERE codigoCampo IS NOT NULL)
+       list(DISTINCT trim(codigoCampo) ORDER BY trim(codigoCampo)) FILTER (WHERE codigoCampo IS NOT NULL),
+       list(DISTINCT [mensagemErro, trim(codigoCampo), descricaoCampo])
 FROM rpx_rejection_links
 WHERE rpx_file_id = ?
 GROUP BY 1
@@ -147,7 +155,8 @@ def error_groups(cursor: duckdb.DuckDBPyConnection, rpx: RpxFile) -> list[ErrorG
     """Rejections of `rpx` grouped by error code, most records first."""
     file_records = _file_records(cursor, rpx)
     groups = []
-    for code, occurrences, records, linked, movements, messages, fields, field_ids in cursor.execute(
+    team = {entry.code: entry for entry in explanations(cursor)}
+    for code, occurrences, records, linked, movements, messages, fields, field_ids, said in cursor.execute(
         _GROUPS_SQL, [rpx.file_id]
     ).fetchall():
         groups.append(
@@ -162,9 +171,20 @@ def error_groups(cursor: duckdb.DuckDBPyConnection, rpx: RpxFile) -> list[ErrorG
                 field_descriptions=tuple(fields or ()),
                 explanation=explain(code, (messages or [None])[0]),
                 field_ids=tuple(field_ids or ()),
+                hint_differs=first_disagreement(code, said or []),
+                team=team.get(code or ""),
             )
         )
     return groups
+
+
+def first_disagreement(code: str | None, said: list) -> str | None:
+    """Why one of ANS's (message, field id, field description) for `code` is not our catalogue's meaning."""
+    for message, field_id, description in said:
+        reason = disagreement(code, message, field_id, description)
+        if reason:
+            return reason
+    return None
 
 
 def _file_records(cursor: duckdb.DuckDBPyConnection, rpx: RpxFile) -> int:

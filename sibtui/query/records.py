@@ -12,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sibtui.catalog.error_agreement import disagreement
 from sibtui.catalog.error_codes import ErrorExplanation, explain, field_for_id
 from sibtui.catalog.fields import BENEFICIARY_FIELDS, CNX_FIELDS, FIELDS
 from sibtui.catalog.tables import TABLES_BY_NAME
+from sibtui.explain.store import Explanation
+from sibtui.explain.store import entries as explanations
 from sibtui.query.errors_by_code import MOVEMENT_LABELS
 from sibtui.query.names import CNX, RECORD_TABLES, SBX, TABLE_LABELS
 
@@ -56,6 +59,8 @@ class Rejection:
     sent_value: str | None
     field_name: str | None
     explanation: ErrorExplanation
+    hint_differs: str | None = None  # why ANS's message is not what our catalogue explains (pt-BR)
+    team: Explanation | None = None  # the team's own explanation of the code
 
 
 @dataclass(frozen=True)
@@ -157,9 +162,12 @@ def _rejections(cursor: duckdb.DuckDBPyConnection, file_id: int, record_no: int)
         [file_id, record_no],
     ).fetchall()
     rejections = []
+    team = {entry.code: entry for entry in explanations(cursor, sorted({row[1] for row in rows if row[1]}))} \
+        if rows else {}
     for name, code, message, description, value, field_id in rows:
         field_name = field_for_id((field_id or "").strip().zfill(2)) or explain(code, message).field_name
-        rejections.append(Rejection(name, code, message, description, value, field_name, explain(code, message)))
+        rejections.append(Rejection(name, code, message, description, value, field_name, explain(code, message),
+                                    disagreement(code, message, field_id, description), team.get(code or "")))
     return rejections
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from sibtui.catalog.error_agreement import MEANINGS, disagreement_sql
+from sibtui.explain.store import TABLE_SQL as EXPLANATIONS_TABLE_SQL
 from sibtui.rules.catalog import catalog_rows
 from sibtui.rules.cns import cns_gaps_view_sql
 
@@ -20,8 +22,26 @@ def catalog_rules_table() -> pa.Table:
     return pa.table({name: [row[index] for row in rows] for index, name in enumerate(CATALOG_RULES_COLUMNS)})
 
 
-# One row per code: ours (catalog_error_codes) and ANS's (every RPX loaded), side by side.
-ERROR_CODE_CATALOG_SQL = """
+def catalog_error_meanings_table() -> pa.Table:
+    """What each catalogued code is about (`fields`) and says went wrong (`kinds`): what ANS's
+    messages are held against (`sibtui.catalog.error_agreement`)."""
+    codes = sorted(MEANINGS)
+    return pa.table({
+        "codigoErro": codes,
+        "fields": [sorted(MEANINGS[code].fields) for code in codes],
+        "kinds": [sorted(MEANINGS[code].kinds) for code in codes],
+    })
+
+
+def tables_sql() -> tuple[str, ...]:
+    """Tables the pre-critique keeps in the workspace (created with the schema)."""
+    return (EXPLANATIONS_TABLE_SQL,)
+
+
+# One row per code: ours (catalog_error_codes), the team's (code_explanations) and ANS's
+# (every RPX loaded), side by side. `ans_message_differs`: some message ANS sent for the code
+# names another field or another meaning than our catalogue's (our hint may not apply).
+ERROR_CODE_CATALOG_SQL = f"""
 CREATE OR REPLACE VIEW error_code_catalog AS
 WITH seen AS (
     SELECT trim(codigoErro) AS codigoErro, mensagemErro, NULL AS codigoCampo, NULL AS descricaoCampo,
@@ -31,17 +51,24 @@ WITH seen AS (
     SELECT trim(codigoErro), mensagemErro, trim(codigoCampo), descricaoCampo, NULL, file_id
     FROM rpx_rejections WHERE codigoErro IS NOT NULL
 ),
+judged AS (
+    SELECT seen.*, {disagreement_sql("seen.codigoErro", "seen.mensagemErro", "seen.codigoCampo",
+                                     "seen.descricaoCampo", "meaning")} AS differs
+    FROM seen LEFT JOIN catalog_error_meanings meaning ON meaning.codigoErro = seen.codigoErro
+),
 learnt AS (
     SELECT codigoErro,
            mode(mensagemErro) AS ans_message,
            mode(codigoCampo) AS ans_field_id,
            mode(descricaoCampo) AS ans_field_description,
            count(DISTINCT file_id) AS rpx_files,
-           sum(occurrences) AS occurrences_in_totals
-    FROM seen GROUP BY codigoErro
+           sum(occurrences) AS occurrences_in_totals,
+           bool_or(differs) AS ans_message_differs,
+           arg_max(mensagemErro, differs) FILTER (WHERE differs) AS differing_message
+    FROM judged GROUP BY codigoErro
 )
-SELECT coalesce(known.codigoErro, learnt.codigoErro) AS codigoErro,
-       coalesce(known.field_id, learnt.ans_field_id, left(learnt.codigoErro, 2)) AS field_id,
+SELECT coalesce(known.codigoErro, learnt.codigoErro, team.codigoErro) AS codigoErro,
+       coalesce(known.field_id, learnt.ans_field_id, left(coalesce(learnt.codigoErro, team.codigoErro), 2)) AS field_id,
        known.field_name,
        learnt.ans_message,
        learnt.ans_field_description,
@@ -51,9 +78,17 @@ SELECT coalesce(known.codigoErro, learnt.codigoErro) AS codigoErro,
        known.codigoErro IS NOT NULL AS explained,
        learnt.codigoErro IS NOT NULL AS seen_in_rpx,
        coalesce(learnt.rpx_files, 0) AS rpx_files,
-       coalesce(learnt.occurrences_in_totals, 0) AS occurrences_in_totals
+       coalesce(learnt.occurrences_in_totals, 0) AS occurrences_in_totals,
+       coalesce(learnt.ans_message_differs, false) AS ans_message_differs,
+       learnt.differing_message,
+       team.cause AS team_cause,
+       team.fix AS team_fix,
+       team.source AS team_source,
+       team.author AS team_author,
+       team.written_at AS team_written_at
 FROM catalog_error_codes known
 FULL OUTER JOIN learnt ON learnt.codigoErro = known.codigoErro
+FULL OUTER JOIN code_explanations team ON team.codigoErro = coalesce(known.codigoErro, learnt.codigoErro)
 """
 
 

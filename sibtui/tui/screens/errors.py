@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from sibtui.output import format_count, plural
 from sibtui.query.errors_by_code import ErrorGroup, RpxFile, affected_records_spec, format_percent
 from sibtui.tui.cells import visible
+from sibtui.tui.hints import append_hints
 from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.screens.drill import DrillScreen
@@ -33,6 +34,7 @@ class ErrorsScreen(ModeScreen):
     BINDINGS = [
         Binding("r", "next_rpx", "Outro RPX", id="errors.next_rpx"),
         Binding("D", "decide_all", "Decidir o código", show=False, id="errors.decide_all"),
+        Binding("w", "explain_code", "Explicar código", id="errors.explain_code"),
     ]
 
     def __init__(self) -> None:
@@ -174,7 +176,21 @@ class ErrorsScreen(ModeScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide_all":
             return writes_allowed(self.app, action) if self.groups else False
+        if action == "explain_code":
+            return writes_allowed(self.app, action)
         return super().check_action(action, parameters)
+
+    def action_explain_code(self) -> None:
+        """Write the team's explanation of the code under the cursor (ANS's message on top)."""
+        from sibtui.tui.screens.explain_code import ExplainCodeScreen
+
+        row = self.query_one("#error-codes", DataTable).cursor_row
+        if not self.groups or row >= len(self.groups):
+            self.notify("Nenhum código de erro selecionado.", timeout=3, markup=False)
+            return
+        group = self.groups[row]
+        screen = ExplainCodeScreen(group.code, " / ".join(group.ans_messages), group.team)
+        self.app.push_screen(screen, lambda changed: changed and self._select_rpx(self.rpx_index))
 
     def action_decide_all(self) -> None:
         """The resend decision of every movement rejected with the highlighted code."""
@@ -225,8 +241,8 @@ def rpx_summary(rpx: RpxFile) -> Text:
 
 
 def group_detail(group: ErrorGroup, decisions=None) -> Text:
-    """ANS's words verbatim, then our explanation: field, likely cause, how to fix; then where
-    its movements stand for the next SBX (resend decisions)."""
+    """ANS's words verbatim, where its movements stand for the next SBX (resend decisions), then
+    the team's explanation and our hint (labelled when ANS's message disagrees with it)."""
     explanation = group.explanation
     text = Text()
     text.append(f"{group.code} ", style="bold")
@@ -244,10 +260,7 @@ def group_detail(group: ErrorGroup, decisions=None) -> Text:
     text.append(f"\nNosso campo: {field or 'não identificado'}", style="bold")
     text.append(f" · {plural(group.occurrences, 'ocorrência', 'ocorrências')} em "
                 f"{plural(group.records, 'registro', 'registros')}")
-    text.append("\nCausa provável: ", style="bold")
-    text.append(explanation.cause)
-    text.append("\nComo corrigir: ", style="bold")
-    text.append(explanation.fix)
+    append_hints(text, explanation, group.hint_differs, group.team)
     if group.linked_records < group.records:
         unlinked = group.records - group.linked_records
         text.append(f"\n{plural(unlinked, 'rejeição', 'rejeições')} sem o SBX carregado", style="yellow")

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from sibtui.query.records import RecordDetail
 from sibtui.tui.cells import value_text, visible
+from sibtui.tui.hints import append_hints
 from sibtui.tui.masking import field_value, free_text, is_masked_field
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ def problems_by_field(detail: RecordDetail) -> dict[str, Text]:
 
 
 def problems_text(detail: RecordDetail, resend: ResendInfo | None = None) -> Text:
-    """RPX errors first (ANS's message and field as written, then our hint), then findings.
+    """RPX errors first (ANS's message and field as written, the team's explanation, then our
+    hint, labelled when ANS's message disagrees with it), then findings.
 
     A cascade's titular error (1802) gets the real cause: the titular rejected in the same file.
     """
@@ -84,11 +86,9 @@ def problems_text(detail: RecordDetail, resend: ResendInfo | None = None) -> Tex
         text.append(visible(rejection.field_description or "—"))
         field = rejection.field_name if is_masked_field(rejection.field_name) else "valorCampo"  # as the grids
         sent = field_value(field, rejection.sent_value)
-        text.append(f"   valor enviado: {visible(sent or '—')}\n")
-        text.append("  Causa provável: ", style="bold")
-        text.append(rejection.explanation.cause + "\n")
-        text.append("  Como corrigir: ", style="bold")
-        text.append(rejection.explanation.fix + "\n\n")
+        text.append(f"   valor enviado: {visible(sent or '—')}")
+        append_hints(text, rejection.explanation, rejection.hint_differs, rejection.team, indent="  ")
+        text.append("\n\n")
     for finding in detail.findings:
         style = "bold red" if finding.severity == "error" else "bold yellow"
         severity = {"error": "erro", "warning": "aviso"}.get(finding.severity, finding.severity)

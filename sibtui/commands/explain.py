@@ -1,0 +1,128 @@
+"""`sibtui explain`: what each RPX error code means, and the team's own explanation of it.
+
+    sibtui explain list [CODE...]                       ANS's message, our hint, the team's text
+    sibtui explain set CODE --cause TEXT --fix TEXT     write the team's explanation
+    sibtui explain set CODE --source ans                take ANS's own message as the cause
+    sibtui explain remove CODE
+    sibtui explain export FILE / import FILE            share the team's explanations as one file
+
+The core is `sibtui.explain`; this module parses and prints (imported cheaply for --help).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sibtui.commands import EXIT_OK, EXIT_PROBLEM
+
+LIST_COLUMNS = ("codigoErro", "field_id", "ans_message", "ans_message_differs", "differing_message", "cause", "fix",
+                "confidence", "team_cause", "team_fix", "team_source", "team_author", "team_written_at", "rpx_files")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    _db(parser)
+    actions = parser.add_subparsers(dest="explain_action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every code: ANS's message, our catalogue's hint, the team's text")
+    _db(listing)
+    listing.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    listing.add_argument("codes", nargs="*", metavar="CODE", help="only these codes")
+    writing = actions.add_parser("set", help="write the team's explanation of a code")
+    _db(writing)
+    writing.add_argument("code", metavar="CODE", help="the RPX codigoErro (4 digits)")
+    writing.add_argument("--cause", metavar="TEXT", help="what the code means (default with --source ans: ANS's "
+                                                          "message; with --source catalog: our catalogue's)")
+    writing.add_argument("--fix", metavar="TEXT", help="how to correct the record")
+    writing.add_argument("--source", choices=("analyst", "ans", "catalog"), default="analyst",
+                         help="where the text comes from (default: analyst)")
+    writing.add_argument("--author", metavar="NAME", help="who wrote it (default: the OS user)")
+    removing = actions.add_parser("remove", help="forget the team's explanation of a code")
+    _db(removing)
+    removing.add_argument("code", metavar="CODE")
+    exporting = actions.add_parser("export", help="write the team's explanations to one JSON file")
+    _db(exporting)
+    exporting.add_argument("file", type=Path, metavar="FILE")
+    importing = actions.add_parser("import", help="merge a file of explanations (the newer entry of a code wins)")
+    _db(importing)
+    importing.add_argument("file", type=Path, metavar="FILE")
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", type=Path, default=argparse.SUPPRESS,
+                        help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
+
+
+def run(options: argparse.Namespace) -> int:
+    from sibtui.db.workspace import Workspace, default_workspace_path
+
+    with Workspace(getattr(options, "db", None) or default_workspace_path()) as workspace:
+        cursor = workspace.cursor()
+        try:
+            return ACTIONS[options.explain_action](cursor, options)
+        finally:
+            cursor.close()
+
+
+def _list(cursor, options: argparse.Namespace) -> int:
+    from sibtui.output import write_rows
+
+    where, parameters = "", []
+    if options.codes:
+        where = f"WHERE codigoErro IN ({', '.join('?' for _ in options.codes)})"
+        parameters = [code.strip() for code in options.codes]
+    rows = cursor.execute(f"SELECT {', '.join(LIST_COLUMNS)} FROM error_code_catalog {where} ORDER BY codigoErro",
+                          parameters).fetchall()
+    write_rows(LIST_COLUMNS, rows, options.format, sys.stdout)
+    return EXIT_OK
+
+
+def _set(cursor, options: argparse.Namespace) -> int:
+    from sibtui.explain.store import write
+
+    cause, fix = options.cause, options.fix
+    if cause is None and options.source in ("ans", "catalog"):
+        cause, catalogue_fix = _borrowed(cursor, options.code.strip(), options.source)
+        fix = fix if fix is not None else catalogue_fix
+    entry = write(cursor, options.code, cause or "", fix or "", source=options.source, author=options.author)
+    print(f"{entry.code}: team explanation saved ({entry.credit})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _borrowed(cursor, code: str, source: str) -> tuple[str, str]:
+    """The cause (and, from the catalogue, the fix) taken from ANS's message or our catalogue."""
+    row = cursor.execute("SELECT ans_message, cause, fix FROM error_code_catalog WHERE codigoErro = ?", [code]).fetchone()
+    ans_message, cause, fix = row or (None, None, None)
+    if source == "ans":
+        return ans_message or "", ""
+    return cause or "", fix or ""
+
+
+def _remove(cursor, options: argparse.Namespace) -> int:
+    from sibtui.explain.store import remove
+
+    if remove(cursor, options.code):
+        print(f"{options.code.strip()}: team explanation removed", file=sys.stderr)
+        return EXIT_OK
+    print(f"sibtui: error: {options.code.strip()}: the team has no explanation of this code", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _export(cursor, options: argparse.Namespace) -> int:
+    from sibtui.explain.transfer import export
+
+    count = export(cursor, options.file)
+    print(f"{count} explanation(s) written to {options.file}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _import(cursor, options: argparse.Namespace) -> int:
+    from sibtui.explain.transfer import import_file
+
+    report = import_file(cursor, options.file)
+    print(f"{options.file}: {report.added} added, {report.updated} updated, {report.kept} kept (as new or newer here)",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+ACTIONS = {"list": _list, "set": _set, "remove": _remove, "export": _export, "import": _import}

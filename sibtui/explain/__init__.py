@@ -1,0 +1,1 @@
+"""The team's explanations of RPX error codes: kept in the workspace, shared as a small file."""
