@@ -7,10 +7,10 @@ import json
 
 import duckdb
 import pytest
-
-from conftest import SAMPLE_DIR, query
 from realistic_month import build_month
 from realistic_month.ans import FIELD_LABELS, MESSAGES
+
+from conftest import SAMPLE_DIR, query
 from sibtui.catalog.error_agreement import MEANINGS, disagreement, disagreement_sql
 from sibtui.catalog.error_codes import KNOWN_CODES
 from sibtui.cli import main
