@@ -390,3 +390,16 @@ def test_the_future_of_a_file_starts_on_the_day_it_was_made(world):
     cancel = {"movement": "cancelamento", "cco": CCO_A, "motivoCancelamento": "41"}
     world.sbx({**cancel, "dataCancelamento": "2026-11-02"}, {**cancel, "dataCancelamento": "2026-11-04"})
     assert _by_record(world, "date_future", today=dt.date(2026, 11, 1)) == {2}
+
+
+def test_movements_planned_elsewhere_are_judged_as_they_will_be(world):
+    """A relation with the SBX movement columns (say, what a regeneration plans) is judged instead of the loaded one."""
+    from sibtui.rules.engine import run_checks
+
+    world.cnx(VINCULO)
+    file_id = world.sbx({"movement": "retificacao", "cco": CCO_A, "nome": "CARLOS PEREIRA NETO"})
+    world.cursor.execute("CREATE TABLE planned AS SELECT * REPLACE ('CARLOS PEREIRA' AS nome) FROM sbx_movements")
+    assert world.rules() == set()
+    run_checks(world.workspace, today=dt.date(2026, 12, 1), movements="planned")
+    assert world.cursor.execute("SELECT file_id, record_no, rule FROM findings").fetchall() == [
+        (file_id, 1, "retification_unchanged")]

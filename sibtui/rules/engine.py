@@ -106,12 +106,15 @@ def run_checks(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     today: dt.date | None = None,
+    movements: str = context.MOVEMENTS_RELATION,
 ) -> CheckReport:
     """Check every loaded record and file; replace `findings`; return the counts.
 
     `today` decides what a future date is (default: the machine's date). `progress` is told
     before each step; when `cancel()` answers True between steps, the check stops and the
-    previous findings stay as they were (the report says `cancelled`).
+    previous findings stay as they were (the report says `cancelled`). `movements` is the
+    relation of SBX movements judged (the SBX movement columns; default: the loaded ones,
+    edits applied), so movements planned elsewhere can be judged as the movements they will be.
     """
     started = time.perf_counter()
     today = today or dt.date.today()
@@ -119,7 +122,7 @@ def run_checks(
     conference = ConferenceSide(workspace.cursor(), [step for step in steps if step.beside])
     cursor = workspace.cursor()
     try:
-        report = _run(cursor, conference, steps, progress, cancel, today, started)
+        report = _run(cursor, conference, steps, progress, cancel, today, started, movements)
         if report.cancelled:
             conference.cancel()
         return report
@@ -133,10 +136,11 @@ def run_checks(
 
 
 def _run(cursor: duckdb.DuckDBPyConnection, conference: ConferenceSide, steps: list[Step],
-         progress: Progress | None, cancel: Cancel | None, today: dt.date, started: float) -> CheckReport:
+         progress: Progress | None, cancel: Cancel | None, today: dt.date, started: float,
+         movements: str) -> CheckReport:
     total = len(steps) + 2
     _tell(progress, 0, total, "contexto (CNX de referência, CCOs conhecidos)")
-    context.build_context(cursor, _moves_columns(), today)
+    context.build_context(cursor, _moves_columns(), today, movements)
     for statement in HELPER_TABLES_SQL:
         cursor.execute(statement(cursor) if callable(statement) else statement)
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} (file_id BIGINT, record_no BIGINT, source_table VARCHAR, "
