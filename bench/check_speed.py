@@ -2,6 +2,7 @@
 
     python -m bench.check_speed                      # both datasets, 1M records, 3 runs each
     python -m bench.check_speed --dataset generated --repeat 1
+    python -m bench.check_speed --dataset generated --sbx 120000 --cnx 180000   # issue 19: <= 1.5 s
 
 Two datasets, built once and kept under `bench/out/check_speed/` (git-ignored):
 
@@ -17,7 +18,8 @@ For each it times, with the workspace's own settings (memory limit, threads): `r
 (`rpx_files` + `error_groups` of every RPX, then the first page of each one's biggest
 group), the CNS gaps read model (`cns_categories`, then the first page of the biggest
 category) and the findings-by-rule read model (`finding_groups`). Targets (2 cores, 1M
-records): each <= 5 s. Wall time is the target; CPU time is printed beside it because the
+records): each <= 5 s; the check on 300,000 records (120,000 movements, 180,000 vínculos):
+<= 1.5 s. Wall time is the target; CPU time is printed beside it because the
 machine is shared, and a loaded machine stretches wall time much more than CPU time.
 """
 
@@ -47,7 +49,13 @@ OUT = REPO / "bench" / "out" / "check_speed"
 SAMPLES = REPO / "sample_files"
 TODAY = dt.date(2026, 12, 1)
 PAGE = 50
-TARGET_SECONDS = 5.0
+TARGET_SECONDS = 5.0  # each measure, a million loaded records
+# Issue 19: `sibtui check` end to end on a 300,000-record workspace (run_checks is what it runs).
+SMALL_SIZES, SMALL_TARGET_SECONDS = (120_000, 180_000), 1.5
+
+
+def target_for(sbx_rows: int, cnx_rows: int) -> float:
+    return SMALL_TARGET_SECONDS if sbx_rows + cnx_rows <= sum(SMALL_SIZES) else TARGET_SECONDS
 
 
 # --- datasets ------------------------------------------------------------------------------
@@ -223,13 +231,17 @@ def figures(out: Path | None = None, datasets: tuple[str, ...] = ("generated",),
 
     rows = []
     for dataset in datasets:
-        sbx_rows, cnx_rows = DEFAULT_SIZES[dataset]
-        path = workspace_for(dataset, sbx_rows, cnx_rows, (out / "check_speed") if out else OUT)
-        for name, timing in measure(path, repeat).items():
-            median = statistics.median(timing.seconds)
-            rows.append(Figure(f"{name}, {dataset} {sbx_rows + cnx_rows:,} records", seconds(median),
-                               f"<= {TARGET_SECONDS:.0f} s", median <= TARGET_SECONDS,
-                               f"cpu {timing.cpu_seconds:.2f} s; {timing.detail}"))
+        sizes = [DEFAULT_SIZES[dataset]] + ([SMALL_SIZES] if dataset == "generated" else [])
+        for sbx_rows, cnx_rows in sizes:
+            path = workspace_for(dataset, sbx_rows, cnx_rows, (out / "check_speed") if out else OUT)
+            target = target_for(sbx_rows, cnx_rows)
+            for name, timing in measure(path, repeat).items():
+                if target != TARGET_SECONDS and name != "check":
+                    continue  # the 300,000-record target is the check's
+                median = statistics.median(timing.seconds)
+                rows.append(Figure(f"{name}, {dataset} {sbx_rows + cnx_rows:,} records", seconds(median),
+                                   f"<= {target:g} s", median <= target,
+                                   f"cpu {timing.cpu_seconds:.2f} s; {timing.detail}"))
     return rows
 
 
@@ -250,11 +262,12 @@ def main(argv: list[str] | None = None) -> int:
         cnx_rows = options.cnx or DEFAULT_SIZES[dataset][1]
         path = workspace_for(dataset, sbx_rows, cnx_rows, options.out)
         print(f"\n{dataset}: {_records(path)}")
+        target = target_for(sbx_rows, cnx_rows)
         for name, timing in measure(path, options.repeat).items():
             best, median = min(timing.seconds), statistics.median(timing.seconds)
-            verdict = "ok" if median <= TARGET_SECONDS else "OVER"
+            verdict = "ok" if median <= target else "OVER"
             print(f"  {name:16} median {median:6.2f} s  best {best:6.2f} s  cpu {timing.cpu_seconds:6.2f} s  "
-                  f"(target {TARGET_SECONDS:.0f} s: {verdict})  {timing.detail}")
+                  f"(target {target:g} s: {verdict})  {timing.detail}")
     print(f"\nload average {_load()} at end")
     return 0
 

@@ -101,10 +101,10 @@ SELECT cco FROM rpx_inclusions WHERE cco IS NOT NULL
 KNOWN_CCOS_SQL = """
 CREATE OR REPLACE TEMP TABLE __known_ccos AS
 SELECT s.file_id AS sbx_file_id, c.cco, c.situacao, c.dataNascimento, c.dataContratacao, c.dataCancelamento,
-       c.dataReativacao, c.codigoMunicipio, true AS from_cnx
+       c.dataReativacao, c.codigoMunicipio
 FROM __sbx_files s JOIN __cnx_rows c ON c.file_id = s.ref_cnx
 UNION ALL
-SELECT s.file_id, i.cco, 'ATIVO', NULL, NULL, NULL, NULL, NULL, false
+SELECT s.file_id, i.cco, 'ATIVO', NULL, NULL, NULL, NULL, NULL
 FROM __sbx_files s
 JOIN file_moments rpx ON rpx.kind = 'RPX' AND rpx.registroANS = s.registroANS AND rpx.moment < s.moment
 JOIN rpx_inclusions i ON i.file_id = rpx.file_id
@@ -130,7 +130,7 @@ def moves_sql(columns: tuple[str, ...], today: dt.date, movements: str = MOVEMEN
 CREATE OR REPLACE TEMP TABLE __moves AS
 SELECT {own},
        s.registroANS, s.moment AS file_moment, s.ref_cnx, s.ref_predates, s.newest_cnx, s.newest_after,
-       k.cco IS NOT NULL AS known_cco, k.situacao AS known_situacao, coalesce(k.from_cnx, false) AS known_in_cnx,
+       k.cco IS NOT NULL AS known_cco, k.situacao AS known_situacao,
        {parsed_date('coalesce(m."dataNascimento", k.dataNascimento)')} AS birth,
        {parsed_date('coalesce(m."dataContratacao", k.dataContratacao)')} AS contract,
        {parsed_date('k.dataCancelamento')} AS known_cancel,
