@@ -14,6 +14,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import duckdb
 import pyarrow as pa
@@ -71,7 +72,7 @@ class Step:
 
     description: str
     source_table: str
-    selects: list[str | Callable[[duckdb.DuckDBPyConnection], str | None]]
+    selects: list[str | Callable[[duckdb.DuckDBPyConnection], str | list[str] | None]]
     prepare: tuple[str, ...] = ()  # statements run first (e.g. another `__moves`)
     only_if: str | None = None  # a SELECT of one boolean: the step runs only when it is true
     beside: bool = False  # the conference's own checks: run in a thread of their own (`cnx_side`)
@@ -82,8 +83,7 @@ def plan(today: dt.date) -> list[Step]:
     sbx_columns = tuple(c for c in SBX_MOVEMENTS.value_columns if c != "movement")
     cnx_columns = CNX_BENEFICIARIES.value_columns
     return [
-        Step("campos do SBX", "sbx_movements", list(field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today,
-                                                                           future_from="future_from"))),
+        Step("campos do SBX", "sbx_movements", [partial(_sbx_field_selects, sbx_columns, today)]),
         Step("campos da CNX", "cnx_beneficiaries",
              list(field_sql.cnx_field_selects(CNX_SOURCE, cnx_columns, today, "TRUE")), beside=True),
         Step("registros do SBX", "sbx_movements", records.record_selects()),
@@ -99,6 +99,12 @@ def plan(today: dt.date) -> list[Step]:
              [*field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today), *records.record_selects()],
              (planned_moves_sql(_moves_columns(), today), *ans_state.HELPER_TABLES_SQL), CNX_EDITED),
     ]
+
+
+def _sbx_field_selects(columns: tuple[str, ...], today: dt.date, cursor: duckdb.DuckDBPyConnection) -> list[str]:
+    """The field checks of the SBX columns that hold anything to check in the movements judged."""
+    judged = field_sql.sbx_columns_with_something_to_say(cursor, SBX_SOURCE, columns)
+    return list(field_sql.sbx_field_selects(SBX_SOURCE, judged, today, future_from="future_from"))
 
 
 def run_checks(
@@ -179,8 +185,10 @@ def _stage(cursor: duckdb.DuckDBPyConnection, step: Step) -> None:
         return
     for statement in step.prepare:
         cursor.execute(statement)
-    selects = [select(cursor) if callable(select) else select for select in step.selects]
-    selects = [select for select in selects if select]
+    selects: list[str] = []
+    for select in step.selects:
+        written = select(cursor) if callable(select) else select
+        selects.extend([written] if isinstance(written, str) else written or [])
     if not selects:
         return
     union = "\nUNION ALL\n".join(f"({select})" for select in selects)

@@ -361,6 +361,21 @@ def distinct_column_select(
     )
 
 
+def sbx_columns_with_something_to_say(cursor, source: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns whose checks can find anything in `source`: those holding some value, and
+    those absent where a movement requires them. A column absent from every movement that
+    may carry it has nothing to check (a month's SBX leaves many optional columns empty), and
+    one aggregate pass says so for every column at once."""
+    counts = []
+    for column in columns:
+        required = [m for m, place in _sbx_places(column).items() if place is not None and place.required]
+        missing = (f"count(*) FILTER (WHERE {quote(column)} IS NULL AND movement IN ({_list(required)}))"
+                   if required else "0")
+        counts.append(f"count({quote(column)}) + {missing}")
+    row = cursor.execute(f"SELECT {', '.join(counts)} FROM {source}").fetchone()
+    return tuple(column for column, count in zip(columns, row) if count)
+
+
 def sbx_field_selects(source: str, columns: tuple[str, ...], today: dt.date, *, per_value: bool = True,
                       future_from: str | None = None) -> Iterator[str]:
     """The field findings of SBX columns; `per_value` False judges every row (the reference).
