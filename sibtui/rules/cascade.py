@@ -15,23 +15,32 @@ LABEL = field_label("codigoBeneficiarioTitular")
 
 
 def cascade_select(stage: str, rules: str) -> str:
-    """Findings of `titular_has_error` from the error findings staged in `stage` (`rules`: rule, severity)."""
+    """Findings of `titular_has_error` from the error findings staged in `stage` (`rules`: rule, severity).
+
+    The dependents that could cascade (titular earlier in the file, not active at ANS) are
+    found first; only their titulares' staged findings are read.
+    """
     return f"""
-WITH titular_errors AS (
+WITH dependents AS (
+    SELECT m.file_id, m.record_no, m.codigoBeneficiarioTitular, fc.first_record_no AS titular_record_no
+    FROM __moves m
+    JOIN __file_codes fc ON fc.file_id = m.file_id AND fc.code = m.codigoBeneficiarioTitular
+                        AND fc.first_record_no < m.record_no
+    LEFT JOIN __ans_code_facts a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiarioTitular
+    WHERE m.codigoBeneficiarioTitular IS NOT NULL AND coalesce(m.relacao, 0) <> 1
+      AND NOT coalesce(a.titular_usable, false)
+),
+titular_errors AS (
     SELECT s.file_id, s.record_no, string_agg(DISTINCT s.rule, ', ' ORDER BY s.rule) AS rules
-    FROM {stage} s JOIN {rules} r ON r.rule = s.rule
-    WHERE s.source_table = 'sbx_movements' AND r.severity = 'error'
+    FROM {stage} s JOIN {rules} r ON r.rule = s.rule AND r.severity = 'error'
+    WHERE s.source_table = 'sbx_movements'
+      AND (s.file_id, s.record_no) IN (SELECT (file_id, titular_record_no) FROM dependents)
     GROUP BY ALL
 )
-SELECT m.file_id, m.record_no, 'codigoBeneficiarioTitular' AS field, 'titular_has_error' AS rule,
-       '{LABEL}: o titular, registro ' || fc.first_record_no || ', tem erro (' || e.rules
+SELECT d.file_id, d.record_no, 'codigoBeneficiarioTitular' AS field, 'titular_has_error' AS rule,
+       '{LABEL}: o titular, registro ' || d.titular_record_no || ', tem erro (' || e.rules
        || '); a ANS o rejeitará e rejeitará este dependente' AS message,
-       m.codigoBeneficiarioTitular AS value
-FROM __moves m
-JOIN __file_codes fc ON fc.file_id = m.file_id AND fc.code = m.codigoBeneficiarioTitular
-                    AND fc.first_record_no < m.record_no
-JOIN titular_errors e ON e.file_id = m.file_id AND e.record_no = fc.first_record_no
-LEFT JOIN __ans_code_facts a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiarioTitular
-WHERE m.codigoBeneficiarioTitular IS NOT NULL AND coalesce(m.relacao, 0) <> 1
-  AND NOT coalesce(a.titular_usable, false)
+       d.codigoBeneficiarioTitular AS value
+FROM dependents d
+JOIN titular_errors e ON e.file_id = d.file_id AND e.record_no = d.titular_record_no
 """

@@ -137,8 +137,7 @@ def run_checks(
         raise
     finally:
         conference.close()
-        _drop_temporaries(cursor)
-        cursor.close()
+        cursor.close()  # its temporary tables and views go with it (they belong to this cursor's connection)
 
 
 def _run(cursor: duckdb.DuckDBPyConnection, conference: ConferenceSide, steps: list[Step],
@@ -235,12 +234,3 @@ def _register_rules(cursor: duckdb.DuckDBPyConnection) -> None:
 def finding_counts(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
     rows = cursor.execute("SELECT rule, severity, count(*) FROM findings GROUP BY ALL ORDER BY ALL").fetchall()
     return {(rule, severity): count for rule, severity, count in rows}
-
-
-def _drop_temporaries(cursor: duckdb.DuckDBPyConnection) -> None:
-    for name in (*context.TEMP_TABLES, *HELPER_TABLES, STAGE, "__rules"):
-        try:
-            context.drop_temporary(cursor, name)
-        except duckdb.Error:
-            pass  # the cursor is closed right after; temporaries die with it
-
