@@ -95,3 +95,43 @@ def test_error_code_catalog_learns_codes_from_loaded_rpx(workspace):
     assert rows["0402"] == ("CPF INVALIDO", "04", False, True, 1)  # new to us: ANS's text, no explanation
     assert rows["0701"][2:] == (True, True, 2)
     assert rows["0101"][2:] == (True, False, 0)  # known, never seen
+
+
+def test_each_finding_names_the_ans_codes_it_pre_empts(tmp_path, capsys):
+    db = _load(tmp_path, SAMPLE_DIR)
+    main(["check", "--db", str(db), "--format", "json", "--today", "2026-12-01"])
+    found = json.loads(capsys.readouterr().out)
+    codes = {(f["rule"], f["ans_codes"]) for f in found}
+    assert ("cns_invalid", "0701") in codes and ("titular_not_found", "1802") in codes
+    assert ("hash_mismatch", "20") in codes  # a whole-file rejection code
+    assert all(f["ans_codes"] == (RULES[f["rule"]].ans_codes or None) for f in found)
+
+
+def test_against_rpx_needs_a_loaded_rpx_whose_sbx_is_loaded(tmp_path, capsys):
+    db = _load(tmp_path, SAMPLE_DIR / "99999720261105031244.RPX", CNX_BEFORE)
+    with Workspace(db) as workspace:
+        ids = dict(query(workspace, "SELECT kind, file_id FROM files"))
+    assert main(["check", "--db", str(db), "--against-rpx", str(ids["RPX"])]) == 1
+    assert "99999720261103101500.SBX, which is not loaded" in capsys.readouterr().err
+    assert main(["check", "--db", str(db), "--against-rpx", str(ids["CNX"])]) == 1
+    assert "is not an RPX" in capsys.readouterr().err
+    assert main(["check", "--db", str(db), "--against-rpx", "999"]) == 1
+    assert "file 999 is not loaded" in capsys.readouterr().err
+
+
+def test_against_rpx_on_the_sample_month(tmp_path, capsys):
+    db = _load(tmp_path, SAMPLE_DIR)
+    with Workspace(db) as workspace:
+        rpx = query(workspace, "SELECT file_id FROM files WHERE name = '99999720261105031244.RPX'")[0][0]
+    assert main(["check", "--db", str(db), "--today", "2026-12-01", "--against-rpx", str(rpx), "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(captured.out))}
+    assert rows["*"]["rejected"] == "11" and rows["*"]["recall"] == "1.0" and rows["*"]["precision"] == "1.0"
+    assert rows["1802"]["foreseen_error"] == "2"  # the child of a rejected titular: the cascade
+    assert "11 rejected by ANS" in captured.err
+    with Workspace(db) as workspace:
+        whole = query(workspace, "SELECT file_id FROM files WHERE name = '99999720261105031530.RPX'")[0][0]
+    assert main(["check", "--db", str(db), "--today", "2026-12-01", "--against-rpx", str(whole), "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert list(csv.DictReader(io.StringIO(captured.out)))[0]["code"] == "20"
+    assert "foreseen by hash_mismatch" in captured.err

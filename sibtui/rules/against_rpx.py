@@ -71,6 +71,7 @@ class RpxComparison:
     unlinked: int  # rejections whose movement is not in the SBX
     whole_file_code: str | None  # codigoMotivoRejeicao when ANS rejected the whole file
     codes: list[CodeScore] = field(default_factory=list)
+    foreseen_by: list[str] = field(default_factory=list)  # file rules that pre-empted a whole-file rejection
 
     @property
     def accepted(self) -> int:
@@ -125,8 +126,27 @@ def compare_with_rpx(cursor: duckdb.DuckDBPyConnection, rpx_file_id: int) -> Rpx
     findings = cursor.execute(
         "SELECT record_no, rule, severity FROM findings WHERE file_id = ? AND source_table = 'sbx_movements'",
         [sbx_file_id]).fetchall()
-    comparison = _score(rejections, findings, records, whole_file_code if status == "rejeitado" else None)
+    if status == "rejeitado":
+        return _whole_file(cursor, rpx_name, sbx_name, sbx_file_id, records, (whole_file_code or "").strip())
+    comparison = _score(rejections, findings, records)
     comparison.rpx_name, comparison.sbx_name = rpx_name, sbx_name
+    return comparison
+
+
+def _whole_file(cursor: duckdb.DuckDBPyConnection, rpx_name: str, sbx_name: str, sbx_file_id: int, records: int,
+                code: str) -> RpxComparison:
+    """ANS refused the whole SBX: foreseen when a file finding's rule pre-empts its code."""
+    rules = [rule for (rule,) in cursor.execute(
+        "SELECT DISTINCT rule FROM findings WHERE file_id = ? AND source_table = 'files' AND severity = 'error'",
+        [sbx_file_id]).fetchall()]
+    foreseen = [rule for rule in rules if _pre_empts(rule, code.lstrip("0") or code)]
+    score = CodeScore(code, rejected=records, foreseen_error=records if foreseen else 0,
+                      other_error=0 if foreseen or not rules else records, predicted=records if rules else 0,
+                      correct=records if foreseen else 0)
+    score.missed = records - score.foreseen_error - score.other_error
+    comparison = RpxComparison(rpx_name, sbx_name, records, records, score.foreseen_error,
+                               score.foreseen_error + score.other_error, 0, 0, code, [score])
+    comparison.foreseen_by = foreseen
     return comparison
 
 
@@ -157,7 +177,7 @@ def attributed(links: list[tuple]) -> list[tuple[int | None, str]]:
     return result
 
 
-def _score(rejections: list[tuple], findings: list[tuple], records: int, whole_file_code: str | None) -> RpxComparison:
+def _score(rejections: list[tuple], findings: list[tuple], records: int) -> RpxComparison:
     codes_by_record: dict[int, set[str]] = defaultdict(set)
     for record_no, code in rejections:
         if record_no is not None:
@@ -172,7 +192,7 @@ def _score(rejections: list[tuple], findings: list[tuple], records: int, whole_f
         rpx_name="", sbx_name="", records=records, rejected=len(rejected),
         rejected_with_error=len(rejected & errors), rejected_with_finding=len(rejected & set(rules_by_record)),
         accepted_with_error=len(errors - rejected), unlinked=sum(1 for record_no, _ in rejections if record_no is None),
-        whole_file_code=whole_file_code,
+        whole_file_code=None,
     )
     comparison.codes = _code_scores(codes_by_record, rules_by_record)
     return comparison
