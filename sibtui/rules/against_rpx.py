@@ -15,6 +15,8 @@ forecast; each rule names the codes it pre-empts (`Rule.ans_codes`). Per code:
 The overall line (`code` = `*`) counts records: rejected with any code, flagged with any error
 (`foreseen_error`) or any finding, and precision = rejected records among those with an error.
 A finding on a record ANS accepted is a false alarm; `accepted_with_error` counts them.
+When ANS refused the whole file, the one line is its `codigoMotivoRejeicao`: foreseen when an
+error finding on the file has a rule that pre-empts that code (a wrong hash: 20).
 """
 
 from __future__ import annotations
