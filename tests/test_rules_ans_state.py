@@ -403,3 +403,10 @@ def test_movements_planned_elsewhere_are_judged_as_they_will_be(world):
     run_checks(world.workspace, today=dt.date(2026, 12, 1), movements="planned")
     assert world.cursor.execute("SELECT file_id, record_no, rule FROM findings").fetchall() == [
         (file_id, 1, "retification_unchanged")]
+
+
+def test_a_cnx_listing_a_vinculo_twice_counts_it_once_the_first_way(world):
+    world.cnx({**VINCULO, "situacao": "INATIVO", "dataCancelamento": "2026-06-30"}, VINCULO)
+    world.sbx({"movement": "cancelamento", "cco": CCO_A, "dataCancelamento": "2026-10-31", "motivoCancelamento": "41"})
+    world.findings()
+    assert world.cursor.execute("SELECT rule FROM findings").fetchall() == [("cco_inactive",)]

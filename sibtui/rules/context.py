@@ -66,17 +66,22 @@ SELECT file_id, registroANS, moment FROM (
 
 # One row per (CNX, CCO): a conference lists a vínculo once; should one repeat, the first wins.
 # Only the columns the rules read: a month's SBX can name tens of thousands of CCOs, and a
-# whole row is 40 columns (the retificações' whole rows are `sibtui.rules.ans_state`'s).
+# whole row is 40 columns. The rows are copied as they are, then repeats (a malformed CNX)
+# removed: deduplicating while copying would cost twice the copy on every check.
 CNX_ROW_COLUMNS = ("situacao", "cns", "dataNascimento", "dataContratacao", "dataCancelamento", "dataReativacao",
                    "codigoMunicipio", "numeroPlanoANS", "numeroPlanoOperadora")
 CNX_ROWS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE __cnx_rows AS
-SELECT file_id, cco, arg_min(record_no, record_no) AS record_no,
-       {", ".join(f"arg_min({column}, record_no) AS {column}" for column in CNX_ROW_COLUMNS)}
+SELECT file_id, cco, record_no, {", ".join(CNX_ROW_COLUMNS)}
 FROM __cnx_current
 WHERE file_id IN (SELECT ref_cnx FROM __sbx_files UNION SELECT newest_cnx FROM __sbx_files)
   AND (cco IN (SELECT cco FROM __mentioned_ccos) OR cco IS NULL)
-GROUP BY file_id, cco
+"""
+CNX_ROWS_REPEATED_SQL = "SELECT EXISTS (SELECT 1 FROM __cnx_rows GROUP BY file_id, cco HAVING count(*) > 1)"
+CNX_ROWS_DEDUPLICATE_SQL = """
+DELETE FROM __cnx_rows WHERE (file_id, record_no) IN (
+    SELECT (file_id, record_no) FROM __cnx_rows
+    QUALIFY row_number() OVER (PARTITION BY file_id, cco ORDER BY record_no) > 1)
 """
 
 # The relation of movements the rules judge: the SBX movements as they currently read (edits
@@ -202,6 +207,8 @@ def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...
                   moves_sql(sbx_columns, today, SBX_CURRENT))
     for statement in statements:
         cursor.execute(statement)
+        if statement is CNX_ROWS_SQL and cursor.execute(CNX_ROWS_REPEATED_SQL).fetchone()[0]:
+            cursor.execute(CNX_ROWS_DEDUPLICATE_SQL)
     cursor.execute(newest_cnx_rows_sql(cursor))
 
 

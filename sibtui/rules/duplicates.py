@@ -14,8 +14,6 @@ is looked for among the active vínculos ANS itself can tell by nothing else (no
 from __future__ import annotations
 
 from sibtui.rules.fields import field_label
-from sibtui.rules.records import RecordRule
-from sibtui.rules.sql_digits import cpf_ok
 
 KEY_COLUMNS = {"cpf": "cpf", "cns": "cns", "pis": "pisPasep", "mae": "nomeMae"}
 KIND_WORDS = {"cpf": "CPF", "cns": "CNS", "pis": "PIS/PASEP", "mae": "nome da mãe"}
@@ -89,30 +87,28 @@ HELPER_TABLES_SQL = (
 )
 HELPER_TABLES = ("__inclusion_keys", "__cnx_identities", "__duplicates")
 
-JOIN = "JOIN __duplicates d ON d.file_id = m.file_id AND d.record_no = m.record_no"
+KIND_FIELDS = " ".join(f"WHEN '{kind}' THEN '{column}'" for kind, column in KEY_COLUMNS.items())
 
 
-def _message(kind: str) -> str:
-    label, word = field_label(KEY_COLUMNS[kind]), KIND_WORDS[kind]
-    return (f"CASE WHEN d.cnx_cco IS NOT NULL THEN '{label}: já existe vínculo ativo na ANS com o mesmo {word}, "
-            "plano e contratante (CCO ' || d.cnx_cco || ')' "
-            f"ELSE '{label}: repete a inclusão do registro ' || d.earlier_record_no || ' deste arquivo (mesmo {word}, "
-            "plano e contratante)' END")
-
-
-def duplicate_rules() -> list[RecordRule]:
-    titular = "m.relacao = 1"
-    return [
-        RecordRule("cpf_duplicate_titular", "cpf", f"d.key_kind = 'cpf' AND {titular} AND {cpf_ok('m.cpf')}",
-                   _message("cpf"), "m.cpf", JOIN),
-        RecordRule("duplicate_active_vinculo", "cpf",
-                   f"d.key_kind = 'cpf' AND NOT coalesce({titular}, false) AND {cpf_ok('m.cpf')}",
-                   _message("cpf"), "m.cpf", JOIN),
-        RecordRule("duplicate_active_vinculo", "cns", "d.key_kind = 'cns'", _message("cns"), "m.cns", JOIN),
-        RecordRule("duplicate_active_vinculo", "pisPasep", "d.key_kind = 'pis'", _message("pis"), "m.pisPasep", JOIN),
-        RecordRule("duplicate_by_mother_name", "nomeMae", "d.key_kind = 'mae'", _message("mae"), "m.nomeMae", JOIN),
-    ]
+def _message() -> str:
+    labels = " ".join(f"WHEN '{kind}' THEN '{field_label(column)}'" for kind, column in KEY_COLUMNS.items())
+    words = " ".join(f"WHEN '{kind}' THEN '{KIND_WORDS[kind]}'" for kind in KEY_COLUMNS)
+    label, word = f"(CASE d.key_kind {labels} END)", f"(CASE d.key_kind {words} END)"
+    return (f"CASE WHEN d.cnx_cco IS NOT NULL THEN {label} || ': já existe vínculo ativo na ANS com o mesmo ' || "
+            f"{word} || ', plano e contratante (CCO ' || d.cnx_cco || ')' "
+            f"ELSE {label} || ': repete a inclusão do registro ' || d.earlier_record_no || ' deste arquivo (mesmo ' "
+            f"|| {word} || ', plano e contratante)' END")
 
 
 def duplicate_selects() -> list[str]:
-    return [rule.select() for rule in duplicate_rules()]
+    """One pass over the few duplicates: the rule by the identifier that matched (and, for a CPF,
+    whether the inclusion is a titular's); the field is that identifier."""
+    rule = ("CASE WHEN d.key_kind = 'mae' THEN 'duplicate_by_mother_name' "
+            "WHEN d.key_kind = 'cpf' AND m.relacao = 1 THEN 'cpf_duplicate_titular' "
+            "ELSE 'duplicate_active_vinculo' END")
+    value = " ".join(f"WHEN '{kind}' THEN m.{column}" for kind, column in KEY_COLUMNS.items())
+    return [
+        f"SELECT m.file_id, m.record_no, CASE d.key_kind {KIND_FIELDS} END AS field, {rule} AS rule, "
+        f"{_message()} AS message, CASE d.key_kind {value} END AS value "
+        "FROM __duplicates d JOIN __moves m ON m.file_id = d.file_id AND m.record_no = d.record_no"
+    ]

@@ -365,15 +365,19 @@ def sbx_columns_with_something_to_say(cursor, source: str, columns: tuple[str, .
     """The columns whose checks can find anything in `source`: those holding some value, and
     those absent where a movement requires them. A column absent from every movement that
     may carry it has nothing to check (a month's SBX leaves many optional columns empty), and
-    one aggregate pass says so for every column at once."""
-    counts = []
-    for column in columns:
-        required = [m for m, place in _sbx_places(column).items() if place is not None and place.required]
-        missing = (f"count(*) FILTER (WHERE {quote(column)} IS NULL AND movement IN ({_list(required)}))"
-                   if required else "0")
-        counts.append(f"count({quote(column)}) + {missing}")
-    row = cursor.execute(f"SELECT {', '.join(counts)} FROM {source}").fetchone()
-    return tuple(column for column, count in zip(columns, row) if count)
+    one pass of plain counts per movement says so for every column at once."""
+    counted = cursor.execute(
+        f"SELECT movement, count(*), {', '.join(f'count({quote(c)})' for c in columns)} FROM {source} GROUP BY movement"
+    ).fetchall()
+    kept = []
+    for index, column in enumerate(columns, start=2):
+        places_ = _sbx_places(column)
+        present = sum(row[index] for row in counted)
+        missing = sum(row[1] - row[index] for row in counted
+                      if places_.get(row[0]) is not None and places_[row[0]].required)  # type: ignore[union-attr]
+        if present or missing:
+            kept.append(column)
+    return tuple(kept)
 
 
 def sbx_field_selects(source: str, columns: tuple[str, ...], today: dt.date, *, per_value: bool = True,
