@@ -17,6 +17,7 @@ from __future__ import annotations
 import duckdb
 
 from sibtui.db.identifiers import quote
+from sibtui.rules.context import CNX_ROW_COLUMNS
 from sibtui.rules.field_sql import literal, parsed_date
 from sibtui.rules.fields import field_label
 from sibtui.rules.records import RecordRule, text
@@ -241,9 +242,12 @@ def unchanged_select(cursor: duckdb.DuckDBPyConnection) -> str | None:
         return None
     sent = tuple(column for column, count in zip(RETIFICATION_COLUMNS, counts) if count)
     read = ", ".join(quote(c) for c in sent if c in COMPARED_COLUMNS)
-    held = ("JOIN (SELECT file_id, cco, record_no, ccoBeneficiarioTitular" + (f", {read}" if read else "")
-            + " FROM __cnx_current WHERE file_id IN (SELECT ref_cnx FROM __sbx_files WHERE ref_predates)) c "
-            "ON c.file_id = m.ref_cnx AND c.cco = m.cco AND m.ref_predates")
+    if set(sent) <= set(CNX_ROW_COLUMNS):  # `__cnx_rows` already holds them: no scan of the conference
+        held = HELD
+    else:
+        held = ("JOIN (SELECT file_id, cco, record_no, ccoBeneficiarioTitular" + (f", {read}" if read else "")
+                + " FROM __cnx_current WHERE file_id IN (SELECT ref_cnx FROM __sbx_files WHERE ref_predates)) c "
+                "ON c.file_id = m.ref_cnx AND c.cco = m.cco AND m.ref_predates")
     rule = RecordRule("retification_unchanged", "cco",
                       f"m.movement = 'retificacao' AND {unchanged_sql('m', 'c', HELD_TITULAR_CODE, sent)}",
                       literal("Retificação: todos os campos enviados já têm esses valores na ANS (CNX)"), "m.cco", held)
