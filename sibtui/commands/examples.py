@@ -45,6 +45,18 @@ examples:
   sibtui check --db sib.duckdb                     one line per finding, then the count per rule
   sibtui check --db sib.duckdb --format csv > achados.csv
   sibtui check --db sib.duckdb --today 2026-12-01 || echo "há erros antes de enviar"
+  sibtui check --db sib.duckdb --today 2026-11-03 --against-rpx 3    what the RPX rejected, foreseen?
+
+--format csv|json add ans_codes: the RPX codes each finding pre-empts. --against-rpx prints
+recall and precision per ANS code of the findings on the SBX that loaded RPX answers.
+""",
+    "explain": """\
+examples:
+  sibtui explain list --db sib.duckdb 0701 1802    ANS's message, our hint, the team's text
+  sibtui explain set 0701 --db sib.duckdb --cause "A ANS exige o CNS do titular" --fix "Envie o CNS"
+  sibtui explain set 0402 --db sib.duckdb --source ans     ANS's own message as the cause
+  sibtui explain export --db sib.duckdb equipe.json        share the team's explanations
+  sibtui explain import --db sib.duckdb equipe.json        per code, the newer entry wins
 """,
     "fix": """\
 examples:

@@ -56,7 +56,7 @@ def _db(parser: argparse.ArgumentParser) -> None:
 def run(options: argparse.Namespace) -> int:
     from sibtui.db.workspace import Workspace, default_workspace_path
 
-    with Workspace(getattr(options, "db", None) or default_workspace_path()) as workspace:
+    with Workspace(getattr(options, "db", None) or default_workspace_path(), must_exist=True) as workspace:
         cursor = workspace.cursor()
         try:
             return ACTIONS[options.explain_action](cursor, options)
