@@ -410,3 +410,17 @@ def test_a_cnx_listing_a_vinculo_twice_counts_it_once_the_first_way(world):
     world.sbx({"movement": "cancelamento", "cco": CCO_A, "dataCancelamento": "2026-10-31", "motivoCancelamento": "41"})
     world.findings()
     assert world.cursor.execute("SELECT rule FROM findings").fetchall() == [("cco_inactive",)]
+
+
+def test_the_cascade_stands_when_cnx_edits_are_judged_too(world):
+    """CNX edits are judged last, as the movements they will be (a `__moves` of their own): the
+    SBX's cascade is decided before that."""
+    from sibtui.edit import editor
+    from sibtui.edit.records import RecordRef
+
+    cnx_id = world.cnx(VINCULO)
+    sbx_id = world.sbx({**TITULAR, "cpf": "48291736538"}, CHILD)
+    editor.set_field(world.cursor, RecordRef(cnx_id, 1), "cpf", "48291736538", force=True)
+    found = world.findings()
+    assert (sbx_id, 2, "titular_has_error") in found
+    assert (cnx_id, 1, "cpf_invalid") in found  # the edit, judged as the retificação it will be

@@ -23,7 +23,8 @@ from sibtui.rules.fields import field_label
 from sibtui.rules.records import RecordRule, text
 from sibtui.rules.same_as_ans import COMPARED_COLUMNS, RETIFICATION_COLUMNS, ans_value_sql, unchanged_sql
 
-# Codes ANS knew when each SBX was made, built after `__moves`:
+# Codes ANS knew when each SBX was made, built after `__moves` (whatever it holds: the loaded
+# movements, or those planned from CNX edits, whose reference is the newest CNX):
 # - the reference CNX's vínculos (any situation; `predates` says whether it predates the SBX),
 # - the inclusions earlier RPX of the operator accepted,
 # - the inclusions of earlier SBX files of the operator that no RPX had answered yet (ANS
@@ -38,7 +39,8 @@ HELPER_TABLES_SQL = (
               coalesce(TRY_CAST(trim(c.relacaoDependencia) AS INTEGER) = 1, c.ccoBeneficiarioTitular IS NULL)
                   AS titular,
               'cnx' AS source, s.ref_predates AS predates, NULL::VARCHAR AS origin
-       FROM __sbx_files s JOIN __cnx_current c ON c.file_id = s.ref_cnx
+       FROM (SELECT DISTINCT file_id, ref_cnx, ref_predates FROM __moves WHERE ref_cnx IS NOT NULL) s
+       JOIN __cnx_current c ON c.file_id = s.ref_cnx
        WHERE c.codigoBeneficiario IN (SELECT code FROM __mentioned_codes)
        UNION ALL
        SELECT s.file_id, i.codigoBeneficiario, i.cco, true, NULL, 'rpx', true, rpx.name

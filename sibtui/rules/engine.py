@@ -34,6 +34,7 @@ Cancel = Callable[[], bool]
 SBX_SOURCE = "__moves"
 CNX_SOURCE = "__cnx_newest_rows"
 STAGE = "__findings_stage"
+RULES_TABLE = "__rules"  # rule -> severity, registered before the steps (the cascade reads it)
 # Lookups the rules join, built after the context (`__moves`), in this order.
 HELPER_TABLES_SQL = (*ans_state.HELPER_TABLES_SQL, *duplicates.HELPER_TABLES_SQL, *quality.HELPER_TABLES_SQL,
                      *cns.HELPER_TABLES_SQL)
@@ -93,6 +94,8 @@ def plan(today: dt.date) -> list[Step]:
         Step("CNS do SBX", "sbx_movements", list(cns.SBX_CNS_SELECTS)),
         Step("CNS da CNX", "cnx_beneficiaries", list(cns.CNX_CNS_SELECTS), beside=True),
         Step("arquivos", "files", file_rules.file_selects(today)),
+        # After every SBX rule (it reads their staged errors), before `__moves` is replaced below.
+        Step("titulares com erro", "sbx_movements", [cascade.cascade_select(STAGE, RULES_TABLE)]),
         # Last: edits of CNX records judged as the SBX movements they will become
         # (`sibtui.edit.regen.cnx_plan`); `__moves` is rebuilt from them, findings go to the CNX record.
         Step("edições da CNX, como os movimentos que vão", "cnx_beneficiaries",
@@ -150,6 +153,7 @@ def _run(cursor: duckdb.DuckDBPyConnection, conference: ConferenceSide, steps: l
         cursor.execute(statement(cursor) if callable(statement) else statement)
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} (file_id BIGINT, record_no BIGINT, source_table VARCHAR, "
                    "field VARCHAR, rule VARCHAR, message VARCHAR, value VARCHAR)")
+    _register_rules(cursor)
     for number, step in enumerate(steps, start=1):
         if cancel is not None and cancel():
             return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
@@ -160,8 +164,6 @@ def _run(cursor: duckdb.DuckDBPyConnection, conference: ConferenceSide, steps: l
     if cancel is not None and cancel():
         return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
     _tell(progress, total - 1, total, "gravando os achados")
-    _register_rules(cursor)
-    _stage(cursor, Step("titulares com erro", "sbx_movements", [cascade.cascade_select(STAGE, "__rules")]))
     _replace_findings(cursor)
     _tell(progress, total, total, "pronto")
     return CheckReport(counts=finding_counts(cursor), seconds=time.perf_counter() - started)
@@ -208,7 +210,7 @@ def _stage_arrow(cursor: duckdb.DuckDBPyConnection, found: pa.Table | None) -> N
 
 
 def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
-    unknown = cursor.execute(f"SELECT DISTINCT rule FROM {STAGE} WHERE rule NOT IN (SELECT rule FROM __rules)").fetchall()
+    unknown = cursor.execute(f"SELECT DISTINCT rule FROM {STAGE} WHERE rule NOT IN (SELECT rule FROM {RULES_TABLE})").fetchall()
     if unknown:
         raise UnknownRule(f"rules missing from the catalogue: {', '.join(sorted(r[0] for r in unknown))}")
     cursor.execute("BEGIN TRANSACTION")
@@ -216,7 +218,7 @@ def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
         cursor.execute("DELETE FROM findings")
         cursor.execute(
             f"INSERT INTO findings SELECT DISTINCT s.file_id, s.record_no, s.source_table, s.field, s.rule, r.severity, "
-            f"s.message, s.value FROM {STAGE} s JOIN __rules r ON r.rule = s.rule"
+            f"s.message, s.value FROM {STAGE} s JOIN {RULES_TABLE} r ON r.rule = s.rule"
         )
         cursor.execute("COMMIT")
     except BaseException:
@@ -227,7 +229,7 @@ def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
 def _register_rules(cursor: duckdb.DuckDBPyConnection) -> None:
     table = pa.table({"rule": [r.id for r in RULES_LIST], "severity": [r.severity.value for r in RULES_LIST]})
     cursor.register("__rules_arrow", table)
-    cursor.execute("CREATE OR REPLACE TEMP TABLE __rules AS SELECT * FROM __rules_arrow")
+    cursor.execute(f"CREATE OR REPLACE TEMP TABLE {RULES_TABLE} AS SELECT * FROM __rules_arrow")
     cursor.unregister("__rules_arrow")
 
 
