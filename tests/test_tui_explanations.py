@@ -28,6 +28,7 @@ async def test_a_hint_ans_contradicts_is_labelled_then_the_team_writes_its_own(t
         assert app.screen.groups[0].code == "0701"
         shown = detail(app)
         assert DIFFERS in shown and "CNS OBRIGATORIO" in shown
+        assert "omita a tag" not in shown  # the catalogue's fix would get the record rejected again
         other = next(index for index, group in enumerate(app.screen.groups) if group.code == "1802")
         app.screen.query_one("#error-codes").move_cursor(row=other)
         await settle(pilot)

@@ -20,8 +20,9 @@ def append_hints(text: Text, explanation: ErrorExplanation, hint_differs: str | 
                  indent: str = "") -> None:
     """Append the team's explanation (when written) and the catalogue's hint to `text`.
 
-    When ANS's message disagrees with the catalogue, the hint is labelled and dimmed; when the
-    team has its own explanation too, the disagreeing hint is left out altogether.
+    When ANS's message disagrees with the catalogue, the hint is labelled and dimmed, and only
+    its cause is shown (`error_code_catalog` keeps the message that differs); when the team has
+    its own explanation too, the disagreeing hint is left out.
     """
     if team is not None:
         text.append(f"\n{indent}Explicação da equipe ", style="bold green")
@@ -33,11 +34,9 @@ def append_hints(text: Text, explanation: ErrorExplanation, hint_differs: str | 
     if hint_differs is not None:
         if team is not None:
             return
-        text.append(f"\n{indent}{DIFFERS}", style="bold yellow")
-        text.append(f" ({hint_differs}): ", style="yellow")
+        # The catalogue's cause only, dimmed: its fix is what misleads when ANS means something else.
+        text.append(f"\n{indent}{DIFFERS}: ", style="bold yellow")
         text.append(explanation.cause, style="dim")
-        text.append(" Corrigir: ", style="dim bold")
-        text.append(explanation.fix, style="dim")
         return
     label = "Dica do catálogo" if team is not None else "Causa provável"
     text.append(f"\n{indent}{label}: ", style="bold")
