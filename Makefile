@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)  ## open the console on sample_files/ (a workspace of its own under .venv)
 	$(BIN)/sibtui --db $(SAMPLE_DB) sample_files/
 
-test: $(STAMP)  ## the whole test suite
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## the whole test suite, on both cores (pytest-xdist)
+	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)  ## performance figures (not part of the tests)
 	$(BIN)/python -m bench
