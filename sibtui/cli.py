@@ -100,10 +100,13 @@ def _diff_arguments(parser: argparse.ArgumentParser) -> None:
     add_format_option(parser, extra=("xlsx",))
     parser.add_argument("--from", dest="from_file", type=int, metavar="FILE_ID", help="older CNX (default: the one before the newest)")
     parser.add_argument("--to", dest="to_file", type=int, metavar="FILE_ID", help="newer CNX (default: the newest)")
-    missing = ("cns_missing_qualifying", "cns_missing_not_qualifying")
+    missing = ("cns_missing_qualifying", "cns_missing_not_qualifying", "divergencia_receita")
     parser.add_argument("--list", choices=(*CHANGE_KINDS, "all", *missing), metavar="KIND",
                         help=f"print the rows of one kind of change ({', '.join(CHANGE_KINDS)}, or all), "
                              f"or the active vínculos still without CNS ({', '.join(missing)})")
+    parser.add_argument("--cns-after", type=int, metavar="N",
+                        help="divergencia_receita: qualified vínculos still without CNS after N conferences "
+                             "(default $SIBTUI_CNS_AFTER, else 2)")
     parser.add_argument("--cns-assigned", action="store_true",
                         help="every CNS ANS assigned, over all conferences (codigoBeneficiario, cco, cns, data), "
                              "for the operator's own base")
@@ -115,6 +118,9 @@ def _status_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     add_format_option(parser)
     parser.add_argument("--today", type=_iso_date, metavar="AAAA-MM-DD", help="count deadlines from this day (default: today)")
+    parser.add_argument("--months", action="store_true",
+                        help="one row per competência since the first file loaded: sent, accepted, rejected, "
+                             "without answer, without movement or missing, with both deadlines")
 
 
 def _iso_date(text: str):
@@ -153,6 +159,12 @@ def _explain_arguments(parser: argparse.ArgumentParser) -> None:
     add_arguments(parser)
 
 
+def _original_arguments(parser: argparse.ArgumentParser) -> None:
+    from sibtui.commands.original import add_arguments  # argparse only
+
+    add_arguments(parser)
+
+
 def _open_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
@@ -163,7 +175,7 @@ def _completion_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("load", "load SBX/RPX/CNX files into a workspace", _load_arguments, "load", interrupt_queries=False),
+    Command("load", "load SBX/RPX/CNX (and portfolio transfer) files into a workspace", _load_arguments, "load", interrupt_queries=False),
     Command("query", "run SQL over the workspace", _query_arguments, "query"),
     Command("hash", "compare a file's declared epilogue hash with the computed one", _hash_arguments, "hash"),
     Command("diff", "compare two CNX conferences: what ANS changed", _diff_arguments, "diff"),
@@ -176,6 +188,8 @@ COMMANDS: tuple[Command, ...] = (
             "export, import)", _explain_arguments, "explain"),
     Command("regenerate", "write corrected SBX files (the rejected movements, or --all)", _regenerate_arguments,
             "regenerate"),
+    Command("original", "write a loaded file back byte for byte from the copy the workspace keeps",
+            _original_arguments, "original"),
     Command("open", "open the console (the default command)", _open_arguments, "open", interrupt_queries=False),
     Command("completion", "print a shell completion script: eval \"$(sibtui completion bash)\"",
             _completion_arguments, "completion"),

@@ -96,6 +96,18 @@ CNX_FIELDS: tuple[Field, ...] = (
        help="Grafia do XSD da ANS (sic)."),
 )
 
+# Only in a portfolio transfer (`ansParaOperadora/transferencia`, §1.3): the record's attribute
+# and the header of the transfer (`tab`), which goes to the `files` row.
+TRANSFER_FIELDS: tuple[Field, ...] = (
+    _f("situacaoTransferencia", "Situação na transferência", d.SITUACAO_TRANSFERENCIA, editable=False,
+       help="1 transferido; 2 cancelado na cedente por duplicidade na adquirente."),
+    _f("tab_id", "Identificador da transferência", d.INTEGER, editable=False, help="Atributo id de <tab>."),
+    _f("dataExecucaoProcesso", "Data de execução do processo", d.DATA_EXECUCAO_PROCESSO, editable=False),
+    _f("dataEfetivaTransferencia", "Data efetiva da transferência", d.DATA_EFETIVA_TRANSFERENCIA, editable=False),
+    _f("regsAnsOperadoraCedente", "Registro ANS da operadora cedente", d.REGISTRO_ANS, editable=False),
+    _f("regsAnsOperadoraAdquirente", "Registro ANS da operadora adquirente", d.REGISTRO_ANS, editable=False),
+)
+
 # RPX content.
 RPX_FIELDS: tuple[Field, ...] = (
     _f("codigoTipoMovimento", "Código do tipo de movimento", d.TIPO_MOVIMENTO, editable=False),
@@ -137,7 +149,7 @@ ENVELOPE_FIELDS: tuple[Field, ...] = (
     _f("hash", "Hash do epílogo", d.HASH, editable=False),
 )
 
-ALL_FIELDS: tuple[Field, ...] = BENEFICIARY_FIELDS + CNX_FIELDS + RPX_FIELDS + ENVELOPE_FIELDS
+ALL_FIELDS: tuple[Field, ...] = BENEFICIARY_FIELDS + CNX_FIELDS + TRANSFER_FIELDS + RPX_FIELDS + ENVELOPE_FIELDS
 FIELDS: dict[str, Field] = {field.name: field for field in ALL_FIELDS}
 assert len(FIELDS) == len(ALL_FIELDS), "a field is declared twice"
 

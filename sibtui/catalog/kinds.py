@@ -1,4 +1,4 @@
-"""The three kinds of SIB file and the five SBX movements."""
+"""The kinds of SIB file (SBX, RPX, CNX and the portfolio transfer) and the five SBX movements."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ class FileKind(str, Enum):
     SBX = "SBX"  # operator -> ANS: movements (or a no-movement declaration)
     RPX = "RPX"  # ANS -> operator: processing result
     CNX = "CNX"  # ANS -> operator: conference of every registered vínculo
+    TRF = "TRF"  # ANS -> operator: portfolio transfer (`transferencia`), acquirer's or ceding side
 
     @property
     def description(self) -> str:
@@ -21,6 +22,7 @@ _KIND_DESCRIPTIONS = {
     FileKind.SBX: "arquivo de atualização (operadora → ANS)",
     FileKind.RPX: "resultado do processamento (ANS → operadora)",
     FileKind.CNX: "conferência cadastral (ANS → operadora)",
+    FileKind.TRF: "transferência de carteira (ANS → operadora)",
 }
 
 

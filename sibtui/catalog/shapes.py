@@ -245,6 +245,29 @@ CNX_BENEFICIARIO = Node(
     ),
 )
 
+# --- Portfolio transfer (§1.3, `ansParaOperadora/transferencia`) ------------------------
+
+# The same identificação, endereço and vínculo as a CNX record; the situation of the transfer
+# is an attribute here (and the CNX's `situacaoTransfrencia` child does not exist).
+TRANSFER_BENEFICIARIO = Node(
+    "beneficiario",
+    attributes=(*CNX_BENEFICIARIO.attributes, attr("situacaoTransferencia")),
+    children=tuple(child for child in CNX_BENEFICIARIO.children if child.tag != "situacaoTransfrencia"),
+)
+
+TAB = Node(
+    "tab",
+    attributes=(Attr("id", FIELDS["tab_id"]),),
+    children=(
+        leaf("dataExecucaoProcesso", True),
+        leaf("dataEfetivaTransferencia", True),
+        leaf("regsAnsOperadoraCedente", True),
+        leaf("regsAnsOperadoraAdquirente", True),
+    ),
+    required=True,
+)
+TAB_COLUMNS: tuple[str, ...] = ("tab_id", *(node.column_name for node in TAB.leaves()))
+
 # --- RPX records and sections (§1.2) ----------------------------------------------------
 
 RPX_REJEITADO = Node(
@@ -364,6 +387,7 @@ RECORD_SHAPES_BY_KIND: dict[FileKind, tuple[Node, ...]] = {
     FileKind.SBX: tuple(MOVEMENT_SHAPES.values()),
     FileKind.CNX: (CNX_BENEFICIARIO,),
     FileKind.RPX: (RPX_REJEITADO, RPX_INCLUIDO),
+    FileKind.TRF: (TRANSFER_BENEFICIARIO,),
 }
 
 

@@ -57,6 +57,15 @@ CNX_BENEFICIARIES = Table(
     description="uma linha por beneficiário da conferência (CNX)",
 )
 
+# A transfer's records: the conference's columns (the same XSD types), plus the attribute
+# `situacaoTransferencia` (1 transferido, 2 cancelado por duplicidade). `situacaoTransfrencia`
+# (sic, a CNX child element) never occurs in a transfer and stays NULL.
+TRANSFER_BENEFICIARIES = Table(
+    "transfer_beneficiaries",
+    CNX_BENEFICIARIES.value_columns + ("situacaoTransferencia",),
+    description="uma linha por beneficiário de uma transferência de carteira",
+)
+
 RPX_REJECTIONS = Table(
     "rpx_rejections",
     ("error_no",) + _shape_columns(shapes.RPX_REJEITADO),
@@ -101,6 +110,7 @@ HEADER_FAILURES = Table(
 RECORD_TABLES: tuple[Table, ...] = (
     SBX_MOVEMENTS,
     CNX_BENEFICIARIES,
+    TRANSFER_BENEFICIARIES,
     RPX_REJECTIONS,
     RPX_INCLUSIONS,
     RPX_RESULTS,
@@ -131,10 +141,27 @@ FILES_COLUMNS: tuple[tuple[str, str], ...] = (
     ("encoding", "VARCHAR"),
     ("loaded_at", "TIMESTAMP"),
     ("load_seconds", "DOUBLE"),
+    # Added with the portfolio transfer (issue 23): `ALTER TABLE ... ADD COLUMN` on older
+    # workspaces (`FILES_ADDED_COLUMNS`). `tab` of a transfer, and which side this operator is.
+    *((column, "VARCHAR") for column in shapes.TAB_COLUMNS),
+    ("transfer_side", "VARCHAR"),  # 'adquirente' | 'cedente' | NULL (not a transfer, or neither)
 )
+FILES_ADDED_COLUMNS: tuple[str, ...] = (*shapes.TAB_COLUMNS, "transfer_side")
 FILES_COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in FILES_COLUMNS)
 
 LOAD_WARNINGS_COLUMNS: tuple[str, ...] = ("file_id", "line", "element", "message")
+
+# The loaded file's own bytes (art. 12: the operator keeps the evidence; ANS deletes an RPX after
+# three months), zstd-compressed in pieces, written in the load's transaction
+# (`sibtui.ingest.originals`): `sibtui original` writes them back byte for byte.
+ORIGINALS_TABLE = "file_originals"
+ORIGINALS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("file_id", "BIGINT"),
+    ("piece_no", "BIGINT"),  # 1-based, in file order
+    ("raw_bytes", "BIGINT"),  # size of the piece once decompressed
+    ("codec", "VARCHAR"),  # 'zstd'
+    ("data", "BLOB"),
+)
 
 # Findings of the local pre-critique (`sibtui check`): regenerated as a whole on demand.
 # `record_no` is NULL for a file-level finding; `source_table` says which table the record
@@ -153,4 +180,6 @@ FINDINGS_COLUMNS: tuple[tuple[str, str], ...] = (
 # Record tables as the analyst sees them after edits: `<table>_current` has the same
 # columns, with the edit journal applied (until edits exist, the raw rows themselves).
 CURRENT_VIEW_SUFFIX = "_current"
-EDITABLE_TABLES: tuple[str, ...] = ("sbx_movements", "cnx_beneficiaries")
+EDITABLE_TABLES: tuple[str, ...] = ("sbx_movements", "cnx_beneficiaries", "transfer_beneficiaries")
+# Tables of ANS's view of the vínculos (a conference, a transfer): edits become movements.
+CONFERENCE_TABLES: tuple[str, ...] = ("cnx_beneficiaries", "transfer_beneficiaries")

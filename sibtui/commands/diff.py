@@ -8,6 +8,7 @@ import sys
 from sibtui.commands import EXIT_OK
 from sibtui.compare.assignment import MISSING_KINDS, assignment_summary, still_missing
 from sibtui.compare.changes import CHANGE_LABELS
+from sibtui.compare.cns_escalation import COLUMNS, KIND, MESSAGE, conferences_after, escalation_count, escalation_rows
 from sibtui.compare.queries import change_counts, list_changes
 from sibtui.compare.snapshots import choose_pair
 from sibtui.db.workspace import Workspace, default_workspace_path
@@ -21,6 +22,10 @@ def run(options: argparse.Namespace) -> int:
         try:
             if getattr(options, "cns_assigned", False):
                 return _cns_assigned(cursor, options)
+            after = conferences_after(getattr(options, "cns_after", None))
+            if options.list == KIND:
+                write_rows(COLUMNS, escalation_rows(cursor, after), options.format, sys.stdout)
+                return EXIT_OK
             pair = choose_pair(cursor, options.from_file, options.to_file)
             say(f"{pair.older.describe()} -> {pair.newer.describe()}", file=sys.stderr)
             if options.list in MISSING_KINDS:
@@ -39,6 +44,8 @@ def run(options: argparse.Namespace) -> int:
                     ("cns_missing_not_qualifying", "Sem CNS, não qualificado: pedir ao beneficiário",
                      summary.missing_not_qualifying, summary.missing_not_qualifying),
                 ]
+                escalated = escalation_count(cursor, after)
+                rows.append((KIND, f"Sem CNS há {after}+ conferências, qualificado: {MESSAGE}", escalated, escalated))
                 write_rows(("kind", "descricao", "linhas", "ccos"), rows, options.format, sys.stdout)
         finally:
             cursor.close()

@@ -39,6 +39,12 @@ examples:
   sibtui status --db sib.duckdb                    each SBX, its RPX, what must go again and by when
   sibtui status --db sib.duckdb --format csv       for a cron e-mail
   sibtui status --db sib.duckdb --today 2026-12-01
+  sibtui status --db sib.duckdb --months --format csv    one row per competência (compliance)
+""",
+    "original": """\
+examples:
+  sibtui original --db sib.duckdb --file-id 3 --out 99999720261105031244.RPX
+  sibtui query --db sib.duckdb "select file_id, kind, name from files"    which file is which
 """,
     "check": """\
 examples:

@@ -74,7 +74,11 @@ def _bulk_flags(parser: argparse.ArgumentParser) -> None:
 def _set_arguments(parser: argparse.ArgumentParser) -> None:
     _selection(parser)
     _bulk_flags(parser)
-    parser.add_argument("assignments", nargs="+", metavar="FIELD=VALUE", help="FIELD= (empty) removes the element")
+    parser.add_argument("--csv", type=Path, metavar="FILE",
+                        help="corrections from a spreadsheet: first column cco, then field names (; or ,, "
+                             "UTF-8 or Latin-1); each row edits that CCO in the newest conference holding it "
+                             "(CNX or transfer), all as one action, or nothing when any row is wrong")
+    parser.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="FIELD= (empty) removes the element")
 
 
 def _decision_arguments(parser: argparse.ArgumentParser, needs_reason: bool) -> None:
@@ -134,6 +138,11 @@ def _set(cursor, options: argparse.Namespace) -> int:
     from sibtui.edit import editor
     from sibtui.edit.records import RecordRef
 
+    if options.csv is not None:
+        return _set_csv(cursor, options)
+    if not options.assignments:
+        print("sibtui: error: give FIELD=VALUE (or --csv FILE)", file=sys.stderr)
+        return EXIT_USAGE
     values = parse_assignments(options.assignments)
     if values is None:
         return EXIT_USAGE
@@ -149,6 +158,38 @@ def _set(cursor, options: argparse.Namespace) -> int:
         return EXIT_USAGE
     results = [editor.bulk_set(cursor, records, field, value, **_options(options)) for field, value in values.items()]
     return max(_print_result(result) for result in results)
+
+
+def _set_csv(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit.csv_set import set_from_csv
+
+    if options.assignments or options.record or options.error or options.rule:
+        print("sibtui: error: --csv says the records and the values itself; give neither FIELD=VALUE nor "
+              "--record/--error/--rule with it", file=sys.stderr)
+        return EXIT_USAGE
+    outcome = set_from_csv(cursor, options.csv.expanduser(), dry_run=options.dry_run, force=options.force,
+                           reason=options.reason, note=options.note)
+    for problem in outcome.problems[:_MAX_LINES]:
+        say(f"sibtui: error: {options.csv}: {problem}", file=sys.stderr)
+    if len(outcome.problems) > _MAX_LINES:
+        say(f"... and {len(outcome.problems) - _MAX_LINES} more problems", file=sys.stderr)
+    result = outcome.result
+    shown = result.changes if (options.dry_run or outcome.problems) else result.changes[:_MAX_LINES]
+    for change in shown:
+        cco = outcome.records.get(change.ref, ("", ""))[0]
+        say(f"cco {cco} ({change.ref}) {change.field}: {_text(change.field, change.old)} -> "
+            f"{_text(change.field, change.new)}")
+    if len(result.changes) > len(shown):
+        say(f"... and {len(result.changes) - len(shown)} more (see: sibtui fix list --pending)")
+    if outcome.problems:
+        say(f"nothing applied: {len(outcome.problems)} problem(s) in {outcome.rows} row(s); fix the CSV and run "
+            "again (--dry-run shows old -> new)", file=sys.stderr)
+        return EXIT_PROBLEM
+    verb = "would change" if result.dry_run else "changed"
+    action = f", action {result.action_id}" if result.action_id is not None else ""
+    say(f"{verb} {len(result.changes)} field(s) in {result.changed_records} record(s) from {outcome.rows} row(s)"
+        f"{action}; {result.unchanged} already so", file=sys.stderr)
+    return EXIT_OK
 
 
 def _fill_cns(cursor, options: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from sibtui import interrupts
-from sibtui.commands import EXIT_OK, EXIT_PROBLEM
+from sibtui.commands import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from sibtui.commands.progress import RegenerationProgressBar
 from sibtui.terminal import say
 
@@ -34,12 +34,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", type=Path, metavar="CSV",
                         help="also write one line per movement written: file, position, source, why, codes, edits")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-movement", metavar="AAAA-MM",
+                        help="instead: write the file declaring this competência without movement "
+                             "(naoEnvioBeneficiarios), with --reason 61 or 62")
+    parser.add_argument("--reason", metavar="CODE", choices=("61", "62"),
+                        help="with --no-movement: 61 no beneficiaries, 62 no change of registration data")
+    parser.add_argument("--registro-ans", metavar="NNNNNN",
+                        help="with --no-movement: the operator (default: the only one the workspace knows)")
 
 
 def run(options: argparse.Namespace) -> int:
     from sibtui.db.workspace import Workspace, default_workspace_path
     from sibtui.edit.regen.run import regenerate
 
+    if options.no_movement is not None or options.reason is not None:
+        return _no_movement(options)
     with Workspace(options.db or default_workspace_path(), must_exist=True) as workspace, RegenerationProgressBar(enabled=not options.quiet) as bar:
         cursor = workspace.cursor()
         try:
@@ -65,6 +74,48 @@ def run(options: argparse.Namespace) -> int:
     if not result.regenerations:
         say("nothing to regenerate", file=sys.stderr)
     return EXIT_PROBLEM if result.failed else EXIT_OK
+
+
+def _no_movement(options: argparse.Namespace) -> int:
+    from sibtui.cycle.no_movement import REASONS, parse_competencia, write_no_movement
+    from sibtui.db.workspace import Workspace, default_workspace_path
+    from sibtui.edit.regen.run import load_schema
+
+    if options.no_movement is None or options.reason is None:
+        say("sibtui: error: a month without movement needs both --no-movement AAAA-MM and --reason 61|62",
+            file=sys.stderr)
+        return EXIT_USAGE
+    if options.sbx or options.all or options.include_pending or options.cnx_edits or options.report:
+        say("sibtui: error: --no-movement writes only that file; leave out --sbx, --all, --include-pending, "
+            "--cnx-edits and --report", file=sys.stderr)
+        return EXIT_USAGE
+    competencia = parse_competencia(options.no_movement)
+    schema = load_schema(options.xsd)
+    with Workspace(options.db or default_workspace_path(), must_exist=True) as workspace:
+        cursor = workspace.cursor()
+        try:
+            result = write_no_movement(cursor, options.out, competencia, options.reason,
+                                       registro_ans=options.registro_ans, schema=schema,
+                                       xsd_path=str(options.xsd) if options.xsd else None)
+        finally:
+            cursor.close()
+    for note in result.notes:
+        say(f"nota: {note}", file=sys.stderr)
+    if result.existing is not None:
+        say(f"nada a gerar: {result.existing} já responde pela competência {competencia} "
+            "(enviado e não rejeitado, ou ainda a enviar)")
+        return EXIT_OK
+    if result.problems:
+        say(f"sibtui: error: competência {competencia}: nothing written; {len(result.problems)} problem(s):",
+            file=sys.stderr)
+        for problem in result.problems:
+            say(f"  {problem}", file=sys.stderr)
+        return EXIT_PROBLEM
+    written = result.file
+    say(f"wrote {written.path}  sem movimento, competência {competencia}, motivo {result.reason} "
+        f"({REASONS[result.reason]})  hash {written.hash}  sequencial {written.sequencial}")
+    say(f"  regeneration {result.regeneration_id}; send it by {competencia.deadline:%d/%m/%Y}")
+    return EXIT_OK
 
 
 def _write_report(cursor, path: Path, result) -> None:

@@ -19,6 +19,15 @@ COLUMNS = (
     # added with the resend decisions (issue 18): each movement counted once, in its latest state
     "reenviar_como_esta", "com_titular", "nao_reenviar", "ja_na_ans", "a_reenviar", "desatualizados",
     "arquivos_substituidos",
+    # added with the no-movement file (issue 23): 61 or 62 and what it means, for a file without movement
+    "motivo_sem_movimento",
+)
+
+
+# `--months`: one row per competência (compliance, `sibtui.cycle.months`).
+MONTH_COLUMNS = (
+    "competencia", "situacao", "registro_ans", "arquivos", "motivo_sem_movimento", "enviado_em",
+    "prazo_envio", "envio", "envio_vencido", "prazo_correcao", "correcao", "correcao_vencida", "a_reenviar",
 )
 
 
@@ -27,6 +36,12 @@ def run(options: argparse.Namespace) -> int:
     with Workspace(options.db or default_workspace_path(), read_only=True) as workspace:
         cursor = workspace.cursor()
         try:
+            if getattr(options, "months", False):
+                from sibtui.cycle.months import month_rows
+
+                write_rows(MONTH_COLUMNS, [_month_values(row, today) for row in month_rows(cursor, today)],
+                           options.format, sys.stdout)
+                return EXIT_OK
             rows = [_values(row, today) for row in cycle_rows(cursor, today)]
         finally:
             cursor.close()
@@ -36,10 +51,20 @@ def run(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _month_values(row, today: date) -> tuple:
+    return (
+        str(row.competencia), row.situacao, row.registro_ans, " ".join(row.files) or None, row.reason_text,
+        _iso(row.sent_on), row.sending_deadline.isoformat(), row.sending_state(today), row.sending_overdue(today),
+        row.correction_deadline.isoformat(), row.correction_state(today), row.correction_overdue(today),
+        row.outstanding,
+    )
+
+
 def _values(row: CycleRow, today: date) -> tuple:
     total = row.totals.get("total")
     competencia = row.competencia
     situation = row.outcome + (f" ({row.rejection_code})" if row.rejection_code else "")
+
     return (
         row.sbx_name,
         row.registro_ans,
@@ -70,7 +95,14 @@ def _values(row: CycleRow, today: date) -> tuple:
         row.outstanding,
         row.progress.stale,
         " ".join(f"{name}>{by_name or '-'}" for name, by_name in row.progress.superseded_files) or None,
+        _reason(row.no_movement_reason),
     )
+
+
+def _reason(code: str | None) -> str | None:
+    from sibtui.cycle.months import NO_MOVEMENT_REASONS
+
+    return f"{code} ({NO_MOVEMENT_REASONS.get(code, 'motivo desconhecido')})" if code else None
 
 
 def _iso(day: date | None) -> str | None:

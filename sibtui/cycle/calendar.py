@@ -36,6 +36,22 @@ class Competencia:
         return date(following.year, following.month, SENDING_DEADLINE_DAY)
 
 
+def correction_deadline(competencia: Competencia) -> date:
+    """When what ANS rejected of `competencia` must be corrected: by the next monthly update
+    (art. 13), i.e. day 5 after the following competência."""
+    return competencia.next().deadline
+
+
+def parse_competencia(text: str | None) -> Competencia | None:
+    """`AAAA-MM` as a competência; None when it is not one."""
+    if not text:
+        return None
+    year, _, month = text.strip().partition("-")
+    if not (year.isdigit() and month.isdigit() and len(year) == 4 and 1 <= int(month) <= 12):
+        return None
+    return Competencia(int(year), int(month))
+
+
 def competencia_of(sent: date) -> Competencia:
     """The competência a file sent on `sent` belongs to (day 1-5 still closes the previous month)."""
     if sent.day <= SENDING_DEADLINE_DAY:

@@ -15,31 +15,43 @@ import duckdb
 from sibtui.cycle.calendar import (
     Competencia,
     competencia_of,
+    correction_deadline,
     current_competencia,
     days_left,
+    parse_competencia,
     rpx_has_expired,
     rpx_is_late,
 )
 from sibtui.cycle.progress import PendingProgress, pending_progress
+from sibtui.edit.ddl import PUBLISHED_REGENERATIONS
 
 AWAITING = "aguardando RPX"
 PROCESSED = "processado"
 REJECTED = "arquivo rejeitado"
 ORPHAN = "RPX sem o SBX"
 
-_FILES_SQL = """
+# A no-movement file sibtui wrote declares its competência in the regeneration log: its name
+# and header only say when it was made (`sibtui.cycle.no_movement`).
+_FILES_SQL = f"""
+WITH declared AS (
+    SELECT upper(output_name) AS name, any_value(competencia) AS competencia
+    FROM {PUBLISHED_REGENERATIONS} WHERE competencia IS NOT NULL GROUP BY 1
+)
 SELECT s.file_id, s.name, s.registroANS, s.moment, f.record_count,
        a.rpx_file_id, a.rpx_name, a.rpx_moment, a.status, a.numeroProtocolo,
-       a.codigoMotivoRejeicao, a.motivoRejeicao, a.answers_for_sbx, a.registro_mismatch
+       a.codigoMotivoRejeicao, a.motivoRejeicao, a.answers_for_sbx, a.registro_mismatch,
+       nullif(trim(f.motivoNaoEnvioBeneficiarios), ''), d.competencia
 FROM file_moments s
 JOIN files f ON f.file_id = s.file_id
 LEFT JOIN rpx_answers a ON a.sbx_file_id = s.file_id AND a.is_current
+LEFT JOIN declared d ON d.name = upper(s.name)
 WHERE s.kind = 'SBX'
 UNION ALL
 SELECT NULL, a.sbx_name, a.rpx_registroANS, NULL, NULL,
        a.rpx_file_id, a.rpx_name, a.rpx_moment, a.status, a.numeroProtocolo,
-       a.codigoMotivoRejeicao, a.motivoRejeicao, a.answers_for_sbx, FALSE
+       a.codigoMotivoRejeicao, a.motivoRejeicao, a.answers_for_sbx, FALSE, NULL, d.competencia
 FROM rpx_answers a
+LEFT JOIN declared d ON d.name = upper(a.sbx_name)
 WHERE a.sbx_file_id IS NULL AND a.is_current
 ORDER BY 4 NULLS LAST, 8 NULLS LAST, 2
 """
@@ -93,18 +105,29 @@ class CycleRow:
     rpx_expired: bool = False
     totals: dict[str, Totals] = field(default_factory=dict)  # movement (or 'total') -> counts
     progress: PendingProgress = field(default_factory=PendingProgress)  # corrected, regenerated, re-sent
+    no_movement_reason: str | None = None  # motivoNaoEnvioBeneficiarios (61, 62) of a file without movement
+    declared_competencia: str | None = None  # AAAA-MM a no-movement file sibtui wrote declares
 
     @property
     def competencia(self) -> Competencia | None:
+        declared = parse_competencia(self.declared_competencia)
+        if declared is not None:
+            return declared
         return competencia_of(self.sent_at.date()) if self.sent_at else None
 
     def deadline(self, today: date) -> date | None:
-        """When the pending movements must reach ANS: day 5 after the competência, or, once
-        that has passed, the next monthly update (rejected records go in the next one)."""
+        """When the pending movements must reach ANS: day 5 after the competência or, once
+        that has passed, the correction deadline: the next monthly update (art. 13; rejected
+        records go in the next one). That one stays named once it has passed too (overdue):
+        it never moves on to a later day 5."""
         competencia = self.competencia
         if not self.outstanding or competencia is None:
             return None
-        return competencia.deadline if competencia.deadline >= today else next_deadline(today)
+        return competencia.deadline if competencia.deadline >= today else correction_deadline(competencia)
+
+    def correction_overdue(self, today: date) -> bool:
+        competencia = self.competencia
+        return bool(self.outstanding) and competencia is not None and correction_deadline(competencia) < today
 
     def days_left(self, today: date) -> int | None:
         deadline = self.deadline(today)
@@ -114,7 +137,10 @@ class CycleRow:
         """What the analyst must notice about this row, in Portuguese."""
         alerts = []
         competencia = self.competencia
-        if self.outstanding and competencia and competencia.deadline < today:
+        if self.correction_overdue(today):
+            alerts.append(f"correção vencida em {correction_deadline(competencia):%d/%m/%Y} "
+                          f"(competência {competencia}): envie já")
+        elif self.outstanding and competencia and competencia.deadline < today:
             alerts.append(f"prazo da competência {competencia} venceu em {competencia.deadline:%d/%m/%Y}")
         if self.rpx_late:
             alerts.append("RPX atrasado (mais de 5 dias)")
@@ -171,7 +197,7 @@ def cycle_rows(cursor: duckdb.DuckDBPyConnection, today: date) -> list[CycleRow]
 
 def _row(values: tuple, today: date) -> CycleRow:
     (sbx_file_id, name, registro, sent_at, count, rpx_file_id, rpx_name, rpx_at, status, protocolo,
-     code, reason, answers, mismatch) = values
+     code, reason, answers, mismatch, no_movement, declared) = values
     if sbx_file_id is None:
         outcome = ORPHAN
     elif rpx_file_id is None:
@@ -195,6 +221,8 @@ def _row(values: tuple, today: date) -> CycleRow:
         registro_mismatch=bool(mismatch),
         rpx_late=outcome == AWAITING and sent_at is not None and rpx_is_late(sent_at, today),
         rpx_expired=rpx_at is not None and rpx_has_expired(rpx_at, today),
+        no_movement_reason=no_movement,
+        declared_competencia=declared,
     )
 
 

@@ -23,9 +23,12 @@ from sibtui.catalog.kinds import Movement
 from sibtui.catalog.shapes import Node
 from sibtui.catalog.tables import (
     EDITABLE_TABLES,
+    FILES_ADDED_COLUMNS,
     FILES_COLUMNS,
     FINDINGS_COLUMNS,
     LOAD_WARNINGS_COLUMNS,
+    ORIGINALS_COLUMNS,
+    ORIGINALS_TABLE,
     RECORD_TABLES,
     Table,
 )
@@ -50,9 +53,19 @@ def create_table_sql(table: Table) -> str:
     return f"CREATE TABLE IF NOT EXISTS {quote(table.name)} ({', '.join(columns)})"
 
 
-def _files_sql() -> str:
-    columns = ", ".join(f"{quote(name)} {sql_type}" for name, sql_type in FILES_COLUMNS)
-    return f"CREATE TABLE IF NOT EXISTS files ({columns})"
+def _files_sql() -> list[str]:
+    """`files`, and the columns added since the first release for a workspace made before them."""
+    added = set(FILES_ADDED_COLUMNS)
+    first = ", ".join(f"{quote(name)} {sql_type}" for name, sql_type in FILES_COLUMNS if name not in added)
+    return [f"CREATE TABLE IF NOT EXISTS files ({first})"] + [
+        f"ALTER TABLE files ADD COLUMN IF NOT EXISTS {quote(name)} {sql_type}"
+        for name, sql_type in FILES_COLUMNS if name in added
+    ]
+
+
+def _originals_sql() -> str:
+    columns = ", ".join(f"{quote(name)} {sql_type}" for name, sql_type in ORIGINALS_COLUMNS)
+    return f"CREATE TABLE IF NOT EXISTS {ORIGINALS_TABLE} ({columns})"
 
 
 def _findings_sql() -> str:
@@ -193,8 +206,9 @@ def _tables_sql() -> list[str]:
     """Tables and the views over them that the catalogue tables do not feed, in creation order."""
     return [
         "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-        _files_sql(),
+        *_files_sql(),
         _load_warnings_sql(),
+        _originals_sql(),
         *(create_table_sql(table) for table in RECORD_TABLES),
         _findings_sql(),
         *edit_ddl.edit_tables_sql(),
@@ -217,8 +231,9 @@ def edit_ddl_views() -> list[str]:
     opened read-only keeps the views of the sibtui that created it)."""
     from sibtui.edit.regen.cnx_plan import planned_view_sql
     from sibtui.edit.resend import state_view_sql
+    from sibtui.edit.transfer import review_view_sql
 
-    return [state_view_sql(), planned_view_sql()]
+    return [state_view_sql(), planned_view_sql(), review_view_sql()]
 
 
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:

@@ -1,6 +1,6 @@
 """"Cancelar estes vínculos": cancel every vínculo a conference list shows, as one action.
 
-The analyst lists CNX records (a filter, a drill-down) and gives a date and a motivo; each
+The analyst lists CNX or transfer records (a filter, a drill-down, the Transferência screen) and gives a date and a motivo; each
 record whose vínculo is ATIVO at ANS (the newest CNX, else the record's own `situacao`) gets
 `dataCancelamento` and `motivoCancelamento`, which the regeneration sends as a `cancelamento`
 (`sibtui.edit.regen.cnx_plan`). A vínculo already INATIVO is left out (cancelling it again is
@@ -14,20 +14,22 @@ import duckdb
 
 from sibtui.edit.editor import Candidate, EditResult, apply_candidates
 from sibtui.edit.noop import newest_cnx_rows_sql
-from sibtui.edit.records import CNX_TABLE, RecordRef
+from sibtui.edit.records import CNX_TABLE, TRANSFER_TABLE, RecordRef
 from sibtui.edit.selection import RecordSet, as_ref_table
 
 ACTION = "cancel"
 
 _SQL = f"""
 WITH picked AS (
-    SELECT c.file_id, c.record_no, trim(c.cco) AS cco, f.registroANS, c.situacao, c.dataCancelamento,
+    SELECT c.tbl, c.file_id, c.record_no, trim(c.cco) AS cco, f.registroANS, c.situacao, c.dataCancelamento,
            c.motivoCancelamento
-    FROM cnx_beneficiaries_current c JOIN __cancel_refs r USING (file_id, record_no)
+    FROM (SELECT '{CNX_TABLE}' AS tbl, * FROM cnx_beneficiaries_current
+          UNION ALL BY NAME SELECT '{TRANSFER_TABLE}' AS tbl, * FROM transfer_beneficiaries_current) c
+    JOIN __cancel_refs r USING (file_id, record_no)
     JOIN files f ON f.file_id = c.file_id
 ),
 ans AS ({newest_cnx_rows_sql("SELECT cco FROM picked")})
-SELECT p.file_id, p.record_no, p.dataCancelamento, p.motivoCancelamento,
+SELECT p.tbl, p.file_id, p.record_no, p.dataCancelamento, p.motivoCancelamento,
        upper(trim(coalesce(a.situacao, p.situacao))) = 'ATIVO' AS active
 FROM picked p LEFT JOIN ans a ON a.ans_registro = p.registroANS AND a.ans_cco = p.cco
 ORDER BY p.file_id, p.record_no
@@ -46,13 +48,13 @@ def cancel_links(
         cursor.unregister("__cancel_refs")
     candidates: list[Candidate] = []
     inactive = 0
-    for file_id, record_no, old_date, old_motivo, active in rows:
+    for table, file_id, record_no, old_date, old_motivo, active in rows:
         if not active:
             inactive += 1
             continue
         ref = RecordRef(file_id, record_no)
-        candidates += [Candidate(CNX_TABLE, None, ref, "dataCancelamento", old_date, date.strip()),
-                       Candidate(CNX_TABLE, None, ref, "motivoCancelamento", old_motivo, motivo.strip())]
+        candidates += [Candidate(table, None, ref, "dataCancelamento", old_date, date.strip()),
+                       Candidate(table, None, ref, "motivoCancelamento", old_motivo, motivo.strip())]
     options.setdefault("note", "cancelar estes vínculos")
     result = apply_candidates(cursor, ACTION, candidates, **options)
     result.not_applicable += inactive + refs.num_rows - len(rows)

@@ -34,7 +34,7 @@ JOURNAL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("target_action", "BIGINT"),
     ("edited_at", "TIMESTAMP"),
     ("os_user", "VARCHAR"),
-    ("table_name", "VARCHAR"),  # sbx_movements | cnx_beneficiaries
+    ("table_name", "VARCHAR"),  # sbx_movements | cnx_beneficiaries | transfer_beneficiaries
     ("file_id", "BIGINT"),
     ("record_no", "BIGINT"),
     ("field", "VARCHAR"),
@@ -51,7 +51,7 @@ REGENERATIONS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("part_count", "INTEGER"),
     ("created_at", "TIMESTAMP"),
     ("os_user", "VARCHAR"),
-    ("scope", "VARCHAR"),  # rejected | file-rejected | all | cnx-edits
+    ("scope", "VARCHAR"),  # rejected | file-rejected | all | cnx-edits | no-movement
     ("source_file_id", "BIGINT"),  # the SBX corrected; NULL for retificações made from CNX edits
     ("source_name", "VARCHAR"),
     ("rpx_file_id", "BIGINT"),  # the RPX whose answer chose the movements, if any
@@ -69,6 +69,7 @@ REGENERATIONS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("superseded_at", "TIMESTAMP"),
     ("superseded_by", "VARCHAR"),
     ("moved_to", "VARCHAR"),
+    ("competencia", "VARCHAR"),  # AAAA-MM a no-movement file declares (the name carries only when it was made)
 )
 # Columns added after the first release: `ALTER TABLE ... ADD COLUMN IF NOT EXISTS` (with the
 # default), so a workspace made before them gains them when next opened for writing and its
@@ -79,6 +80,7 @@ ADDED_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("superseded_at", "TIMESTAMP", "NULL"),  # a newer file replaced it (or nothing in it goes any more)
         ("superseded_by", "VARCHAR", "NULL"),  # the name of that newer file; NULL when withdrawn
         ("moved_to", "VARCHAR", "NULL"),  # where the superseded file went (`substituidos/`)
+        ("competencia", "VARCHAR", "NULL"),  # the month a no-movement file declares (issue 23)
     ),
     "regenerated_movements": (
         ("edits_key", "VARCHAR", "''"),  # fingerprint of the net edits it carries: '' none
@@ -90,7 +92,8 @@ ADDED_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
 # altered) the column as NULL: all its rows were logged after publication.
 PUBLISHED_REGENERATIONS = (
     "(SELECT * FROM (SELECT * FROM regenerations UNION ALL BY NAME SELECT true AS published, "
-    "NULL::TIMESTAMP AS superseded_at, NULL::VARCHAR AS superseded_by, NULL::VARCHAR AS moved_to WHERE false) "
+    "NULL::TIMESTAMP AS superseded_at, NULL::VARCHAR AS superseded_by, NULL::VARCHAR AS moved_to, "
+    "NULL::VARCHAR AS competencia WHERE false) "
     "WHERE published IS NOT false)"
 )
 # `regenerated_movements` with the columns added later, whatever the workspace's age.
@@ -107,7 +110,7 @@ REGENERATED_MOVEMENTS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_file_id", "BIGINT"),
     ("source_record_no", "BIGINT"),
     ("movement", "VARCHAR"),
-    ("why", "VARCHAR"),  # rejected | file-rejected | all | cnx-edit
+    ("why", "VARCHAR"),  # rejected | file-rejected | all | cnx-edit | transfer-edit
     ("rejection_codes", "VARCHAR[]"),
     ("edit_ids", "BIGINT[]"),  # journal rows whose values the movement carries
     ("edits_key", "VARCHAR"),

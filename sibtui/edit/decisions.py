@@ -26,7 +26,8 @@ from sibtui.edit.selection import RecordSet, as_ref_table
 HOLD = "hold"
 RESEND = "resend"
 DECISIONS = (HOLD, RESEND)
-DECISION_LABELS = {HOLD: "não reenviar", RESEND: "reenviar como está", None: "pendente"}
+DECISION_LABELS = {HOLD: "não reenviar", RESEND: "reenviar como está", None: "pendente",
+                   "confirm": "confirmado (transferência: nada a enviar)"}
 ACTION_NAMES = {HOLD: "hold", RESEND: "resend", None: "undecide"}
 
 

@@ -33,8 +33,9 @@ JOIN regenerated_movements m
   ON m.regeneration_id = c.regeneration_id AND m.part_no = c.part_no AND m.position = c.position
 LEFT JOIN sbx_movements s ON c.source_table = 'sbx_movements'
       AND s.file_id = c.source_file_id AND s.record_no = c.source_record_no
-LEFT JOIN cnx_beneficiaries x ON c.source_table = 'cnx_beneficiaries'
-      AND x.file_id = c.source_file_id AND x.record_no = c.source_record_no
+LEFT JOIN (SELECT file_id, record_no, cco, 'cnx_beneficiaries' AS tbl FROM cnx_beneficiaries
+           UNION ALL SELECT file_id, record_no, cco, 'transfer_beneficiaries' FROM transfer_beneficiaries) x
+      ON c.source_table = x.tbl AND x.file_id = c.source_file_id AND x.record_no = c.source_record_no
 LEFT JOIN edit_journal j ON j.edit_id = c.edit_id
 WHERE c.regeneration_id IN ({ids})
 ORDER BY c.regeneration_id, c.part_no, c.position, c.field
@@ -76,8 +77,9 @@ FROM regenerated_movements m
 JOIN {PUBLISHED_REGENERATIONS} r ON r.regeneration_id = m.regeneration_id AND r.part_no = m.part_no
 LEFT JOIN sbx_movements s ON m.source_table = 'sbx_movements'
       AND s.file_id = m.source_file_id AND s.record_no = m.source_record_no
-LEFT JOIN cnx_beneficiaries x ON m.source_table = 'cnx_beneficiaries'
-      AND x.file_id = m.source_file_id AND x.record_no = m.source_record_no
+LEFT JOIN (SELECT file_id, record_no, cco, 'cnx_beneficiaries' AS tbl FROM cnx_beneficiaries
+           UNION ALL SELECT file_id, record_no, cco, 'transfer_beneficiaries' FROM transfer_beneficiaries) x
+      ON m.source_table = x.tbl AND x.file_id = m.source_file_id AND x.record_no = m.source_record_no
 WHERE m.regeneration_id = ?
 ORDER BY m.part_no, m.position
 """

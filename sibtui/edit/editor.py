@@ -28,8 +28,9 @@ from sibtui.edit.ddl import DECISION_FIELD, editable_columns
 from sibtui.edit.journal import Change
 from sibtui.edit.reasons import lookup_reasons
 from sibtui.edit.records import (
-    CNX_TABLE,
+    CONFERENCE_TABLES,
     SBX_TABLE,
+    TRANSFER_TABLE,
     EditError,
     RecordInfo,
     RecordRef,
@@ -147,7 +148,7 @@ def set_fields(
 
 
 def _check(info: RecordInfo, column: str, value: str | None, today: dt.date | None) -> ValueCheck:
-    if info.table == CNX_TABLE and normalise_input(value) is None:
+    if info.table in CONFERENCE_TABLES and normalise_input(value) is None:
         raise EditError(f"{info.where(column)}: {CNX_REMOVAL_REFUSED}")
     return check_value(info.table, info.movement, column, value, today)
 
@@ -228,7 +229,7 @@ def current_candidates(
     found = 0
     cursor.register("__bulk_refs", refs)
     try:
-        for table in (SBX_TABLE, CNX_TABLE):
+        for table in (SBX_TABLE, *CONFERENCE_TABLES):
             wanted = [c for c in columns if c in editable_columns(table)]
             movement = "c.movement" if table == SBX_TABLE else "NULL"
             selected = "".join(f", c.{quote(c)}" for c in wanted)
@@ -270,7 +271,7 @@ def apply_candidates(
         if candidate.old == candidate.new:
             result.unchanged += 1
             continue
-        if candidate.table == CNX_TABLE and candidate.new is None:
+        if candidate.table in CONFERENCE_TABLES and candidate.new is None:
             result.refused.append(Refusal(candidate.ref, candidate.field, None, ()))
             continue
         key = (candidate.table, candidate.movement, candidate.field, candidate.new)
@@ -342,10 +343,13 @@ def _current_of(cursor: duckdb.DuckDBPyConnection, rows: list[dict]) -> dict[tup
     decided = [r for r in rows if r["field"] == DECISION_FIELD]
     if decided:
         from sibtui.edit.decisions import latest_decisions_sql
+        from sibtui.edit.transfer import latest_confirmations_sql
 
         found = cursor.execute(f"SELECT file_id, record_no, decision FROM ({latest_decisions_sql()})").fetchall()
         current.update({(SBX_TABLE, RecordRef(f, r), DECISION_FIELD): d for f, r, d in found})
-    for table in (SBX_TABLE, CNX_TABLE):
+        found = cursor.execute(f"SELECT file_id, record_no, decision FROM ({latest_confirmations_sql()})").fetchall()
+        current.update({(TRANSFER_TABLE, RecordRef(f, r), DECISION_FIELD): d for f, r, d in found})
+    for table in (SBX_TABLE, *CONFERENCE_TABLES):
         of_table = [r for r in rows if r["table_name"] == table and r["field"] != DECISION_FIELD]
         if not of_table:
             continue

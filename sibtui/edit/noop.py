@@ -21,16 +21,35 @@ from sibtui.db.identifiers import quote
 
 
 def newest_cnx_rows_sql(ccos: str) -> str:
-    """The newest conference of each registro ANS, one row per CCO (a CCO listed twice: the
-    first), limited to the CCOs the SELECT `ccos` yields (a conference may hold millions)."""
+    """ANS's newest word on each vínculo, one row per (registro ANS, CCO), limited to the CCOs
+    the SELECT `ccos` yields (a conference may hold millions).
+
+    That is the newest conference (CNX) of each registro ANS, unless a portfolio transfer
+    (`transfer_beneficiaries`, a partial conference) made after it lists the CCO: then the
+    newest such transfer. A CCO listed twice in one file: the first row. Transfer rows carry
+    `situacaoTransferencia` too (NULL on CNX rows).
+    """
     return f"""
-SELECT n.registroANS AS ans_registro, trim(x.cco) AS ans_cco, x.*
-FROM cnx_beneficiaries x
-JOIN (SELECT file_id, registroANS FROM file_moments WHERE kind = 'CNX'
-      QUALIFY row_number() OVER (PARTITION BY registroANS ORDER BY moment DESC NULLS LAST, file_id DESC) = 1) n
-  ON n.file_id = x.file_id
-WHERE trim(x.cco) IN ({ccos})
-QUALIFY row_number() OVER (PARTITION BY n.registroANS, trim(x.cco) ORDER BY x.record_no) = 1
+WITH newest AS (
+    SELECT file_id, registroANS, moment FROM file_moments WHERE kind = 'CNX'
+    QUALIFY row_number() OVER (PARTITION BY registroANS ORDER BY moment DESC NULLS LAST, file_id DESC) = 1
+),
+later_transfers AS (
+    SELECT t.file_id, t.registroANS, t.moment FROM file_moments t LEFT JOIN newest n ON n.registroANS = t.registroANS
+    WHERE t.kind = 'TRF' AND (n.file_id IS NULL OR t.moment > n.moment)
+),
+candidates AS (
+    SELECT n.registroANS AS ans_registro, trim(x.cco) AS ans_cco, 0 AS "__rank", NULL::TIMESTAMP AS "__moment", x.*
+    FROM cnx_beneficiaries x JOIN newest n ON n.file_id = x.file_id
+    WHERE trim(x.cco) IN ({ccos})
+    UNION ALL BY NAME
+    SELECT t.registroANS AS ans_registro, trim(x.cco) AS ans_cco, 1 AS "__rank", t.moment AS "__moment", x.*
+    FROM transfer_beneficiaries x JOIN later_transfers t ON t.file_id = x.file_id
+    WHERE trim(x.cco) IN ({ccos})
+)
+SELECT * EXCLUDE ("__rank", "__moment") FROM candidates
+QUALIFY row_number() OVER (PARTITION BY ans_registro, ans_cco
+                           ORDER BY "__rank" DESC, "__moment" DESC NULLS LAST, file_id DESC, record_no) = 1
 """
 
 RETIFICACAO_COLUMNS: tuple[str, ...] = tuple(

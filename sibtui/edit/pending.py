@@ -16,7 +16,7 @@ import duckdb
 
 from sibtui.catalog.fields import FIELDS
 from sibtui.edit.ddl import DECISION_FIELD, JOURNAL_TABLE, latest_edits_sql
-from sibtui.edit.records import CNX_TABLE, SBX_TABLE, RecordRef
+from sibtui.edit.records import CONFERENCE_TABLES, SBX_TABLE, RecordRef
 
 PENDING_COLUMNS = (
     "table_name", "file_id", "record_no", "movement", "record_key", "field", "original", "current",
@@ -61,7 +61,7 @@ def pending_sql() -> str:
         f"JOIN {SBX_TABLE} raw ON raw.file_id = d.file_id AND raw.record_no = d.record_no "
         "WHERE d.decision IS NOT NULL"
     ]
-    for table in (SBX_TABLE, CNX_TABLE):
+    for table in (SBX_TABLE, *CONFERENCE_TABLES):
         movement = "raw.movement" if table == SBX_TABLE else "NULL::VARCHAR"
         parts.append(
             f"SELECT '{table}' AS table_name, l.file_id, l.record_no, {movement} AS movement, "

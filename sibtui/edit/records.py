@@ -1,7 +1,7 @@
 """Which record an edit targets, and which of its fields may change.
 
 A record is named by `(file_id, record_no)`; the file's kind says the table (SBX ->
-`sbx_movements`, CNX -> `cnx_beneficiaries`) and, for an SBX, the movement says the element
+`sbx_movements`, CNX -> `cnx_beneficiaries`, a portfolio transfer -> `transfer_beneficiaries`) and, for an SBX, the movement says the element
 tree, hence which fields exist in it. Everything here reads the catalogue: a field is
 editable when `Field.editable` says so and the record's shape carries it.
 """
@@ -23,7 +23,10 @@ from sibtui.errors import SibError
 
 SBX_TABLE = "sbx_movements"
 CNX_TABLE = "cnx_beneficiaries"
-TABLE_BY_KIND = {"SBX": SBX_TABLE, "CNX": CNX_TABLE}
+TRANSFER_TABLE = "transfer_beneficiaries"
+# ANS's view of the vínculos: edits of these records become movements keyed by their CCO.
+CONFERENCE_TABLES = (CNX_TABLE, TRANSFER_TABLE)
+TABLE_BY_KIND = {"SBX": SBX_TABLE, "CNX": CNX_TABLE, "TRF": TRANSFER_TABLE}
 _REF_TEXT = re.compile(r"\s*(\d+)\s*:\s*(\d+)\s*")
 
 
@@ -77,6 +80,8 @@ class RecordInfo:
 def record_shape(table: str, movement: str | None) -> Node:
     if table == CNX_TABLE:
         return shapes.CNX_BENEFICIARIO
+    if table == TRANSFER_TABLE:
+        return shapes.TRANSFER_BENEFICIARIO
     return shapes.MOVEMENT_SHAPES[Movement(movement)]
 
 
@@ -103,7 +108,7 @@ def _may_edit(table: str, column: str) -> bool:
     if field is None or not field.editable:
         return False
     # A CNX edit becomes a retificação keyed by this CCO; changing the key would aim it elsewhere.
-    return not (table == CNX_TABLE and column == "cco")
+    return not (table in CONFERENCE_TABLES and column == "cco")
 
 
 def check_editable(info: RecordInfo, column: str) -> None:
@@ -112,7 +117,7 @@ def check_editable(info: RecordInfo, column: str) -> None:
     if field is None:
         raise EditError(f"{info.where(column)}: not a SIB field")
     if column not in shape_columns(info.table, info.movement):
-        kind = info.movement or "conferência (CNX)"
+        kind = info.movement or ("transferência" if info.table == TRANSFER_TABLE else "conferência (CNX)")
         raise EditError(f"{info.where(column)}: {field.label} does not exist in a {kind} record")
     if not _may_edit(info.table, column):
         raise EditError(f"{info.where(column)}: {field.label} is not editable here")
@@ -126,7 +131,7 @@ def resolve(cursor: duckdb.DuckDBPyConnection, ref: RecordRef) -> RecordInfo:
     kind, name = found[0]
     table = TABLE_BY_KIND.get(kind)
     if table is None:
-        raise EditError(f"{name}: file {ref.file_id} is an {kind}; only SBX and CNX records are edited")
+        raise EditError(f"{name}: file {ref.file_id} is an {kind}; only SBX and CNX records (and those of a transfer) are edited")
     result = cursor.execute(
         f"SELECT * FROM {table}{CURRENT_VIEW_SUFFIX} WHERE file_id = ? AND record_no = ?", [ref.file_id, ref.record_no]
     )

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from sibtui.catalog.tables import CURRENT_VIEW_SUFFIX
 from sibtui.db.identifiers import quote
-from sibtui.edit.records import CNX_TABLE, SBX_TABLE, EditError, RecordRef
+from sibtui.edit.records import CNX_TABLE, SBX_TABLE, TRANSFER_TABLE, EditError, RecordRef
 
 REF_SCHEMA = pa.schema([("file_id", pa.int64()), ("record_no", pa.int64())])
 RecordSet = Iterable[RecordRef] | pa.Table
@@ -50,15 +50,15 @@ def refs_with_finding(cursor: duckdb.DuckDBPyConnection, rule: str) -> pa.Table:
     """Records the pre-critique flagged with `rule`."""
     return cursor.sql(
         "SELECT DISTINCT file_id, record_no FROM findings WHERE rule = ? AND record_no IS NOT NULL "
-        f"AND source_table IN ('{SBX_TABLE}', '{CNX_TABLE}') ORDER BY 1, 2",
+        f"AND source_table IN ('{SBX_TABLE}', '{CNX_TABLE}', '{TRANSFER_TABLE}') ORDER BY 1, 2",
         params=[rule],
     ).to_arrow_table()
 
 
 def refs_matching(cursor: duckdb.DuckDBPyConnection, table: str, where_sql: str) -> pa.Table:
     """Records of `table` (as currently edited) matching a SQL condition the analyst wrote."""
-    if table not in (SBX_TABLE, CNX_TABLE):
-        raise EditError(f"{table}: only {SBX_TABLE} and {CNX_TABLE} records are edited")
+    if table not in (SBX_TABLE, CNX_TABLE, TRANSFER_TABLE):
+        raise EditError(f"{table}: only {SBX_TABLE}, {CNX_TABLE} and {TRANSFER_TABLE} records are edited")
     view = quote(table + CURRENT_VIEW_SUFFIX)
     try:
         return cursor.sql(f"SELECT file_id, record_no FROM {view} WHERE {where_sql} ORDER BY 1, 2").to_arrow_table()

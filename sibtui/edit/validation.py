@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sibtui.catalog.kinds import Movement
-from sibtui.edit.records import CNX_TABLE, SBX_TABLE
+from sibtui.edit.records import CNX_TABLE, CONFERENCE_TABLES, SBX_TABLE
 from sibtui.rules.fields import Problem, validate_value
 
 
@@ -50,8 +50,10 @@ def check_value(
 ) -> ValueCheck:
     """Validate `value` for `column` of a record of `table` (and SBX `movement`)."""
     value = normalise_input(value)
-    problems = list(validate_value(table, movement, column, value, today=today))
-    if table == CNX_TABLE:
+    # A transfer's record has the conference's types (§1.3): judged as a CNX record.
+    judged_as = CNX_TABLE if table in CONFERENCE_TABLES else table
+    problems = list(validate_value(judged_as, movement, column, value, today=today))
+    if table in CONFERENCE_TABLES:
         seen = {p.message for p in problems}
         for extra in validate_value(SBX_TABLE, Movement.RETIFICACAO.value, column, value, today=today):
             if extra.message not in seen:

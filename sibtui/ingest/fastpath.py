@@ -24,7 +24,7 @@ import hashlib
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -96,17 +96,19 @@ def load(
     sniffed: Sniffed,
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
+    tee: Callable[[bytes], None] | None = None,
 ) -> FastLoad | None:
-    """Parse `sniffed` into a new transaction; None (rolled back) when lxml must read it."""
+    """Parse `sniffed` into a new transaction; None (rolled back) when lxml must read it.
+    `tee` receives every byte read, in order (the original kept)."""
     layout = cnx_layout()
     with _load_settings(workspace, LOAD_MEMORY_LIMIT):
-        return _load(workspace, sniffed, layout, progress, cancel)
+        return _load(workspace, sniffed, layout, progress, cancel, tee)
 
 
-def _load(workspace, sniffed, layout, progress, cancel) -> FastLoad | None:
+def _load(workspace, sniffed, layout, progress, cancel, tee=None) -> FastLoad | None:
     writer = TransactionWriter(workspace, str(sniffed.path))
     file_id = writer.start()
-    pipeline = _Pipeline(workspace, sniffed, layout, writer, file_id, progress, cancel)
+    pipeline = _Pipeline(workspace, sniffed, layout, writer, file_id, progress, cancel, tee)
     try:
         result, row_counts = pipeline.run()
     except BaseException as error:
@@ -158,8 +160,9 @@ def _load_settings(workspace: Workspace, limit: str) -> Iterator[None]:
 
 
 class _Pipeline:
-    def __init__(self, workspace, sniffed, layout, writer, file_id, progress, cancel):
+    def __init__(self, workspace, sniffed, layout, writer, file_id, progress, cancel, tee=None):
         self._workspace = workspace
+        self._tee = tee
         self._sniffed = sniffed
         self._layout = layout
         self._writer = writer
@@ -176,7 +179,7 @@ class _Pipeline:
         path = self._sniffed.path
         size = path.stat().st_size
         with path.open("rb") as raw:
-            reader = SourceReader(path, raw)
+            reader = SourceReader(path, raw, tee=self._tee)
             self._digest = reader._digest = _ThreadedDigest()  # SHA-256 off the chunking path
             head = reader.read(HEAD_BYTES)
             region = find_region(path, head, size, self._layout.tag)

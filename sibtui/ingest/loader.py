@@ -16,8 +16,9 @@ from pathlib import Path
 from sibtui.catalog.kinds import FileKind
 from sibtui.db.workspace import Workspace
 from sibtui.errors import DuplicateFileError, InputError, SibError
-from sibtui.ingest import fastpath
+from sibtui.ingest import fastpath, originals
 from sibtui.ingest.batches import BatchingSink
+from sibtui.ingest.originals import OriginalKeeper
 from sibtui.ingest.parser import CancelCallback, DocumentParser, LoadWarning, ParseResult, ProgressCallback
 from sibtui.ingest.sniff import Sniffed, sniff
 from sibtui.ingest.source import full_fingerprint, quick_fingerprint
@@ -69,17 +70,29 @@ def load_file(
     sniffed = sniff(path)
     quick = quick_fingerprint(path)
     _refuse_known_content(workspace, path, quick)
-    fast = fastpath.load(workspace, sniffed, progress, cancel) if fastpath.applies(sniffed) else None
-    if fast is not None:
-        writer, file_id, result, row_counts = fast.writer, fast.file_id, fast.result, fast.row_counts
-    else:
-        writer, file_id, result, row_counts = _parse_with_lxml(workspace, sniffed, progress, cancel)
-    warnings = result.warnings + _content_warnings(sniffed, result)
-    seconds = time.perf_counter() - started
-    writer.commit(
-        _files_row(path, sniffed, result, quick, seconds),
-        [(w.line, w.element, w.message) for w in warnings],
-    )
+    keeper = _keeper(workspace)
+    try:
+        fast = None
+        if fastpath.applies(sniffed):
+            fast = fastpath.load(workspace, sniffed, progress, cancel, keeper.feed if keeper else None)
+            if fast is None and keeper is not None:  # the reference reads it again, from the start
+                keeper.discard()
+                keeper = _keeper(workspace)
+        if fast is not None:
+            writer, file_id, result, row_counts = fast.writer, fast.file_id, fast.result, fast.row_counts
+        else:
+            writer, file_id, result, row_counts = _parse_with_lxml(
+                workspace, sniffed, progress, cancel, keeper.feed if keeper else None)
+        warnings = result.warnings + _content_warnings(sniffed, result)
+        _keep_original(writer, keeper, result, path)
+        seconds = time.perf_counter() - started
+        writer.commit(
+            _files_row(path, sniffed, result, quick, seconds),
+            [(w.line, w.element, w.message) for w in warnings],
+        )
+    finally:
+        if keeper is not None:
+            keeper.discard()
     return LoadReport(
         path=path,
         file_id=file_id,
@@ -96,11 +109,34 @@ def load_file(
     )
 
 
+def _keeper(workspace: Workspace) -> OriginalKeeper | None:
+    if not originals.keeping_enabled():
+        return None
+    return OriginalKeeper(workspace.path.parent if str(workspace.path) != ":memory:" else None)
+
+
+def _keep_original(writer: TransactionWriter, keeper: OriginalKeeper | None, result: ParseResult, path: Path) -> None:
+    """The file's compressed bytes into the load's transaction (rolled back with it on failure)."""
+    if keeper is None:
+        return
+    try:
+        for batch in keeper.pieces():
+            writer.insert(originals.ORIGINALS, batch)
+        if keeper.raw_bytes != result.size_bytes:
+            raise SibError(f"{keeper.raw_bytes} bytes kept of {result.size_bytes} read")
+    except BaseException as error:
+        writer.rollback()
+        if isinstance(error, SibError) and not isinstance(error, InputError):
+            raise InputError(path, f"not loaded: {error}") from None
+        raise
+
+
 def _parse_with_lxml(
     workspace: Workspace,
     sniffed: Sniffed,
     progress: ProgressCallback | None,
     cancel: CancelCallback | None,
+    tee=None,
 ) -> tuple[TransactionWriter, int, ParseResult, dict[str, int]]:
     """The reference parser into a new transaction (left open for the caller to commit)."""
     path = sniffed.path
@@ -108,7 +144,7 @@ def _parse_with_lxml(
     file_id = writer.start()
     sink = BatchingSink(writer.insert)
     try:
-        result = DocumentParser(sniffed, sink, progress, cancel).run()
+        result = DocumentParser(sniffed, sink, progress, cancel, tee).run()
         sink.flush()
     except OSError as error:
         writer.rollback()
@@ -166,10 +202,27 @@ def _refuse_known_content(workspace: Workspace, path: Path, quick: str) -> None:
             raise DuplicateFileError(path, file_id, name)
 
 
+def transfer_side(result: ParseResult) -> str | None:
+    """Which side of a portfolio transfer this operator (the file's destino) is: the header's
+    `tab` names the ceding and the acquiring registro ANS (§1.3). None when neither matches."""
+    if result.kind is not FileKind.TRF:
+        return None
+    registro = (result.registro_ans or "").strip()
+    if registro and registro == (result.transfer.get("regsAnsOperadoraAdquirente") or "").strip():
+        return "adquirente"
+    if registro and registro == (result.transfer.get("regsAnsOperadoraCedente") or "").strip():
+        return "cedente"
+    return None
+
+
 def _content_warnings(sniffed: Sniffed, result: ParseResult) -> list[LoadWarning]:
     warnings = []
     named = sniffed.kind_from_name
-    if named is not None and named is not result.kind:
+    if result.kind is FileKind.TRF and transfer_side(result) is None:
+        warnings.append(LoadWarning(None, "tab", f"destino registroANS {result.registro_ans!r} is neither the ceding "
+                                    "nor the acquiring operator of this transfer"))
+    # A transfer is a conference of the vínculos transferred: delivered as a .CNX is no surprise.
+    if named is not None and named is not result.kind and not (result.kind is FileKind.TRF and named is FileKind.CNX):
         warnings.append(LoadWarning(None, None, f"named .{named.value} but holds an {result.kind.value}; loaded as {result.kind.value}"))
     version = result.header.get("versaoPadrao")
     if version is not None and version.strip() not in _ACCEPTED_VERSIONS:
@@ -189,6 +242,8 @@ def _files_row(path: Path, sniffed: Sniffed, result: ParseResult, quick: str, se
         "registroANS": result.registro_ans,
         **result.header,
         "motivoNaoEnvioBeneficiarios": result.motivo_nao_envio,
+        **result.transfer,
+        "transfer_side": transfer_side(result),
         "hash_declared": result.hash_declared,
         "hash_computed": result.hash_latin1,
         "hash_computed_utf8": result.hash_utf8,

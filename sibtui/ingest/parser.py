@@ -21,13 +21,13 @@ from typing import Protocol
 from lxml import etree
 
 from sibtui.catalog import shapes, tables
-from sibtui.catalog.document import PLACEMENTS, ROOT_TAG, Placement, Role
+from sibtui.catalog.document import ROOT_TAG, Placement, Role
 from sibtui.catalog.kinds import FileKind
 from sibtui.catalog.shapes import Node
 from sibtui.catalog.tables import Table
 from sibtui.errors import InputError, LoadCancelled
 from sibtui.hashing import EpilogueHash, is_blank
-from sibtui.ingest.records import RecordPlan, compile_plan
+from sibtui.ingest.layouts import TRACKED_TAGS, layout_for
 from sibtui.ingest.sniff import Sniffed
 from sibtui.ingest.source import SourceReader
 from sibtui.ingest.xmlerrors import local_name, safe_parser_options, source_line, syntax_error
@@ -37,7 +37,7 @@ CancelCallback = Callable[[], bool]
 
 PROGRESS_EVERY = 2_000  # records between progress reports and cancel checks
 _XSI_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}"
-_TRACKED_FILTER = tuple("{*}" + tag for tag in PLACEMENTS)
+_TRACKED_FILTER = tuple("{*}" + tag for tag in TRACKED_TAGS)
 
 
 class RowSink(Protocol):
@@ -60,6 +60,7 @@ class ParseResult:
     kind: FileKind
     header: dict[str, str | None] = field(default_factory=dict)
     motivo_nao_envio: str | None = None
+    transfer: dict[str, str | None] = field(default_factory=dict)  # a transfer's `tab` (TAB_COLUMNS)
     hash_declared: str | None = None
     hash_latin1: str = ""
     hash_utf8: str = ""
@@ -81,28 +82,6 @@ class ParseResult:
         return self.header.get(column)
 
 
-def _depths() -> dict[str, int]:
-    depths: dict[str, int] = {}
-    for tag, placement in PLACEMENTS.items():
-        depth, parent = 0, placement.parent
-        while parent is not None:
-            depth += 1
-            parent = PLACEMENTS[parent].parent
-        depths[tag] = depth
-    return depths
-
-
-_DEPTH = _depths()
-_PLANS: dict[str, RecordPlan] = {
-    shape.tag: compile_plan(shape, table, constant)
-    for shape, table, constant in (
-        *((shape, tables.SBX_MOVEMENTS, movement.value) for movement, shape in shapes.MOVEMENT_SHAPES.items()),
-        (shapes.CNX_BENEFICIARIO, tables.CNX_BENEFICIARIES, None),
-        (shapes.RPX_INCLUIDO, tables.RPX_INCLUSIONS, None),
-    )
-}
-
-
 class DocumentParser:
     """Parses one SIB file into a `RowSink`; one instance per file."""
 
@@ -112,8 +91,10 @@ class DocumentParser:
         sink: RowSink,
         progress: ProgressCallback | None = None,
         cancel: CancelCallback | None = None,
+        tee: Callable[[bytes], None] | None = None,
     ):
         self.path: Path = sniffed.path
+        self._tee = tee
         self.kind = sniffed.kind
         self._sniffed = sniffed
         self._sink = sink
@@ -127,6 +108,7 @@ class DocumentParser:
         self._record_numbers: dict[str, int] = {}
         self._total_bytes = self.path.stat().st_size
         self._reader: SourceReader | None = None
+        self._placements, self._depth, self._plans = layout_for(self.kind)
 
     # --- driving --------------------------------------------------------------------
 
@@ -137,7 +119,7 @@ class DocumentParser:
         if self._sniffed.namespace:
             self._warn(None, None, f"elements carry namespace {self._sniffed.namespace!r}; ANS expects none")
         with self.path.open("rb") as raw:
-            self._reader = SourceReader(self.path, raw)
+            self._reader = SourceReader(self.path, raw, tee=self._tee)
             self._parse(self._reader)
         self._check_required()
         result.hash_latin1 = self._hash.latin1_hex
@@ -177,8 +159,8 @@ class DocumentParser:
 
     def _on_end(self, element: etree._Element) -> None:
         tag = local_name(element.tag)
-        placement = PLACEMENTS[tag]
-        depth = _DEPTH[tag]
+        placement = self._placements[tag]
+        depth = self._depth[tag]
         parent = element.getparent()
         self._check_place(element, tag, placement, parent)
         self._check_previous(element, depth, parent)
@@ -282,7 +264,7 @@ class DocumentParser:
         if tag == shapes.RPX_REJEITADO.tag:
             self._on_rejected_record(element, pieces)
         else:
-            plan = _PLANS[tag]
+            plan = self._plans[tag]
             row = plan.new_row(self._next_record_no(plan.table), source_line(element))
             plan.extract(element, row, pieces, self._fail)
             self._sink.add(plan.table, row)
@@ -317,7 +299,9 @@ class DocumentParser:
         if tag == shapes.CONSOLIDADO.tag:
             self._on_consolidado(element, pieces)
         else:
+            attributes = self._read_attributes(element, shape, pieces) if shape.attributes else {}
             values = self._read_group(element, shape, pieces)
+            values.update({attribute.field.name: attributes.get(attribute.name) for attribute in shape.attributes})
             self._store_section(tag, source_line(element), values)
         self._hash.update(pieces)
 
@@ -329,6 +313,8 @@ class DocumentParser:
             self._result.header = {column: values.get(column) for column in shapes.header_columns()}
         elif tag == shapes.NAO_ENVIO.tag:
             self._result.motivo_nao_envio = values.get("motivoNaoEnvioBeneficiarios")
+        elif tag == shapes.TAB.tag:
+            self._result.transfer = {column: values.get(column) for column in shapes.TAB_COLUMNS}
         elif tag in (shapes.PROTOCOLO.tag, shapes.ARQUIVO_REJEITADO.tag):
             status = "processado" if tag == shapes.PROTOCOLO.tag else "rejeitado"
             row = [line, status, *(values.get(column) for column in tables.RPX_RESULTS.value_columns[1:])]
@@ -443,7 +429,7 @@ class DocumentParser:
         self._result.warnings.append(LoadWarning(line, element, message))
 
     def _check_required(self) -> None:
-        for tag, placement in PLACEMENTS.items():
+        for tag, placement in self._placements.items():
             if placement.required and tag not in self._seen and self._required_here(placement):
                 where = f" inside <{placement.parent}>" if placement.parent else ""
                 line = self._seen.get(placement.parent) if placement.parent else None
@@ -460,6 +446,5 @@ _CHILD_INDEXES: dict[int, dict[str, Node]] = {}
 def _child_index(shape: Node) -> dict[str, Node]:
     index = _CHILD_INDEXES.get(id(shape))
     if index is None:
-        index = {child.tag: child for child in shape.children}
-        _CHILD_INDEXES[id(shape)] = index
+        index = _CHILD_INDEXES[id(shape)] = {child.tag: child for child in shape.children}
     return index

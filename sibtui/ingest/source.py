@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -107,9 +108,12 @@ def full_fingerprint(path: Path, chunk_size: int = 1 << 20) -> str:
 class SourceReader:
     """File-like object handed to lxml: counts bytes, fingerprints, checks for UTF-8."""
 
-    def __init__(self, path: Path, stream: BinaryIO, expect_latin1: bool = True):
+    def __init__(self, path: Path, stream: BinaryIO, expect_latin1: bool = True,
+                 tee: Callable[[bytes], None] | None = None):
+        """`tee` also receives every chunk read (the original kept, `sibtui.ingest.originals`)."""
         self.path = path
         self._stream = stream
+        self._tee = tee
         self._digest = hashlib.sha256()
         self._expect_latin1 = expect_latin1
         self._checked_non_ascii = False
@@ -120,6 +124,8 @@ class SourceReader:
         if chunk:
             self.bytes_read += len(chunk)
             self._digest.update(chunk)
+            if self._tee is not None:
+                self._tee(chunk)
             if self._expect_latin1 and not self._checked_non_ascii and not chunk.isascii():
                 self._checked_non_ascii = True
                 self._refuse_utf8(chunk)

@@ -28,8 +28,10 @@ class CnsCategory:
     description: str | None
 
 
-def cns_categories(cursor: duckdb.DuckDBPyConnection) -> list[CnsCategory]:
-    """Counts per category and table, in the pre-critique's order."""
+def cns_categories(cursor: duckdb.DuckDBPyConnection, after: int | None = None) -> list[CnsCategory]:
+    """Counts per category and table, in the pre-critique's order, then the vínculos ANS could
+    not give a CNS in `after` conferences although qualified (`sibtui.compare.cns_escalation`)."""
+    from sibtui.compare.cns_escalation import KIND, MESSAGE, conferences_after, escalation_count
     from sibtui.query.findings import cns_gap_counts
     from sibtui.rules.catalog import RULES
 
@@ -38,11 +40,22 @@ def cns_categories(cursor: duckdb.DuckDBPyConnection) -> list[CnsCategory]:
         rule = RULES.get(count.category)
         categories.append(CnsCategory(count.category, count.source_table, count.records, count.qualifying,
                                       rule.description if rule else None))
+    after = conferences_after(after)
+    escalated = escalation_count(cursor, after)
+    if escalated:
+        categories.append(CnsCategory(KIND, "cnx_beneficiaries", escalated, escalated,
+                                      f"sem CNS em {after}+ conferências: {MESSAGE}"))
     return categories
 
 
-def category_spec(category: CnsCategory) -> GridSpec:
+def category_spec(category: CnsCategory, after: int | None = None) -> GridSpec:
     """The records of one category, our CNS and the CNX's side by side."""
+    from sibtui.compare.cns_escalation import KIND, conferences_after, escalation_sql
+
+    if category.category == KIND:
+        return GridSpec(sql=escalation_sql(conferences_after(after)), records_of="cnx_beneficiaries",
+                        title="CNS: provável divergência com a Receita", hidden_columns=("mensagem",),
+                        leading_columns=("cco", "conferencias_sem_cns", "desde", "codigoBeneficiario", "nome"))
     restriction = Restriction(
         f"categoria {category.category}", "s.category = ? AND s.source_table = ?",
         (category.category, category.source_table),

@@ -14,7 +14,7 @@ from sibtui.edit.ddl import latest_edits_sql
 if TYPE_CHECKING:
     import duckdb
 
-EDITABLE_TABLES = ("sbx_movements", "cnx_beneficiaries")
+EDITABLE_TABLES = ("sbx_movements", "cnx_beneficiaries", "transfer_beneficiaries")
 
 
 def record_table(relation: str | None) -> str | None:

@@ -16,7 +16,7 @@ from sibtui.query.spec import GridSpec, Restriction
 if TYPE_CHECKING:
     import duckdb
 
-RECORD_SOURCES = ("sbx_movements", "cnx_beneficiaries")
+RECORD_SOURCES = ("sbx_movements", "cnx_beneficiaries", "transfer_beneficiaries")
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,8 @@ def column_sql(name: str, data_type: str, has_field_column: bool) -> str:
         masked = f"{MACRO_PREFIX}by_field({quote(privacy.FIELD_COLUMN)}, {text})" if has_field_column \
             else f"{MACRO_PREFIX}shape({text})"
         return f"{masked} AS {column}"
+    if data_type == "BLOB":  # a kept original's compressed bytes (`file_originals.data`) hold people too
+        return f"NULL::BLOB AS {column}"
     if name in privacy.known_fields() or "VARCHAR" not in data_type:
         return column
     if data_type == "VARCHAR[]":

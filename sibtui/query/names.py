@@ -5,5 +5,6 @@ from __future__ import annotations
 
 SBX = "sbx_movements"
 CNX = "cnx_beneficiaries"
-RECORD_TABLES = (SBX, CNX)
-TABLE_LABELS = {SBX: "SBX movimentos", CNX: "CNX beneficiários", "files": "arquivo"}
+TRANSFER = "transfer_beneficiaries"
+RECORD_TABLES = (SBX, CNX, TRANSFER)
+TABLE_LABELS = {SBX: "SBX movimentos", CNX: "CNX beneficiários", TRANSFER: "Transferência", "files": "arquivo"}

@@ -50,7 +50,8 @@ ROW_KEY: tuple[str, ...] = ("rowid",)
 # Relations whose rows are named by (file_id, record_no): paged in place, never copied.
 CURRENT_SUFFIX = "_current"  # sibtui.catalog.tables.CURRENT_VIEW_SUFFIX, without importing the catalogue
 KEYED_RELATIONS: frozenset[str] = frozenset(
-    name + suffix for name in ("sbx_movements", "cnx_beneficiaries") for suffix in ("", CURRENT_SUFFIX)
+    name + suffix for name in ("sbx_movements", "cnx_beneficiaries", "transfer_beneficiaries")
+    for suffix in ("", CURRENT_SUFFIX)
 )
 PAGE_ROWS = 100  # consecutive rows: a window costs about the same at 20 rows or at 100
 SCATTERED_PAGE_ROWS = 25  # rows read by rowid from all over the table: ~1 ms a row at 10M

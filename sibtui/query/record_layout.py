@@ -42,10 +42,12 @@ def shape_columns(table: str, movement: str | None) -> tuple[tuple[str, bool], .
 
     Required means required in the record: the leaf and every container above it."""
     from sibtui.catalog.kinds import Movement
-    from sibtui.catalog.shapes import CNX_BENEFICIARIO, MOVEMENT_SHAPES
+    from sibtui.catalog.shapes import CNX_BENEFICIARIO, MOVEMENT_SHAPES, TRANSFER_BENEFICIARIO
 
     if table == "cnx_beneficiaries":
         shape = CNX_BENEFICIARIO
+    elif table == "transfer_beneficiaries":
+        shape = TRANSFER_BENEFICIARIO
     else:
         try:
             shape = MOVEMENT_SHAPES[Movement(movement)]

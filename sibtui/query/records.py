@@ -19,7 +19,7 @@ from sibtui.catalog.tables import TABLES_BY_NAME
 from sibtui.explain.store import Explanation
 from sibtui.explain.store import entries as explanations
 from sibtui.query.errors_by_code import MOVEMENT_LABELS
-from sibtui.query.names import CNX, RECORD_TABLES, SBX, TABLE_LABELS
+from sibtui.query.names import CNX, RECORD_TABLES, SBX, TABLE_LABELS, TRANSFER
 
 __all__ = ["CNX", "RECORD_TABLES", "SBX", "TABLE_LABELS", "RecordDetail", "record_detail", "resolve_record"]
 
@@ -257,5 +257,5 @@ def resolve_record(cursor: duckdb.DuckDBPyConnection, row: dict, table_hint: str
     if table_hint in RECORD_TABLES:
         return table_hint, file_id, record_no
     kinds = cursor.execute("SELECT kind FROM files WHERE file_id = ?", [file_id]).fetchall()
-    table = {"SBX": SBX, "CNX": CNX}.get(kinds[0][0] if kinds else "")
+    table = {"SBX": SBX, "CNX": CNX, "TRF": TRANSFER}.get(kinds[0][0] if kinds else "")
     return (table, file_id, record_no) if table else None

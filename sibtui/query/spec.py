@@ -116,7 +116,7 @@ class GridSpec:
     def record_table(self) -> str | None:
         """`sbx_movements` / `cnx_beneficiaries` when rows are records of it, else None."""
         table = (self.relation or "").removesuffix("_current")
-        if table in ("sbx_movements", "cnx_beneficiaries"):
+        if table in ("sbx_movements", "cnx_beneficiaries", "transfer_beneficiaries"):
             return table
         return self.records_of
 
@@ -124,9 +124,12 @@ class GridSpec:
 # What an analyst looks at first in a record grid; every other column follows.
 _SBX_LEADING = ("file_id", "record_no", "movement", "cco", "codigoBeneficiario", "nome", "cpf", "cns", "dataNascimento")
 _CNX_LEADING = ("file_id", "record_no", "cco", "situacao", "codigoBeneficiario", "nome", "cpf", "cns", "dataNascimento")
+_TRANSFER_LEADING = ("file_id", "record_no", "cco", "situacaoTransferencia", "situacao", "codigoBeneficiario",
+                     "relacaoDependencia", "ccoBeneficiarioTitular", "nome", "cpf", "cns", "dataNascimento")
 LEADING_COLUMNS: dict[str, tuple[str, ...]] = {
     "sbx_movements_current": _SBX_LEADING,
     "cnx_beneficiaries_current": _CNX_LEADING,
+    "transfer_beneficiaries_current": _TRANSFER_LEADING,
 }
 
 

@@ -98,9 +98,10 @@ def plan(today: dt.date) -> list[Step]:
         Step("titulares com erro", "sbx_movements", [cascade.cascade_select(STAGE, RULES_TABLE)]),
         # Last: edits of CNX records judged as the SBX movements they will become
         # (`sibtui.edit.regen.cnx_plan`); `__moves` is rebuilt from them, findings go to the CNX record.
-        Step("edições da CNX, como os movimentos que vão", "cnx_beneficiaries",
-             [*field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today), *records.record_selects()],
-             (planned_moves_sql(_moves_columns(), today), *ans_state.HELPER_TABLES_SQL), CNX_EDITED),
+        *(Step(f"edições da {label}, como os movimentos que vão", table,
+               [*field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today), *records.record_selects()],
+               (planned_moves_sql(_moves_columns(), today, table), *ans_state.HELPER_TABLES_SQL), edited(table))
+          for label, table in (("CNX", "cnx_beneficiaries"), ("transferência", "transfer_beneficiaries"))),
     ]
 
 
@@ -178,7 +179,9 @@ def _moves_columns() -> tuple[str, ...]:
     return ("file_id", "record_no", *SBX_MOVEMENTS.value_columns)
 
 
-CNX_EDITED = "SELECT EXISTS (SELECT 1 FROM edit_journal WHERE table_name = 'cnx_beneficiaries')"
+def edited(table: str) -> str:
+    """A SELECT of one boolean: some record of `table` was edited (its planned movements are judged)."""
+    return f"SELECT EXISTS (SELECT 1 FROM edit_journal WHERE table_name = '{table}')"
 
 
 def _stage(cursor: duckdb.DuckDBPyConnection, step: Step) -> None:

@@ -1,8 +1,10 @@
-"""Edits of conference (CNX) records as the SBX movements they become (§6.4).
+"""Edits of conference records (CNX, and portfolio transfers) as the SBX movements they become (§6.4).
 
-An edit of a CNX record is a change the operator wants ANS to make to that vínculo. Which
-movement carries it depends on what changed and on the vínculo's state at ANS (the newest
-CNX of the operator, else the edited record's own `situacao`):
+An edit of a CNX record, or of a transfer's record (`transfer_beneficiaries`, the same
+columns: the acquirer re-coding or cancelling what it received, art. 22), is a change the
+operator wants ANS to make to that vínculo. Which movement carries it depends on what changed
+and on the vínculo's state at ANS (the newest conference of the operator, or a transfer made
+after it: `sibtui.edit.noop.newest_cnx_rows_sql`; else the edited record's own `situacao`):
 
 - cancellation data (`dataCancelamento`, `motivoCancelamento`) on an ATIVO vínculo ->
   `cancelamento` (a retificação carrying them is refused, 3114); on an INATIVO one it
@@ -19,7 +21,7 @@ already carries in a regenerated file that was sent (loaded back as an SBX), is 
 again; a record left with nothing gives no movement.
 
 `planned_sql()` is one relation with the SBX movement columns (`sbx_movements` value columns,
-keyed by the CNX record's `file_id`/`record_no`): the regeneration writes it, and the
+keyed by the conference record's `source_table`/`file_id`/`record_no`): the regeneration writes it, and the
 pre-critique judges it as the movements it will become (`PLANNED_VIEW`).
 """
 
@@ -29,7 +31,7 @@ from sibtui.catalog.tables import SBX_MOVEMENTS
 from sibtui.db.identifiers import quote
 from sibtui.edit.ddl import PUBLISHED_REGENERATIONS, current_rows_sql, latest_edits_sql
 from sibtui.edit.noop import newest_cnx_rows_sql, same_as_ans_sql
-from sibtui.edit.records import CNX_TABLE
+from sibtui.edit.records import CONFERENCE_TABLES
 
 PLANNED_VIEW = "planned_cnx_movements"
 CANCEL_FIELDS = ("dataCancelamento", "motivoCancelamento")
@@ -79,14 +81,17 @@ def _judged_sql(upto_edit_id: int | None) -> str:
     already holds the value or a sent file already carried it."""
     return f"""
 WITH edits AS (
-    SELECT file_id, record_no, field, value, original, edit_id
-    FROM ({latest_edits_sql(CNX_TABLE, upto_edit_id)})
-    WHERE value IS DISTINCT FROM original AND value IS NOT NULL
+    {" UNION ALL ".join(
+        f"SELECT '{table}' AS source_table, file_id, record_no, field, value, original, edit_id "
+        f"FROM ({latest_edits_sql(table, upto_edit_id)}) WHERE value IS DISTINCT FROM original AND value IS NOT NULL"
+        for table in CONFERENCE_TABLES)}
 ),
 rec AS (
-    SELECT c.*, f.registroANS AS registro FROM ({current_rows_sql(CNX_TABLE, upto_edit_id)}) c
-    JOIN files f ON f.file_id = c.file_id
-    WHERE (c.file_id, c.record_no) IN (SELECT file_id, record_no FROM edits)
+    {" UNION ALL BY NAME ".join(
+        f"SELECT '{table}' AS source_table, c.*, f.registroANS AS registro "
+        f"FROM ({current_rows_sql(table, upto_edit_id)}) c JOIN files f ON f.file_id = c.file_id "
+        f"WHERE (c.file_id, c.record_no) IN (SELECT file_id, record_no FROM edits WHERE source_table = '{table}')"
+        for table in CONFERENCE_TABLES)}
 ),
 ans AS ({newest_cnx_rows_sql("SELECT trim(cco) FROM rec")}),
 sent AS (
@@ -94,7 +99,7 @@ sent AS (
     FROM regenerated_changes ch
     JOIN {PUBLISHED_REGENERATIONS} r ON r.regeneration_id = ch.regeneration_id AND r.part_no = ch.part_no
     JOIN files loaded ON loaded.kind = 'SBX' AND upper(loaded.name) = upper(r.output_name)
-    WHERE ch.source_table = '{CNX_TABLE}'
+    WHERE ch.source_table IN ({_listed(CONFERENCE_TABLES)})
 ),
 judged AS (
     SELECT e.*, rec.registro, upper(trim(coalesce(a.situacao, rec.situacao))) AS situacao,
@@ -109,9 +114,9 @@ judged AS (
 
 
 def planned_sql(upto_edit_id: int | None = None) -> str:
-    """Planned movements of every edited CNX record (see the module docstring).
+    """Planned movements of every edited conference record (see the module docstring).
 
-    Columns: file_id, record_no, movement, cco, the SBX value columns, registroANS,
+    Columns: source_table, file_id, record_no, movement, cco, the SBX value columns, registroANS,
     titular (the CCO of the vínculo's titular), edits (the journal rows it carries),
     edit_ids, edits_key.
     """
@@ -128,7 +133,7 @@ g AS (
                    ELSE 'retificacao' END AS movement
     FROM live
 )
-SELECT g.file_id, g.record_no, g.movement, trim(any_value(rec.cco)) AS cco,
+SELECT g.source_table, g.file_id, g.record_no, g.movement, trim(any_value(rec.cco)) AS cco,
        {columns},
        any_value(rec.registro) AS registroANS,
        nullif(trim(any_value(rec.ccoBeneficiarioTitular)), '') AS titular,
@@ -137,7 +142,7 @@ SELECT g.file_id, g.record_no, g.movement, trim(any_value(rec.cco)) AS cco,
        list(g.edit_id ORDER BY g.edit_id) AS edit_ids,
        md5(string_agg(g.field || chr(31) || g.value, chr(30) ORDER BY g.field)) AS edits_key
 FROM g JOIN rec ON rec.file_id = g.file_id AND rec.record_no = g.record_no
-GROUP BY g.file_id, g.record_no, g.movement
+GROUP BY g.source_table, g.file_id, g.record_no, g.movement
 """
 
 
@@ -156,8 +161,9 @@ def planned_view_sql() -> str:
     return f"CREATE OR REPLACE VIEW {PLANNED_VIEW} AS {planned_sql()}"
 
 
-def planned_moves_sql(columns: tuple[str, ...], today) -> str:
-    """The planned CNX movements as the checker's `__moves` (see `sibtui.rules.context.moves_sql`).
+def planned_moves_sql(columns: tuple[str, ...], today, source_table: str = "cnx_beneficiaries") -> str:
+    """The planned movements of one conference table's edits as the checker's `__moves` (see
+    `sibtui.rules.context.moves_sql`): its findings go to that table's records.
 
     The facts a record rule compares with come from the newest CNX of the operator (ANS's
     state now); the movement is judged as sent today. `columns` are `__moves`'s own columns.
@@ -167,7 +173,7 @@ def planned_moves_sql(columns: tuple[str, ...], today) -> str:
     own = ", ".join(f'p."{column}"' for column in columns)
     return f"""
 CREATE OR REPLACE TEMP TABLE __moves AS
-WITH p AS ({planned_sql()}),
+WITH p AS (SELECT * FROM ({planned_sql()}) WHERE source_table = '{source_table}'),
 ans AS ({newest_cnx_rows_sql("SELECT cco FROM p")})
 SELECT {own},
        p.registroANS, TIMESTAMP '{today.isoformat()}' AS file_moment, a.file_id AS ref_cnx, a.file_id IS NOT NULL AS ref_predates,

@@ -65,7 +65,9 @@ def part_prefix(name: str, tag: str) -> str:
 class PartWriter:
     """One output file being written; `finish()`, then `publish()` or `discard()`."""
 
-    def __init__(self, folder: Path, header: PartHeader, tag: str = ""):
+    def __init__(self, folder: Path, header: PartHeader, tag: str = "", no_movement_reason: str | None = None):
+        """`no_movement_reason` (61 or 62): the file declares a month without movement
+        (`naoEnvioBeneficiarios`, §1.1) instead of carrying movements."""
         self.folder = folder
         self.header = header
         self.movement_count = 0
@@ -75,6 +77,11 @@ class PartWriter:
         self._stream = os.fdopen(handle, "wb")
         self._writer = SibXmlWriter(self._stream)
         self._writer.node(shapes.CABECALHO, header.values)
+        if no_movement_reason is not None:
+            for tag in ("mensagem", "operadoraParaANS"):
+                self._writer.open(tag)
+            self._writer.node(shapes.NAO_ENVIO, {"motivoNaoEnvioBeneficiarios": no_movement_reason})
+            return
         for tag in ("mensagem", "operadoraParaANS", "beneficiarios"):
             self._writer.open(tag)
 

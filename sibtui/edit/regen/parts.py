@@ -19,7 +19,7 @@ from sibtui import __version__
 from sibtui.catalog import shapes
 from sibtui.catalog.kinds import Movement
 from sibtui.edit.journal import os_user
-from sibtui.edit.records import CNX_TABLE
+from sibtui.edit.records import CNX_TABLE, TRANSFER_TABLE
 from sibtui.edit.regen import log, proof
 from sibtui.edit.regen.checks import MovementProblem, movement_problems
 from sibtui.edit.regen.normalize import normalise_row
@@ -60,7 +60,7 @@ class PlanWriter:
         self.total = total
         self.regeneration = regeneration
         self.upto = upto
-        self.headers = _part_headers(cursor, plan, options, math.ceil(total / MAX_MOVEMENTS))
+        self.headers = part_headers(cursor, plan, options, math.ceil(total / MAX_MOVEMENTS))
         self.parts: list[PartWriter] = []
         self.expected: list[Expected] = []
         self.proofs: list[proof.ChildProof | None] = []  # a child re-reading each large part as it grows
@@ -226,12 +226,12 @@ class PlanWriter:
 
 
 def _source(row: dict) -> str:
-    kind = "CNX" if row["__table"] == CNX_TABLE else "SBX"
+    kind = {CNX_TABLE: "CNX", TRANSFER_TABLE: "transferência"}.get(row["__table"], "SBX")
     key = row.get("cco") or row.get("codigoBeneficiario") or ""
     return f"registro {row['file_id']}:{row['record_no']} ({kind} {key})".replace(" ()", "")
 
 
-def _part_headers(cursor, plan: SourcePlan, options: Options, part_count: int) -> list[PartHeader]:
+def part_headers(cursor, plan: SourcePlan, options: Options, part_count: int) -> list[PartHeader]:
     """Names, dates and sequenciais of the parts: never a name already used or present."""
     taken = log.taken_names(cursor)
     moment = options.clock().replace(microsecond=0)

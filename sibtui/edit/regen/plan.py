@@ -10,7 +10,7 @@ For one SBX the answer that counts is the newest RPX naming it (`rpx_answers.is_
 - `all=True` sends every movement except the inclusões ANS accepted (`all`); with no answer
   loaded this is the only way.
 
-Edits on conference (CNX) records go out as the movements they become (`cnx-edits`,
+Edits on conference records (CNX, transfers) go out as the movements they become (`cnx-edits`,
 `sibtui.edit.regen.cnx_plan`), one file set per registro ANS.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from sibtui.edit.ddl import DECISION_FIELD
-from sibtui.edit.records import CNX_TABLE, EditError
+from sibtui.edit.records import CNX_TABLE, TRANSFER_TABLE, EditError
 
 SCOPE_REJECTED = "rejected"
 SCOPE_FILE_REJECTED = "file-rejected"
@@ -96,7 +96,7 @@ def plan_cnx_edits(cursor: duckdb.DuckDBPyConnection) -> list[SourcePlan]:
     """One plan per registro ANS whose conference records carry pending edits."""
     rows = cursor.execute(
         "SELECT DISTINCT f.registroANS FROM edit_journal j JOIN files f ON f.file_id = j.file_id "
-        f"WHERE j.table_name = '{CNX_TABLE}' AND j.field <> '{DECISION_FIELD}' ORDER BY 1"
+        f"WHERE j.table_name IN ('{CNX_TABLE}', '{TRANSFER_TABLE}') AND j.field <> '{DECISION_FIELD}' ORDER BY 1"
     ).fetchall()
     plans = []
     for (registro,) in rows:

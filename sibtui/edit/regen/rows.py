@@ -20,7 +20,7 @@ import duckdb
 from sibtui.catalog.kinds import SUBMISSION_ORDER
 from sibtui.edit.ddl import EDITS_KEY_SQL, current_rows_sql, latest_edits_sql
 from sibtui.edit.noop import noop_retificacoes_sql
-from sibtui.edit.records import CNX_TABLE, SBX_TABLE
+from sibtui.edit.records import SBX_TABLE, TRANSFER_TABLE
 from sibtui.edit.regen.cnx_plan import planned_sql
 from sibtui.edit.regen.plan import SCOPE_ALL, SCOPE_FILE_REJECTED, SCOPE_REJECTED, SourcePlan
 from sibtui.edit.resend import NAO_REENVIAR, going_sql
@@ -125,7 +125,7 @@ def sbx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: 
 
 
 def cnx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: int) -> list[dict]:
-    """The movements the CNX edits of one operator become (`sibtui.edit.regen.cnx_plan`),
+    """The movements the CNX and transfer edits of one operator become (`sibtui.edit.regen.cnx_plan`),
     in submission order, each titular before its dependents."""
     result = cursor.execute(
         f"SELECT * FROM ({planned_sql(upto_edit_id)}) WHERE registroANS IS NOT DISTINCT FROM ? "
@@ -136,9 +136,10 @@ def cnx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: 
     rows = []
     for values in result.fetchall():
         row = dict(zip(names, values))
+        why = "transfer-edit" if row["source_table"] == TRANSFER_TABLE else "cnx-edit"
         rows.append({**{k: v for k, v in row.items() if k not in _CNX_META},
-                     "__table": CNX_TABLE, "__why": "cnx-edit", "__codes": None, "__edit_ids": row["edit_ids"],
-                     "__edits": row["edits"], "__edits_key": row["edits_key"], "__decision": "cnx-edit",
+                     "__table": row["source_table"], "__why": why, "__codes": None, "__edit_ids": row["edit_ids"],
+                     "__edits": row["edits"], "__edits_key": row["edits_key"], "__decision": why,
                      "__titular": row["titular"]})
     ordered: list[dict] = []
     for movement in SUBMISSION_ORDER:
@@ -146,7 +147,7 @@ def cnx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: 
     return ordered
 
 
-_CNX_META = frozenset({"registroANS", "titular", "edits", "edit_ids", "edits_key"})
+_CNX_META = frozenset({"source_table", "registroANS", "titular", "edits", "edit_ids", "edits_key"})
 
 
 def _titulares_first(rows: list[dict]) -> list[dict]:

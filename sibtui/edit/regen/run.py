@@ -35,6 +35,12 @@ from sibtui.edit.resend import going_sql
 
 __all__ = ["regenerate", "Regeneration", "RegenerateResult", "RegenerationCancelled", "WrittenFile"]
 _ONE_AT_A_TIME = threading.Lock()
+
+
+def one_at_a_time() -> threading.Lock:
+    """The lock every writer of SBX files holds (a regeneration, a no-movement file): recovery
+    must never settle the rows of one still running, nor two pick the same name."""
+    return _ONE_AT_A_TIME
 _STATES = "__resend_states"  # the resend state of every rejected movement, read once per regeneration
 
 
@@ -56,7 +62,7 @@ def regenerate(
     with _ONE_AT_A_TIME:
         tag = recovery.workspace_tag(cursor)
         options = Options(
-            check_folder(Path(out_dir)), _load_schema(xsd_path), str(xsd_path) if xsd_path else None,
+            check_folder(Path(out_dir)), load_schema(xsd_path), str(xsd_path) if xsd_path else None,
             clock or dt.datetime.now, progress, cancel, today or dt.date.today(), tag,
         )
         result = RegenerateResult(recovered=recovery.recover(cursor, options.out_dir, tag))
@@ -79,7 +85,7 @@ def regenerate(
         return result
 
 
-def _load_schema(xsd_path: Path | str | None) -> etree.XMLSchema | None:
+def load_schema(xsd_path: Path | str | None) -> etree.XMLSchema | None:
     if xsd_path is None:
         return None
     path = Path(xsd_path).expanduser()

@@ -84,8 +84,14 @@ class CnsScreen(ModeScreen):
         category = self.categories[index]
         text = Text(f"{category.category}: ", style="bold")
         text.append(category.description or "categoria da validação de CNS")
-        text.append(f"\n{format_count(category.auto_assignable)} de {format_count(category.records)} "
-                    "têm CPF, nome e nascimento válidos: a ANS pode atribuir o CNS.")
+        from sibtui.compare.cns_escalation import KIND as ESCALATION
+
+        if category.category == ESCALATION:
+            text.append("\nCPF, nome e nascimento parecem válidos, mas a ANS não atribuiu o CNS: confira os dados "
+                        "com o beneficiário.")
+        else:
+            text.append(f"\n{format_count(category.auto_assignable)} de {format_count(category.records)} "
+                        "têm CPF, nome e nascimento válidos: a ANS pode atribuir o CNS.")
         detail.update(text)
 
     @on(DataTable.RowHighlighted, "#cns-categories")

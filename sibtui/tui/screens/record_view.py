@@ -141,7 +141,8 @@ class RecordScreen(Screen):
             detail = record_detail(cursor, *self.key)
             edited = edited_originals(cursor, *self.key)
             resend = resend_info(cursor, *self.key[1:]) if self.key[0] == "sbx_movements" else None
-            planned = planned_for_record(cursor, *self.key[1:]) if self.key[0] == "cnx_beneficiaries" else []
+            planned = (planned_for_record(cursor, *self.key[1:])
+                       if self.key[0] in ("cnx_beneficiaries", "transfer_beneficiaries") else [])
             conference = None
             if self.conference is not None:
                 from sibtui.query.changes_overview import conference_lines
@@ -304,7 +305,7 @@ def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
     finally:
         cursor.close()
     if key is None:
-        screen.app.call_from_thread(screen.notify, "esta linha não é um registro de SBX ou CNX", severity="warning")
+        screen.app.call_from_thread(screen.notify, "esta linha não é um registro de SBX, CNX ou transferência", severity="warning")
         return
     screen.app.call_from_thread(screen.app.push_screen, RecordScreen(*key))
 
@@ -324,7 +325,7 @@ def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | 
     finally:
         cursor.close()
     if key is None:
-        screen.app.call_from_thread(screen.notify, "esta linha não é um registro de SBX ou CNX", severity="warning")
+        screen.app.call_from_thread(screen.notify, "esta linha não é um registro de SBX, CNX ou transferência", severity="warning")
         return
     if column not in TABLES_BY_NAME[key[0]].value_columns:
         screen.app.call_from_thread(screen.notify, f"{column} não é um campo do registro: escolha a coluna do campo",

@@ -1,0 +1,45 @@
+"""`sibtui original`: write a loaded file back, byte for byte, from the copy the workspace keeps.
+
+The copy is checked against the SHA-256 recorded when the file was loaded before it gets
+its name; an existing file is never overwritten. Mask mode refuses: the original holds the
+personal data mask mode exists to keep in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sibtui import privacy
+from sibtui.commands import EXIT_OK
+from sibtui.errors import SibError
+from sibtui.terminal import say
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", type=Path,
+                        help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
+    parser.add_argument("--file-id", required=True, type=int, metavar="N", help="the file (files.file_id)")
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE",
+                        help="where to write it (owner-only; never over an existing file)")
+
+
+def run(options: argparse.Namespace) -> int:
+    from sibtui.db.workspace import Workspace, default_workspace_path
+    from sibtui.ingest.originals import write_original
+
+    if privacy.masking_enabled():
+        raise SibError("the original file holds personal data; it is not written in mask mode")
+    out = options.out.expanduser()
+    if not out.parent.is_dir():
+        raise SibError(f"{out.parent}: folder does not exist")
+    with Workspace(options.db or default_workspace_path(), read_only=True) as workspace:
+        cursor = workspace.cursor()
+        try:
+            name, written = write_original(cursor, options.file_id, out)
+        finally:
+            cursor.close()
+    say(f"wrote {out}  {written} bytes  (original of {name}, file {options.file_id}; SHA-256 checked)",
+        file=sys.stdout)
+    return EXIT_OK
