@@ -69,7 +69,8 @@ streaks AS (
 )
 SELECT c.registroANS, c.cco, c.codigoBeneficiario, c.nome, c.cpf, c.dataNascimento,
        t.streak AS conferencias_sem_cns,
-       (SELECT min(s.taken_at) FROM snaps s WHERE s.registroANS = c.registroANS AND s.back <= t.streak) AS desde,
+       (SELECT CAST(min(s.taken_at) AS DATE) FROM snaps s WHERE s.registroANS = c.registroANS
+        AND s.back <= t.streak) AS desde,
        c.file_id, c.record_no, '{MESSAGE}' AS mensagem
 FROM candidates c JOIN streaks t ON t.registroANS = c.registroANS AND t.cco = c.cco
 WHERE t.streak >= {after}

@@ -50,6 +50,7 @@ class MonthRow:
     no_movement_reason: str | None = None
     outstanding: int = 0  # movements ANS rejected that must still reach it
     had_rejections: bool = False
+    to_send: list[str] = field(default_factory=list)  # no-movement files written for it, not loaded back yet
 
     @property
     def sending_deadline(self) -> date:
@@ -95,9 +96,10 @@ def row_competencia(row: CycleRow) -> Competencia | None:
         return None
 
 
-def month_rows(cursor: duckdb.DuckDBPyConnection, today: date) -> list[MonthRow]:
-    """One row per (operator, competência), oldest first (see the module docstring)."""
-    rows = cycle_rows(cursor, today)
+def month_rows(cursor: duckdb.DuckDBPyConnection, today: date, rows: list[CycleRow] | None = None) -> list[MonthRow]:
+    """One row per (operator, competência), oldest first (see the module docstring); `rows`:
+    the cycle rows when the caller already read them."""
+    rows = cycle_rows(cursor, today) if rows is None else rows
     by_month: dict[tuple[str | None, Competencia], list[CycleRow]] = {}
     for row in rows:
         competencia = row_competencia(row)
@@ -106,15 +108,35 @@ def month_rows(cursor: duckdb.DuckDBPyConnection, today: date) -> list[MonthRow]
     if not by_month:
         return []
     last = current_competencia(today)
+    written = _written_not_loaded(cursor)
     months = []
     for registro in sorted({registro for registro, _ in by_month}, key=lambda r: r or ""):
         known = [competencia for reg, competencia in by_month if reg == registro]
         month = min(known)
         end = max(last, max(known))
         while month <= end:
-            months.append(_month(registro, month, by_month.get((registro, month), [])))
+            row = _month(registro, month, by_month.get((registro, month), []))
+            row.to_send = written.get((registro, str(month)), [])
+            months.append(row)
             month = month.next()
     return months
+
+
+def _written_not_loaded(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
+    """(registro, competência) -> no-movement files sibtui wrote that are not loaded back (not sent, as
+    far as the workspace knows)."""
+    from sibtui.edit.ddl import PUBLISHED_REGENERATIONS
+
+    rows = cursor.execute(
+        f"SELECT registroANS, competencia, output_name FROM {PUBLISHED_REGENERATIONS} r "
+        "WHERE competencia IS NOT NULL AND moved_to IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM files f WHERE f.kind = 'SBX' AND upper(f.name) = upper(r.output_name)) "
+        "ORDER BY created_at"
+    ).fetchall()
+    found: dict[tuple[str, str], list[str]] = {}
+    for registro, competencia, name in rows:
+        found.setdefault((registro, competencia), []).append(name)
+    return found
 
 
 def _month(registro: str | None, competencia: Competencia, rows: list[CycleRow]) -> MonthRow:
@@ -134,8 +156,8 @@ def _month(registro: str | None, competencia: Competencia, rows: list[CycleRow])
         month.situacao = "rejeitado"
     reasons = [row.no_movement_reason for row in rows if row.no_movement_reason]
     month.no_movement_reason = reasons[0] if reasons else None
-    for row in rows:
-        if row.outcome == PROCESSED:
+    for row in rows:  # what ANS rejected (records, or a whole file) must still reach it
+        if row.outcome in (PROCESSED, REJECTED):
             month.outstanding += row.outstanding
             month.had_rejections = month.had_rejections or bool(row.pending_records)
     return month

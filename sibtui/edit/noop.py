@@ -24,27 +24,30 @@ def newest_cnx_rows_sql(ccos: str) -> str:
     """ANS's newest word on each vínculo, one row per (registro ANS, CCO), limited to the CCOs
     the SELECT `ccos` yields (a conference may hold millions).
 
-    That is the newest conference (CNX) of each registro ANS, unless a portfolio transfer
-    (`transfer_beneficiaries`, a partial conference) made after it lists the CCO: then the
-    newest such transfer. A CCO listed twice in one file: the first row. Transfer rows carry
-    `situacaoTransferencia` too (NULL on CNX rows).
+    That is the newest conference (CNX) of each registro ANS; a portfolio transfer
+    (`transfer_beneficiaries`, a partial conference) made after it wins for the CCOs it lists,
+    and an older transfer speaks only for a CCO that CNX does not list (the vínculos a transfer
+    brought, before a conference shows them). A CCO listed twice in one file: the first row.
+    Transfer rows carry `situacaoTransferencia` too (NULL on CNX rows).
     """
     return f"""
 WITH newest AS (
     SELECT file_id, registroANS, moment FROM file_moments WHERE kind = 'CNX'
     QUALIFY row_number() OVER (PARTITION BY registroANS ORDER BY moment DESC NULLS LAST, file_id DESC) = 1
 ),
-later_transfers AS (
-    SELECT t.file_id, t.registroANS, t.moment FROM file_moments t LEFT JOIN newest n ON n.registroANS = t.registroANS
-    WHERE t.kind = 'TRF' AND (n.file_id IS NULL OR t.moment > n.moment)
+transfers AS (
+    SELECT t.file_id, t.registroANS, t.moment,
+           CASE WHEN n.file_id IS NULL OR t.moment > n.moment THEN 2 ELSE 0 END AS "__rank"
+    FROM file_moments t LEFT JOIN newest n ON n.registroANS = t.registroANS
+    WHERE t.kind = 'TRF'
 ),
 candidates AS (
-    SELECT n.registroANS AS ans_registro, trim(x.cco) AS ans_cco, 0 AS "__rank", NULL::TIMESTAMP AS "__moment", x.*
+    SELECT n.registroANS AS ans_registro, trim(x.cco) AS ans_cco, 1 AS "__rank", n.moment AS "__moment", x.*
     FROM cnx_beneficiaries x JOIN newest n ON n.file_id = x.file_id
     WHERE trim(x.cco) IN ({ccos})
     UNION ALL BY NAME
-    SELECT t.registroANS AS ans_registro, trim(x.cco) AS ans_cco, 1 AS "__rank", t.moment AS "__moment", x.*
-    FROM transfer_beneficiaries x JOIN later_transfers t ON t.file_id = x.file_id
+    SELECT t.registroANS AS ans_registro, trim(x.cco) AS ans_cco, t."__rank", t.moment AS "__moment", x.*
+    FROM transfer_beneficiaries x JOIN transfers t ON t.file_id = x.file_id
     WHERE trim(x.cco) IN ({ccos})
 )
 SELECT * EXCLUDE ("__rank", "__moment") FROM candidates

@@ -58,17 +58,21 @@ class BulkScreen(ModalScreen[bool]):
         Binding("enter", "confirm", "Gravar", id="bulk.confirm"),
     ]
 
-    def __init__(self, sql: str, parameters: list, total: int, title: str) -> None:
+    def __init__(self, sql: str, parameters: list, total: int, title: str,
+                 preset: tuple[str, str] | None = None) -> None:
+        """`preset`: (action key, text) to start with that action chosen and its input filled
+        (the Transferência screen's cancel: the transfer's date and motivo 46)."""
         super().__init__()
         self.sql, self.parameters, self.total, self.title_text = sql, parameters, total, title
+        self.preset = preset
         self.action: BulkAction | None = None
         self.assignment: tuple[str, str | None] | None = None
         self.preview = None  # the dry run's EditResult, waiting for Enter
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bulk-dialog"):
-            yield Label(f"Ação em lote: {format_count(self.total)} linhas de {self.title_text}", id="bulk-title",
-                        markup=False)
+            yield Label(f"Ação em lote: {_plural(self.total, 'linha', 'linhas')} de {self.title_text}",
+                        id="bulk-title", markup=False)
             yield OptionList(*(Option(action.title, id=action.key) for action in ACTIONS), id="bulk-actions")
             yield Input(placeholder="campo = valor (vazio remove o elemento)", id="bulk-assignment")
             with VerticalScroll(id="bulk-preview-scroll"):
@@ -84,10 +88,19 @@ class BulkScreen(ModalScreen[bool]):
         assignment.display = False
         self.query_one("#bulk-preview-scroll").display = False
         self.query_one("#bulk-actions", OptionList).focus()
+        if self.preset is not None:
+            key, text = self.preset
+            self.query_one("#bulk-actions").display = False
+            self._choose(key)
+            assignment.value = text
+            assignment.cursor_position = len(text)
 
     @on(OptionList.OptionSelected, "#bulk-actions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.action = next(action for action in ACTIONS if action.key == event.option.id)
+        self._choose(event.option.id or "")
+
+    def _choose(self, key: str) -> None:
+        self.action = next(action for action in ACTIONS if action.key == key)
         if self.action.key in ASSIGNMENT_HINTS:
             placeholder, hint = ASSIGNMENT_HINTS[self.action.key]
             assignment = self.query_one("#bulk-assignment", Input)

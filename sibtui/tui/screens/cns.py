@@ -65,7 +65,7 @@ class CnsScreen(ModeScreen):
                 Text(category.description or ""),
             )
         table.display = bool(categories)
-        total = sum(category.records for category in categories)
+        total = sum(category.records for category in categories if category.category != "divergencia_receita")
         summary = (
             Text(f"{format_count(total)} registros com lacuna de CNS · Enter lista, com o CNS da CNX ao lado")
             if categories

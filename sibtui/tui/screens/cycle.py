@@ -37,10 +37,15 @@ class CycleList(OptionList):
 class CycleScreen(ModeScreen):
     MODE = "cycle"
     CSS_PATH = "cycle.tcss"
+    BINDINGS = [
+        Binding("m", "months", "Conformidade", id="cycle.months"),
+        Binding("t", "transfer", "Transferência", id="cycle.transfer"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[CycleRow] = []
+        self.transfers: list = []
 
     def compose_body(self) -> ComposeResult:
         yield Static("abrindo o workspace…", id="cycle-deadline", markup=False)
@@ -52,18 +57,26 @@ class CycleScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="cycle-load")
     def _load(self, today: date) -> None:
+        from sibtui.cycle.months import month_rows
         from sibtui.cycle.status import cycle_rows, next_deadline
+        from sibtui.edit.transfer import transfer_summaries
 
         cursor = self.new_cursor()
         try:
             rows = cycle_rows(cursor, today)
+            months = month_rows(cursor, today, rows)
+            transfers = transfer_summaries(cursor)
         finally:
             cursor.close()
-        self.app.call_from_thread(self._show, rows, next_deadline(today), today)
+        self.app.call_from_thread(self._show, rows, next_deadline(today), today, months, transfers)
 
-    def _show(self, rows: list[CycleRow], deadline: date, today: date) -> None:
+    def _show(self, rows: list[CycleRow], deadline: date, today: date, months: list | None = None,
+              transfers: list | None = None) -> None:
         self.rows = rows
-        self.query_one("#cycle-deadline", Static).update(deadline_text(rows, deadline, today))
+        self.transfers = transfers or []
+        text = deadline_text(rows, deadline, today)
+        text.append_text(obligations_text(months or [], self.transfers, today))
+        self.query_one("#cycle-deadline", Static).update(text)
         cards = self.query_one("#cycle-files", CycleList)
         highlighted = cards.highlighted
         cards.clear_options()
@@ -77,6 +90,21 @@ class CycleScreen(ModeScreen):
             cards.focus()
         else:
             self.query_one("#cycle-hint", Static).update(EMPTY_HINT)
+
+    def action_months(self) -> None:
+        from sibtui.tui.screens.months import MonthsScreen
+
+        self.app.push_screen(MonthsScreen(self.MODE))
+
+    def action_transfer(self) -> None:
+        from sibtui.tui.screens.transfer import TransferScreen
+
+        if not self.transfers:
+            self.notify("nenhuma transferência de carteira carregada (o carrega o arquivo da ANS)", severity="warning",
+                        timeout=4)
+            return
+        waiting = [summary for summary in self.transfers if summary.side == "adquirente" and summary.open]
+        self.app.push_screen(TransferScreen((waiting or self.transfers)[0].file_id, self.MODE))
 
     @on(OptionList.OptionHighlighted, "#cycle-files")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -112,6 +140,29 @@ def deadline_text(rows: list[CycleRow], deadline: date, today: date) -> Text:
     return text
 
 
+def obligations_text(months: list, transfers: list, today: date) -> Text:
+    """A third line, only when something is overdue or a transfer waits: what and which key."""
+    parts: list[tuple[str, str]] = []
+    missing = [row for row in months if row.sending_overdue(today)]
+    late = [row for row in months if row.correction_overdue(today)]
+    if missing:
+        named = ", ".join(str(row.competencia) for row in missing[-3:])
+        parts.append((f"sem envio válido: {named}" + (" e mais" if len(missing) > 3 else ""), "bold red"))
+    if late:
+        parts.append((f"{len(late)} correção vencida" if len(late) == 1 else f"{len(late)} correções vencidas",
+                      "bold red"))
+    if missing or late:
+        parts.append(("(m)", "dim"))
+    waiting = sum(summary.open for summary in transfers if summary.side == "adquirente")
+    if waiting:
+        parts.append((f"transferência: {format_count(waiting)} a confirmar (t)", "bold yellow"))
+    text = Text()
+    for index, (part, style) in enumerate(parts):
+        text.append("\n" if index == 0 else " · ")
+        text.append(part, style=style)
+    return text
+
+
 def card(row: CycleRow, today: date) -> Text:
     """Several lines about one SBX: the answer, when it went, for which month, what to redo."""
     text = Text(visible(row.sbx_name), style="bold")
@@ -120,8 +171,11 @@ def card(row: CycleRow, today: date) -> Text:
     sent = [f"enviado {_day(row.sent_at)}"] if row.sent_at is not None else []
     if row.competencia is not None:
         sent.append(f"competência {row.competencia}")
-    sent.append(f"{format_count(row.movement_count)} movimentos" if row.movement_count is not None
-                else "SBX não carregado")
+    if row.no_movement_reason:
+        sent.append(f"sem movimento (motivo {row.no_movement_reason}: {_no_movement(row.no_movement_reason)})")
+    else:
+        sent.append(f"{format_count(row.movement_count)} movimentos" if row.movement_count is not None
+                    else "SBX não carregado")
     text.append("\n  " + " · ".join(sent))
     if row.rpx_name:
         text.append(f"\n  RPX {visible(row.rpx_name)}")
@@ -212,6 +266,10 @@ def days_text(days: int | None) -> str:
     if days < 0:
         return f"venceu há {-days} dia{'s' if days < -1 else ''}"
     return f"falta{'m' if days > 1 else ''} {days} dia{'s' if days > 1 else ''}"
+
+
+def _no_movement(code: str) -> str:
+    return {"61": "sem beneficiários", "62": "sem atualização cadastral"}.get(code, "motivo desconhecido")
 
 
 def _day(moment: datetime | date) -> str:

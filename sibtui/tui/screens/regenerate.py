@@ -27,7 +27,7 @@ SCOPE_LABELS = {
     "rejected": "os movimentos rejeitados",
     "file-rejected": "o arquivo rejeitado inteiro",
     "all": "todos os movimentos",
-    "cnx-edits": "edições da CNX, cada uma como o movimento que ela é",
+    "cnx-edits": "edições da CNX e de transferências, cada uma como o movimento que ela é",
 }
 
 

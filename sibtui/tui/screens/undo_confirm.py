@@ -60,8 +60,9 @@ def steps_text(preview: StepPreview) -> Text:
     text = Text()
     for step in preview.steps:
         text.append(f"{step.file_name} · registro {step.record_no} · ", style="dim")
-        text.append(short_label(step.field), style="bold")
-        text.append(f" ({step.field})\n  ", style="dim")
+        confirmation = step.table == "transfer_beneficiaries" and step.field == "decisao_reenvio"
+        text.append("Confirmação da transferência" if confirmation else short_label(step.field), style="bold")
+        text.append("\n  " if confirmation else f" ({step.field})\n  ", style="dim")
         text.append_text(value_text(field_value(step.field, step.now)))
         text.append(" → ", style="bold")
         text.append_text(value_text(field_value(step.field, step.after)))
