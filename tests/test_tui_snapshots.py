@@ -65,3 +65,25 @@ def test_masked_screen(snap_compare, tmp_path, monkeypatch, keys):
     monkeypatch.setenv("SIBTUI_MASK", "1")
     masked_app = make_app(sample_workspace(tmp_path, FINDINGS_SQL))
     assert snap_compare(masked_app, terminal_size=SIZE, run_before=keys_then_settle(*keys))
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param(("t",), id="transfer"),
+        pytest.param(("m",), id="months"),
+    ],
+)
+def test_rn250_screen(snap_compare, tmp_path, keys):
+    """The Transferência screen (an acquirer's transfer of 3 families) and Conformidade."""
+    from transfers import families, transfer_file
+
+    from sibtui.db.workspace import Workspace
+    from sibtui.ingest.loader import load_file
+
+    path = sample_workspace(tmp_path, FINDINGS_SQL)
+    transfer = tmp_path / "TRANSF_ADQ.CNX"
+    transfer.write_bytes(transfer_file(families(3, dependents=1, duplicity_every=3)))
+    with Workspace(path) as workspace:
+        load_file(workspace, transfer)
+    assert snap_compare(make_app(path), terminal_size=SIZE, run_before=keys_then_settle(*keys))
