@@ -204,3 +204,12 @@ def test_a_misplaced_transfer_record_is_refused_with_its_place(tmp_path, capsys,
     assert code == 1
     assert "broken.CNX:2: <beneficiario> element not allowed inside <transferencia> (expected inside <conferencia>)" \
         in err
+
+
+def test_fix_confirm_marks_every_pending_vinculo_of_a_transfer(db, capsys):
+    code, out, err = _run(capsys, "fix", "confirm", "--db", db, "--transfer", 1)
+    assert code == 0 and "marked 16 vínculo(s) confirmado" in err
+    code, out, err = _run(capsys, "fix", "confirm", "--db", db, "--record", "2:1")
+    assert code == 1 and "só a operadora adquirente confirma" in err
+    code, out, err = _run(capsys, "fix", "confirm", "--db", db, "--transfer", 1, "--clear", "--dry-run")
+    assert code == 0 and "would mark 16 vínculo(s) pendente" in err

@@ -1,5 +1,5 @@
-"""`sibtui fix`: correct records headless (set, fill-cns, clean, hold, resend, undecide, undo,
-redo, list, diff).
+"""`sibtui fix`: correct records headless (set, fill-cns, clean, hold, resend, undecide, confirm,
+undo, redo, list, diff).
 
 Every subcommand calls `sibtui.edit`, the same core the console uses; this module only
 parses arguments and prints. The core is imported inside `run` (this module is imported
@@ -31,6 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             ("resend", "reenviar como está: send rejected movements again without a correction"),
                             ("undecide", "clear the resend decision: the movements are pendente again")):
         _decision_arguments(actions.add_parser(name, help=help_text), name != "undecide")
+    confirm = actions.add_parser("confirm", help="portfolio transfer: confirm received vínculos (nothing to send)")
+    _db(confirm)
+    confirm.add_argument("--record", action="append", default=[], metavar="FILE_ID:RECORD_NO",
+                         help="vínculos of an acquirer's transfer (repeatable)")
+    confirm.add_argument("--transfer", type=int, metavar="FILE_ID", help="every pending vínculo of this transfer")
+    confirm.add_argument("--clear", action="store_true", help="take the confirmation back (pendente again)")
+    confirm.add_argument("--note", metavar="TEXT", help="free note kept in the journal")
+    confirm.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     _db(actions.add_parser("undo", help="undo the last action"))
     _db(actions.add_parser("redo", help="redo the last undone action"))
     listing = actions.add_parser("list", help="the journal of edits (or, with --pending, what is still to send)")
@@ -241,6 +249,35 @@ def _decide(cursor, options: argparse.Namespace) -> int:
     return EXIT_PROBLEM if result.refused else EXIT_OK
 
 
+def _confirm(cursor, options: argparse.Namespace) -> int:
+    from sibtui.edit.records import RecordRef
+    from sibtui.edit.transfer import confirm, review_sql
+
+    refs = [RecordRef.parse(text) for text in options.record]
+    if options.transfer is not None:
+        state = "confirmado" if options.clear else "pendente"
+        refs += [RecordRef(f, r) for f, r in cursor.execute(
+            f"SELECT file_id, record_no FROM ({review_sql()}) WHERE file_id = ? AND estado = ? ORDER BY 2",
+            [options.transfer, state]).fetchall()]
+    if not refs and options.transfer is None:
+        print("sibtui: error: say which vínculos: --record FILE_ID:RECORD_NO (repeatable) or --transfer FILE_ID",
+              file=sys.stderr)
+        return EXIT_USAGE
+    result = confirm(cursor, refs, not options.clear, note=options.note, dry_run=options.dry_run)
+    label = "pendente" if options.clear else "confirmado (nada a enviar)"
+    for change in result.changes[:_MAX_LINES]:
+        say(f"{change.ref}: -> {label}")
+    if len(result.changes) > _MAX_LINES:
+        say(f"... and {len(result.changes) - _MAX_LINES} more")
+    for ref, why in result.refused[:_MAX_LINES]:
+        say(f"refused {ref}: {why}", file=sys.stderr)
+    verb = "would mark" if result.dry_run else "marked"
+    action = f", action {result.action_id}" if result.action_id is not None else ""
+    print(f"{verb} {len(result.changes)} vínculo(s) {label}{action}; {result.unchanged} already so, "
+          f"{len(result.refused)} refused", file=sys.stderr)
+    return EXIT_PROBLEM if result.refused else EXIT_OK
+
+
 def _undo(cursor, options: argparse.Namespace) -> int:
     from sibtui.edit import editor
 
@@ -341,6 +378,7 @@ _ACTIONS = {
     "hold": _decide,
     "resend": _decide,
     "undecide": _decide,
+    "confirm": _confirm,
     "undo": _undo,
     "redo": _redo,
     "list": _list,
