@@ -134,7 +134,8 @@ def test_diff_command_prints_counts_and_lists_a_kind(workspace, pair, capsys):
     del counts["kind"]
     assert counts == {"appeared": "1", "disappeared": "1", "cancelled": "1", "reactivated": "1", "cns_assigned": "1",
                       "cns_changed": "1", "cns_removed": "1", "field_changed": "3",
-                      "cns_missing_qualifying": "0", "cns_missing_not_qualifying": "1"}
+                      "cns_missing_qualifying": "0", "cns_missing_not_qualifying": "1",
+                      "divergencia_receita": "0"}  # qualified, still without CNS after 2 conferences
     assert "ArqConf9999970920261001.CNX" in err
     assert main(["diff", "--db", str(workspace.path), "--list", "field_changed", "--format", "csv"]) == 0
     listed = [line.split(",")[3:6] for line in capsys.readouterr().out.splitlines()[1:]]

@@ -42,10 +42,11 @@ BAD_INPUTS = {
     "undefined_entity": (_variant(b"MARIA DA SILVA", b"&segredo;"), "malformed XML", None),
     "illegal_character": (_variant(b"MARIA DA SILVA", b"MARIA\x01"), "malformed XML", None),
     "missing_epilogue": (GOOD.split(b"<epilogo>")[0] + b"</mensagemSIB>", "<epilogo> is missing", "epilogo"),
-    "transfer_message": (
+    # A transfer loads since issue 23; an empty one lacks its header (`tab`) and its records.
+    "empty_transfer_message": (
         (DECLARATION + ROOT_OPEN + header(kind="CNX") + "<mensagem><ansParaOperadora><transferencia/></ansParaOperadora>"
          "</mensagem><epilogo><hash>X</hash></epilogo></mensagemSIB>").encode("latin-1"),
-        "transferência", "transferencia",
+        "required element <tab> is missing inside <transferencia>", "tab",
     ),
     "cnx_record_in_sbx": (_variant(b"<cancelamento>", BENEFICIARIO.encode() + b"<cancelamento>"), "not allowed inside <beneficiarios>", "beneficiario"),
 }

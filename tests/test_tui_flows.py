@@ -310,7 +310,8 @@ async def test_findings_and_cns_screens_drill_to_records(tmp_path):
         assert app.screen.query_one("#drill-grid").grid.total == 1
         await pilot.press("escape", "3")
         await settle(pilot)
-        assert {c.category: c.records for c in app.screen.categories} == {"cns_invalid": 1, "cns_missing": 1}
+        assert {c.category: c.records for c in app.screen.categories} == {"cns_invalid": 1, "cns_missing": 1,
+                                                                          "divergencia_receita": 1}
         await pilot.press("enter")
         await settle(pilot)
         grid = app.screen.query_one("#drill-grid").grid

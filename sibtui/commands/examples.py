@@ -44,7 +44,7 @@ examples:
     "original": """\
 examples:
   sibtui original --db sib.duckdb --file-id 3 --out 99999720261105031244.RPX
-  sibtui query --db sib.duckdb "select file_id, kind, name from files"    which file is which
+  sibtui original --db sib.duckdb --file-id 5 --out auditoria/ArqConf9999970920261001.CNX
 """,
     "check": """\
 examples:

@@ -87,11 +87,19 @@ def row_competencia(row: CycleRow) -> Competencia | None:
     """The competência a cycle row belongs to (an orphan RPX: the date in its SBX's name)."""
     if row.competencia is not None:
         return row.competencia
+    sent = _sent_on(row)
+    return competencia_of(sent) if sent is not None else None
+
+
+def _sent_on(row: CycleRow) -> date | None:
+    """When the SBX went: its date, else (an RPX whose SBX is not loaded) the date in its name."""
+    if row.sent_at is not None:
+        return row.sent_at.date()
     match = _NAME_MOMENT.match(row.sbx_name or "")
     if match is None:
         return None
     try:
-        return competencia_of(datetime.strptime(match.group(1), "%Y%m%d%H%M%S").date())
+        return datetime.strptime(match.group(1), "%Y%m%d%H%M%S").date()
     except ValueError:
         return None
 
@@ -141,7 +149,7 @@ def _written_not_loaded(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str, st
 
 def _month(registro: str | None, competencia: Competencia, rows: list[CycleRow]) -> MonthRow:
     month = MonthRow(competencia, registro, "faltando", files=[row.sbx_name for row in rows])
-    sent = [row.sent_at.date() for row in rows if row.outcome != REJECTED and row.sent_at is not None]
+    sent = [day for row in rows if row.outcome != REJECTED and (day := _sent_on(row)) is not None]
     month.sent_on = min(sent) if sent else None
     processed = [row for row in rows if row.outcome in (PROCESSED, ORPHAN) and _processed(row)]
     with_movements = [row for row in processed if not row.no_movement_reason]

@@ -146,9 +146,12 @@ def write_original(cursor: duckdb.DuckDBPyConnection, file_id: int, out: Path,
     if not found:
         raise OriginalError(f"no file {file_id} in the workspace")
     name, sha256, size = found[0]
-    pieces = cursor.execute(
-        f"SELECT count(*), coalesce(sum(raw_bytes), 0) FROM {ORIGINALS_TABLE} WHERE file_id = ?", [file_id]
-    ).fetchall()[0]
+    try:
+        pieces = cursor.execute(
+            f"SELECT count(*), coalesce(sum(raw_bytes), 0) FROM {ORIGINALS_TABLE} WHERE file_id = ?", [file_id]
+        ).fetchall()[0]
+    except duckdb.CatalogException:  # a workspace made before originals were kept, opened read-only
+        pieces = (0, 0)
     if not pieces[0]:
         raise OriginalError(f"{name}: file {file_id} was loaded before sibtui kept originals; no copy in the workspace")
     if out.exists():

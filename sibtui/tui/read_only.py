@@ -15,7 +15,8 @@ from textual.app import App
 # Actions that write the workspace, by name wherever they are bound (edits, undo/redo, the
 # pre-critique, regeneration). Loading is refused where it starts, in the app.
 WRITING_ACTIONS = frozenset({"undo", "redo", "edit", "bulk", "run_checks", "regenerate", "open_file", "decide",
-                             "decide_all", "explain_code"})
+                             "decide_all", "explain_code", "confirm_link", "confirm_listed", "recode", "cancel_link",
+                             "no_movement"})
 READ_ONLY_REFUSAL = "somente leitura (outro sibtui lê este workspace): reabra o console quando ele terminar"
 
 

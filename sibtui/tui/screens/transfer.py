@@ -33,7 +33,7 @@ REVIEW = "transfer_review"
 LEADING = ("estado", "cco", "situacaoTransferencia", "codigoBeneficiario", "relacaoDependencia", "familia", "nome",
            "cpf", "situacao", "file_id", "record_no")
 HIDDEN = ("line", "file_name", "transfer_side", "dataEfetivaTransferencia", "situacaoTransfrencia")
-ACTING = {"confirm", "confirm_all", "recode", "cancel_link"}
+ACTING = {"confirm_link", "confirm_listed", "recode", "cancel_link"}
 
 
 def transfer_spec(file_id: int, name: str) -> GridSpec:
@@ -46,8 +46,8 @@ class TransferScreen(Screen):
     CSS_PATH = "transfer.tcss"
     BINDINGS = [
         Binding("escape,backspace", "back", "Voltar", id="transfer.back"),
-        Binding("c", "confirm", "Confirmar", id="transfer.confirm"),
-        Binding("C", "confirm_all", "Confirmar pendentes listados", show=False, id="transfer.confirm_all"),
+        Binding("c", "confirm_link", "Confirmar", id="transfer.confirm"),
+        Binding("C", "confirm_listed", "Confirmar pendentes listados", show=False, id="transfer.confirm_all"),
         Binding("m", "recode", "Mudar código", id="transfer.recode"),
         Binding("X", "cancel_link", "Cancelar não efetivado", id="transfer.cancel"),
         Binding("p", "pick", "Outra transferência", show=False, id="transfer.pick"),
@@ -136,13 +136,13 @@ class TransferScreen(Screen):
     def action_back(self) -> None:
         self.dismiss()
 
-    def action_confirm(self) -> None:
+    def action_confirm_link(self) -> None:
         row = self.panel.grid.current_row()
         if row is not None:
             undo = row.get("estado") == "confirmado"
             self._confirm([(int(row["file_id"]), int(row["record_no"]))], not undo)
 
-    def action_confirm_all(self) -> None:
+    def action_confirm_listed(self) -> None:
         view = self.panel.grid.view
         if view is None:
             return
