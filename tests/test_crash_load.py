@@ -54,10 +54,13 @@ def assert_wal_owner_only(path) -> None:
 @pytest.mark.parametrize("point", ["after-insert:1", "before-commit:1"])
 def test_killed_before_the_commit_the_file_is_not_there(point, analyst, new_files, tmp_path):
     before = reopened(analyst)
+    beside = set(analyst.parent.iterdir())
     stopped = start(point, "load", "--db", str(analyst), "--quiet", str(new_files[0]), scratch=tmp_path / "crash")
     stopped.wait()
     assert stopped.kill() == -9
     assert_wal_owner_only(analyst)
+    # the original's compressed pieces waited in an unlinked spool: no orphan beside the workspace
+    assert set(analyst.parent.iterdir()) - beside <= {analyst.with_name(analyst.name + ".wal")}
     assert reopened(analyst) == before
     loaded = run("load", "--db", str(analyst), "--quiet", str(new_files[0]))
     assert loaded.returncode == 0, loaded.stderr

@@ -213,3 +213,19 @@ def test_fix_confirm_marks_every_pending_vinculo_of_a_transfer(db, capsys):
     assert code == 1 and "só a operadora adquirente confirma" in err
     code, out, err = _run(capsys, "fix", "confirm", "--db", db, "--transfer", 1, "--clear", "--dry-run")
     assert code == 0 and "would mark 16 vínculo(s) pendente" in err
+
+
+def test_movements_of_transferred_vinculos_are_known_to_the_checks(db, capsys, tmp_path):
+    from sibfiles import BENEFICIARIO, cnx, header, sbx, write
+
+    [row] = _query(capsys, db, "select cco from transfer_beneficiaries where file_id = 1 and record_no = 2")
+    conference = write(tmp_path, "ArqConf9999970020261020.CNX",  # made after the transfer, listing none of it
+                       cnx(BENEFICIARIO, head=header(ACQUIRER, kind="CNX", when="2026-10-20T08:00:00")))
+    movement = (f"<retificacao><cco>{row['cco']}</cco><identificacao/><endereco/>"
+                "<vinculo><codigoBeneficiario>ACQ-1</codigoBeneficiario></vinculo></retificacao>")
+    sent = write(tmp_path, f"{ACQUIRER}20261105101500.SBX", sbx(movement, head=header(ACQUIRER, when="2026-11-05T10:15:00")))
+    assert main(["load", "--db", str(db), "--quiet", str(conference), str(sent)]) == 0
+    capsys.readouterr()
+    main(["check", "--db", str(db), "--format", "csv", "--today", "2026-12-01"])
+    findings = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [f["rule"] for f in findings if f["file"] == sent.name and f["field"] == "cco"] == []

@@ -8,7 +8,7 @@ Built once per check as TEMP tables on the checking cursor, so each rule is a pl
   `newest_after` true when it was made after the SBX and so reflects it).
 - `__known_ccos`: CCOs ANS knew when each SBX was made: the reference CNX's, plus the
   inclusions an earlier RPX of the same operator returned (active, then), plus the vínculos
-  of a portfolio transfer made after that CNX (their state as the transfer lists it).
+  of a portfolio transfer made before the SBX that CNX does not list (as the transfer lists them).
 - `__moves`: the current SBX movements with those facts joined, the effective birth,
   contract and cancellation dates (the movement's own value, else the reference CNX's), and
   the last day of the file's competência (`competencia_end`).
@@ -117,14 +117,14 @@ JOIN rpx_inclusions i ON i.file_id = rpx.file_id
 WHERE i.cco NOT IN (SELECT cco FROM __cnx_rows c WHERE c.file_id = s.ref_cnx)
 QUALIFY row_number() OVER (PARTITION BY s.file_id, i.cco ORDER BY rpx.moment DESC) = 1
 UNION ALL
--- A portfolio transfer made after the reference CNX and before the SBX: ANS knew its vínculos.
+-- A portfolio transfer made before the SBX: ANS knew its vínculos (those the reference CNX does not
+-- list: a conference made after a transfer lists them itself).
 SELECT s.file_id, t.cco, t.situacao, t.dataNascimento, t.dataContratacao, t.dataCancelamento, t.dataReativacao,
        t.codigoMunicipio
 FROM __sbx_files s
 JOIN file_moments trf ON trf.kind = 'TRF' AND trf.registroANS = s.registroANS AND trf.moment < s.moment
-LEFT JOIN file_moments ref ON ref.file_id = s.ref_cnx
 JOIN transfer_beneficiaries t ON t.file_id = trf.file_id
-WHERE (ref.moment IS NULL OR trf.moment > ref.moment) AND t.cco IN (SELECT cco FROM __mentioned_ccos)
+WHERE t.cco IN (SELECT cco FROM __mentioned_ccos)
   AND t.cco NOT IN (SELECT cco FROM __cnx_rows c WHERE c.file_id = s.ref_cnx AND c.cco IS NOT NULL)
 QUALIFY row_number() OVER (PARTITION BY s.file_id, t.cco ORDER BY trf.moment DESC, t.record_no) = 1
 """
