@@ -183,3 +183,26 @@ def test_the_console_report_lists_unwritten_files_and_never_cuts_a_list_silently
     assert "nota: 3 sem decisão ficaram de fora" in text
     assert "B.SBX: nada mudou: os 2 movimento(s) já estão em C.SBX" in text
     assert "nota: 1 marcado(s) não reenviar ficaram de fora" in text
+
+
+def test_a_movement_resent_with_an_error_of_the_last_check_is_named(loaded, workspace, out):
+    from sibtui.rules.engine import run_checks
+
+    _decide_the_bar(loaded)
+    run_checks(workspace, today=TODAY)
+    erring = {row[0] for row in loaded.execute(
+        "SELECT record_no FROM findings WHERE file_id = 1 AND source_table = 'sbx_movements' "
+        "AND severity = 'error'").fetchall()}
+    assert 3 not in erring and 10 in erring  # the corrected titular is clean; "como está" is not
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock()).regenerations
+    [note] = [note for note in regeneration.plan.notes if "pré-crítica" in note]
+    assert note.startswith("1 movimento(s) vão com erro apontado pela última pré-crítica (registro 10)")
+
+
+def test_no_error_note_when_what_goes_is_clean(loaded, workspace, out):
+    from sibtui.rules.engine import run_checks
+
+    editor.set_field(loaded, RecordRef(1, 3), "cpf", GOOD_CPF)
+    run_checks(workspace, today=TODAY)
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock()).regenerations
+    assert not [note for note in regeneration.plan.notes if "pré-crítica" in note]

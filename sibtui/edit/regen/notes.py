@@ -16,6 +16,7 @@ from sibtui.edit.records import SBX_TABLE
 from sibtui.edit.regen.cnx_plan import edits_not_sent
 from sibtui.edit.regen.plan import SCOPE_ALL, SCOPE_CNX_EDITS, SCOPE_REJECTED, SourcePlan
 from sibtui.edit.resend import COM_TITULAR, JA_NA_ANS, NAO_REENVIAR, PENDENTE, going_sql
+from sibtui.rules.catalog import Severity
 
 NAMED = 8  # records named in a note before "…"
 SEE_ALL = "sibtui fix list --decisions"
@@ -32,6 +33,8 @@ def add_plan_notes(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
     if plan.rpx_file_id is not None and plan.scope == SCOPE_REJECTED:
         _unlinked_note(cursor, plan)
         _accepted_edits_note(cursor, plan)
+    if plan.scope == SCOPE_REJECTED:
+        _going_with_errors_note(cursor, plan)
     if plan.scope == SCOPE_ALL and plan.answer_status == "processado":
         accepted = cursor.execute(
             "SELECT count(*) FROM sbx_movements m WHERE m.file_id = ? AND m.movement = 'inclusao' AND NOT EXISTS "
@@ -81,6 +84,26 @@ def _noop_all_note(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
     if records:
         plan.notes.append(f"{len(records)} retificação(ões) igual(is) ao que a ANS já tem na CNX mais recente "
                           f"({_named(records)}): descartada(s), a ANS rejeitaria (3011)")
+
+
+def _going_with_errors_note(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
+    """Movements that go although the last `sibtui check` found an error on them.
+
+    Field rules run again on what is written (`checks`), but record rules (a CPF required by
+    age, a titular that is not one) live only in `findings`: without this note a movement
+    resent "as is" or half corrected would go back to ANS with nothing said. The findings are
+    the last check's, so the note says so rather than claiming they still hold.
+    """
+    records = [row[0] for row in cursor.execute(
+        f"SELECT DISTINCT s.record_no FROM {plan.states or '(' + going_sql(None, plan.include_pending) + ')'} s "
+        "JOIN findings f ON f.file_id = s.file_id AND f.record_no = s.record_no AND f.source_table = ? "
+        "AND f.severity = ? WHERE s.file_id = ? AND s.goes ORDER BY 1",
+        [SBX_TABLE, Severity.ERROR.value, plan.source_file_id],
+    ).fetchall()]
+    if records:
+        plan.notes.append(f"{len(records)} movimento(s) vão com erro apontado pela última pré-crítica "
+                          f"({_named(records)}): a ANS deve rejeitá-los de novo; corrija, ou rode "
+                          "sibtui check se já corrigiu")
 
 
 def _unlinked_note(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
