@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sibtui.db.workspace import Workspace  # noqa: E402
+from sibtui.workspace import Workspace  # noqa: E402
 
 QUERIES = {
     "count(*)": "SELECT count(*) FROM {t}",

@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sibtui.db.workspace import Workspace  # noqa: E402
 from sibtui.edit.regen import parts as regen_parts  # noqa: E402
 from sibtui.edit.regen import run as regen_run  # noqa: E402
+from sibtui.workspace import Workspace  # noqa: E402
 
 FILL_SQL = """
 INSERT INTO sbx_movements (file_id, record_no, line, movement, cpf, cns, nome, sexo, dataNascimento, nomeMae,

@@ -38,11 +38,11 @@ from pathlib import Path
 
 import duckdb
 
-from sibtui.db.workspace import Workspace
+from sibtui.edit.precritique import run_checks
 from sibtui.ingest.loader import load_files
 from sibtui.query import cns_overview, errors_by_code, findings_overview
 from sibtui.query.paging import open_view
-from sibtui.rules.engine import run_checks
+from sibtui.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "check_speed"

@@ -60,7 +60,7 @@ def replicated(out: Path, source: Path, copies: int, name: str) -> Path:
         return path
     import shutil
 
-    from sibtui.db.workspace import Workspace
+    from sibtui.workspace import Workspace
 
     partial = path.with_name(path.name + ".part")
     partial.unlink(missing_ok=True)

@@ -208,7 +208,7 @@ class Loader:
     """One workspace per parser; every mutant goes into both, outcomes compared."""
 
     def __init__(self, folder: Path):
-        from sibtui.db.workspace import Workspace
+        from sibtui.workspace import Workspace
 
         self.folder = folder
         self.workspaces = {mode: Workspace(folder / f"{mode}.duckdb") for mode in ("lxml", "fast")}

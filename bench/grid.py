@@ -45,7 +45,7 @@ def database_figures(workspace_path: Path, rows: int) -> list[Figure]:
         from sibtui.query.spec import Filter, GridSpec, SortKey
     except ImportError:
         return [unavailable(name)]
-    from sibtui.db.workspace import Workspace
+    from sibtui.workspace import Workspace
 
     spec = GridSpec(relation="cnx_beneficiaries_current", filters=(Filter("situacao", "=", "ATIVO"),),
                     sort=(SortKey(SORT_COLUMN),))

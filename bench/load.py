@@ -102,10 +102,10 @@ def probe(workspace_path: Path, file: Path) -> dict:
     """In-process: first rows through another cursor, then a cancelled second load."""
     started_process = _process_start()
     from sibtui.catalog.tables import CNX_BENEFICIARIES
-    from sibtui.db.workspace import Workspace
     from sibtui.errors import LoadCancelled
     from sibtui.ingest import staging
     from sibtui.ingest.loader import load_file
+    from sibtui.workspace import Workspace
 
     answer: dict = {"first_rows_seconds": None, "first_rows_count": 0, "progress_reports": 0}
     with Workspace(workspace_path) as workspace:

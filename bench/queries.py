@@ -32,7 +32,7 @@ def _timed(function, *arguments) -> tuple[float, object]:
 
 
 def review_figures(workspace_path: Path, records: int) -> list[Figure]:
-    from sibtui.db.workspace import Workspace
+    from sibtui.workspace import Workspace
 
     figures = []
     with Workspace(workspace_path) as workspace:
@@ -75,7 +75,7 @@ def _cns_gaps(workspace, records: int) -> Figure:
 def _check(workspace, records: int) -> Figure:
     name = f"`check` (pre-critique over {records:,} CNX + {records // 10:,} SBX records)"
     try:
-        from sibtui.rules.engine import run_checks
+        from sibtui.edit.precritique import run_checks
     except ImportError:
         return unavailable(name)
     elapsed, report = _timed(run_checks, workspace)
@@ -97,7 +97,7 @@ def regeneration_figure(workspace_path: Path, out: Path, movements: int) -> Figu
     name = f"regenerate a {movements:,}-movement SBX (with the re-read check)"
     if not _has_command("regenerate"):
         return unavailable(name)
-    from sibtui.db.workspace import Workspace
+    from sibtui.workspace import Workspace
 
     with Workspace(workspace_path, read_only=True) as workspace:
         cursor = workspace.cursor()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from sibtui.db.workspace import Workspace
+from sibtui.workspace import Workspace
 
 # The suite is a gate: property tests draw the same examples on every run (derandomized), so
 # CI is never red by chance. Explore with `HYPOTHESIS_PROFILE=explore` (random, more examples).

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sibtui.catalog.tables import CNX_BENEFICIARIES, SBX_MOVEMENTS
+from sibtui.edit.precritique import run_checks
 from sibtui.rules.check_digits import with_cco_digits, with_definitive_cns_digits
-from sibtui.rules.engine import run_checks
 
 TODAY = dt.date(2026, 12, 1)
 REGISTRO = "999997"

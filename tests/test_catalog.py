@@ -9,7 +9,7 @@ from sibtui.catalog.document import PLACEMENTS, Role
 from sibtui.catalog.domains import ALL_DOMAINS, Base
 from sibtui.catalog.fields import ALL_FIELDS, FIELD_BY_RPX_ID, FIELDS
 from sibtui.catalog.kinds import Movement
-from sibtui.db.schema import catalog_paths
+from sibtui.catalog.schema import catalog_paths
 
 
 def test_every_leaf_names_a_declared_field_and_a_table_column():

@@ -8,11 +8,11 @@ import json
 
 from conftest import SAMPLE_DIR, query
 from sibtui.cli import main
-from sibtui.db.workspace import Workspace
+from sibtui.edit.precritique import run_checks
 from sibtui.ingest.loader import load_files
 from sibtui.query.findings import cns_gap_counts, findings_by_rule
 from sibtui.rules.catalog import RULES
-from sibtui.rules.engine import run_checks
+from sibtui.workspace import Workspace
 
 SBX_MAIN = SAMPLE_DIR / "99999720261103101500.SBX"
 CNX_BEFORE = SAMPLE_DIR / "ArqConf9999970920261001.CNX"

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from conftest import ANS_EXAMPLE, REPO, SAMPLE_DIR, query, spec_file
+from sibtui.edit.precritique import run_checks
 from sibtui.ingest.loader import load_files
-from sibtui.rules.engine import run_checks
 
 TODAY = dt.date(2026, 12, 1)
 SBX = "99999720261103101500.SBX"

@@ -16,8 +16,8 @@ import pytest
 
 from conftest import SAMPLE_DIR
 from sibtui.cli import COMMANDS, main
-from sibtui.db.workspace import Workspace
 from sibtui.ingest.loader import load_files
+from sibtui.workspace import Workspace
 
 LEADING_ZERO_CPFS = "UPDATE sbx_movements SET cpf = '0' || substr(cpf, 2) WHERE cpf IS NOT NULL"
 

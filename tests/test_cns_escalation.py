@@ -69,9 +69,9 @@ def test_the_counts_carry_the_escalation(db, capsys, monkeypatch):
 
 
 def test_the_cns_screen_lists_it_as_a_category(db, monkeypatch):
-    from sibtui.db.workspace import Workspace
     from sibtui.query.cns_overview import category_spec, cns_categories
     from sibtui.query.paging import open_view
+    from sibtui.workspace import Workspace
 
     monkeypatch.setenv("SIBTUI_CNS_AFTER", "3")
     with Workspace(db, read_only=True) as workspace:

@@ -11,10 +11,10 @@ from lxml import etree
 from conftest import SAMPLE_DIR, XSD_DIR, spec_file
 from sibtui.edit import editor
 from sibtui.edit.cancel_links import cancel_links
+from sibtui.edit.precritique import run_checks
 from sibtui.edit.records import RecordRef
 from sibtui.edit.regen.run import regenerate
 from sibtui.ingest.loader import load_file
-from sibtui.rules.engine import run_checks
 
 CLOCK = dt.datetime(2026, 11, 21, 8, 0, 0)
 NEWEST_CNX = SAMPLE_DIR / "ArqConf9999971020261110.CNX"

@@ -6,9 +6,9 @@ import pytest
 
 from conftest import SAMPLE_DIR, query
 from sibtui.edit import editor
+from sibtui.edit.precritique import run_checks
 from sibtui.edit.records import RecordRef
 from sibtui.ingest.loader import load_files
-from sibtui.rules.engine import run_checks
 
 CAROLINA = (1, 7)  # sent without CNS; ANS assigned one, which the newer CNX shows
 

@@ -16,9 +16,8 @@ from corpus.workspaces import first_named_movement, snapshot
 from crash.harness import run, start
 
 from sibfiles import CANCELAMENTO, header, sbx, write
-from sibtui.db.locking import open_or_read_only
-from sibtui.db.workspace import Workspace
 from sibtui.errors import WorkspaceBusy
+from sibtui.workspace import Workspace, open_or_read_only
 
 
 @pytest.fixture

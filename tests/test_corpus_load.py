@@ -13,11 +13,11 @@ from corpus.fixtures import CNX_ERROR_CASES, ERROR_CASES, corpus, listener  # no
 from corpus.generate import CASES_BY_NAME, SECRET_TOKEN, Case
 from corpus.workspaces import copy_workspace, is_one_safe_line, preview_tables, snapshot
 
-from sibtui.db.workspace import Workspace
 from sibtui.errors import InputError
 from sibtui.ingest import fastpath
 from sibtui.ingest.loader import load_file
 from sibtui.ingest.sniff import sniff
+from sibtui.workspace import Workspace
 
 MODES = [(case, "lxml") for case in ERROR_CASES] + [(case, "fast") for case in CNX_ERROR_CASES]
 MAX_MESSAGE = 400

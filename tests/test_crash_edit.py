@@ -11,7 +11,7 @@ from __future__ import annotations
 from corpus.workspaces import EDITED_VALUE, first_named_movement, snapshot
 from crash.harness import run, start
 
-from sibtui.db.workspace import Workspace
+from sibtui.workspace import Workspace
 
 
 def state(path) -> tuple[dict, list[tuple], str | None]:

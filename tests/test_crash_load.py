@@ -14,8 +14,8 @@ from corpus.workspaces import preview_tables, snapshot
 from crash.harness import run, start
 
 from sibfiles import BENEFICIARIO, CANCELAMENTO, INCLUSAO, cnx, header, sbx, write
-from sibtui.db.workspace import Workspace
 from sibtui.ingest import fastpath
+from sibtui.workspace import Workspace
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from corpus.workspaces import snapshot
 from crash.harness import run, start
 from lxml import etree
 
-from sibtui.db.workspace import Workspace
 from sibtui.ingest.hashcheck import check_hash
 from sibtui.ingest.loader import load_file
+from sibtui.workspace import Workspace
 
 REJECTED_IN_SAMPLE = 11  # movements of the sample SBX that its RPX rejected
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from sibtui.cycle.calendar import (
+from sibtui.catalog.calendar import (
     Competencia,
     add_months,
     competencia_of,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from conftest import query
+from sibtui.compare import schema as compare_schema
 from sibtui.db import schema
-from sibtui.db.workspace import Workspace
+from sibtui.workspace import Workspace
 
 VIEW = "sbx_cns_pending"
 
@@ -34,7 +35,7 @@ def test_changed_ddl_rebuilds_the_views_and_keeps_the_data(tmp_path, monkeypatch
     with Workspace(path) as workspace:
         query(workspace, "INSERT INTO meta VALUES ('kept', 'yes')")
         before = dict(query(workspace, "SELECT key, value FROM meta"))["schema_fingerprint"]
-    monkeypatch.setattr(schema, "SBX_CNS_PENDING_SQL", f"CREATE OR REPLACE VIEW {VIEW} AS SELECT 1 AS changed")
+    monkeypatch.setattr(compare_schema, "SBX_CNS_PENDING_SQL", f"CREATE OR REPLACE VIEW {VIEW} AS SELECT 1 AS changed")
     with Workspace(path) as workspace:
         assert query(workspace, f"SELECT * FROM {VIEW}") == [(1,)]
         meta = dict(query(workspace, "SELECT key, value FROM meta"))

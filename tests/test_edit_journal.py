@@ -10,13 +10,13 @@ import duckdb
 import pytest
 
 from conftest import REPO, SAMPLE_DIR, query
-from sibtui.db.workspace import Workspace
 from sibtui.edit import editor
 from sibtui.edit.ddl import editable_columns
 from sibtui.edit.editor import EditRefused
 from sibtui.edit.records import EditError, RecordRef
 from sibtui.ingest.loader import load_files
 from sibtui.rules.check_digits import with_cpf_digits, with_provisional_cns_digits
+from sibtui.workspace import Workspace
 
 SBX_MAIN = "99999720261103101500.SBX"
 REJECTED_CPF = RecordRef(1, 3)  # inclusão 0000200003, rejected 0402 (CPF com dígito errado)
@@ -171,7 +171,7 @@ def test_a_confirmed_edit_survives_the_process_dying(tmp_path):
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(REPO)!r})
-        from sibtui.db.workspace import Workspace
+        from sibtui.workspace import Workspace
         from sibtui.edit import editor
         from sibtui.edit.records import RecordRef
         workspace = Workspace({str(db)!r})

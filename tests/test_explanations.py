@@ -13,12 +13,12 @@ from realistic_month.ans import FIELD_LABELS, MESSAGES
 from conftest import SAMPLE_DIR, query
 from sibtui.catalog.error_agreement import MEANINGS, disagreement, disagreement_sql
 from sibtui.catalog.error_codes import KNOWN_CODES
+from sibtui.catalog.schema import error_meanings_table
 from sibtui.cli import main
 from sibtui.explain.store import BadExplanation, entries, for_code, remove, write
 from sibtui.explain.transfer import BadExplanationsFile, export, import_file
 from sibtui.ingest.loader import load_files
 from sibtui.query.errors_by_code import error_groups, rpx_files
-from sibtui.rules.ddl import catalog_error_meanings_table
 
 # A month whose RPX uses codes otherwise than our catalogue: another field, another meaning.
 MISMATCHES = {
@@ -51,7 +51,7 @@ def test_ans_messages_against_the_catalogue(code, message, field_id, description
 
 def test_python_and_sql_agree_on_every_case():
     connection = duckdb.connect()
-    connection.register("meanings_arrow", catalog_error_meanings_table())
+    connection.register("meanings_arrow", error_meanings_table())
     connection.execute("CREATE TABLE catalog_error_meanings AS SELECT * FROM meanings_arrow")
     connection.execute("CREATE TABLE said (n INTEGER, code VARCHAR, message VARCHAR, campo VARCHAR, descricao VARCHAR)")
     connection.executemany("INSERT INTO said VALUES (?, ?, ?, ?, ?)",

@@ -15,10 +15,10 @@ import pytest
 from conftest import SAMPLE_DIR, query
 from sibfiles import BENEFICIARIO, cnx, write
 from sibtui.catalog.tables import RECORD_TABLES
-from sibtui.db.workspace import Workspace
 from sibtui.errors import InputError, LoadCancelled
 from sibtui.ingest import fastpath, staging
 from sibtui.ingest.loader import load_file
+from sibtui.workspace import Workspace
 
 _VOLATILE = {"path", "loaded_at", "load_seconds"}
 SECOND = (

@@ -17,12 +17,12 @@ import pytest
 from corpus.workspaces import EDITED_VALUE, copy_workspace
 
 from sibtui.cli import main
-from sibtui.db.workspace import Workspace
 from sibtui.privacy import personal_fields
 from sibtui.query.adhoc import QueryError
 from sibtui.query.export import export_query
 from sibtui.query.history import QueryHistory
 from sibtui.query.sql_runner import run_sql
+from sibtui.workspace import Workspace
 
 CORPUS = [
     "SELECT try_cast(cpf AS BIGINT) FROM sbx_movements",

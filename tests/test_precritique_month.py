@@ -16,10 +16,10 @@ import pytest
 from realistic_month import build_month
 
 from sibtui.cli import main
-from sibtui.db.workspace import Workspace
+from sibtui.edit.precritique import run_checks
 from sibtui.ingest.loader import load_files
 from sibtui.rules.against_rpx import compare_with_rpx
-from sibtui.rules.engine import run_checks
+from sibtui.workspace import Workspace
 
 SENT_ON = dt.date(2026, 11, 3)
 

@@ -11,10 +11,10 @@ from corpus.workspaces import copy_workspace
 
 from sibtui import cli, privacy
 from sibtui.catalog.fields import ALL_FIELDS
-from sibtui.db.workspace import Workspace
 from sibtui.output import write_rows
 from sibtui.query.adhoc import QueryError, run_query
 from sibtui.query.export import ExportCancelled, ExportOptions, export_query
+from sibtui.workspace import Workspace
 
 CPF = "48291736537"  # valid check digits
 CNS = "198765432100003"  # valid definitive CNS

@@ -16,10 +16,10 @@ from corpus.workspaces import is_one_safe_line, preview_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sibtui.db.workspace import Workspace
 from sibtui.errors import SibError
 from sibtui.ingest import fastpath
 from sibtui.ingest.loader import load_file
+from sibtui.workspace import Workspace
 
 TEMPLATES = {"SBX": SBX, "CNX": CNX}
 _numbers = itertools.count(1)

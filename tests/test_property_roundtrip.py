@@ -26,9 +26,9 @@ from sibtui.catalog.domains import Base, Domain
 from sibtui.catalog.kinds import Movement
 from sibtui.catalog.shapes import Node
 from sibtui.catalog.tables import SBX_MOVEMENTS
-from sibtui.db.workspace import Workspace
 from sibtui.edit.regen.run import regenerate
 from sibtui.ingest.loader import load_file
+from sibtui.workspace import Workspace
 
 LATEST = dt.date(2025, 12, 31)
 TEXT_ALPHABET = st.characters(codec="latin-1", categories=("L", "N", "P", "S", "Zs"), exclude_characters="\xa0")

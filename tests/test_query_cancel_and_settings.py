@@ -11,8 +11,8 @@ from corpus.child import child_env, cpu_seconds, sibtui_command
 from corpus.workspaces import copy_workspace, snapshot_file
 
 from sibtui import cli
-from sibtui.db.workspace import Workspace
 from sibtui.query.adhoc import QueryError, refuse_writes, run_query
+from sibtui.workspace import Workspace
 
 NEVER_ENDS = "SELECT count(*) FROM range(1000000000000) a WHERE a % 7 = 3"
 

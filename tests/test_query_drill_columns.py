@@ -9,14 +9,14 @@ import datetime as dt
 import pytest
 from tui_helpers import sample_workspace
 
-from sibtui.db.workspace import Workspace
 from sibtui.edit.editor import set_field
+from sibtui.edit.precritique import run_checks
 from sibtui.edit.records import RecordRef
 from sibtui.query.errors_by_code import affected_records_spec, error_groups, rpx_files
 from sibtui.query.findings_overview import finding_groups, group_records_spec
 from sibtui.query.paging import open_view
 from sibtui.query.spec import GridSpec, parse_filters
-from sibtui.rules.engine import run_checks
+from sibtui.workspace import Workspace
 
 ACCENTED = "UPDATE sbx_movements SET nome = 'MARIA DA CONCEIÇÃO GUIMARÃES' WHERE record_no = 7"
 

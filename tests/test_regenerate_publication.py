@@ -14,7 +14,6 @@ import pytest
 
 from conftest import SAMPLE_DIR
 from sibtui.cycle.progress import pending_progress
-from sibtui.db.workspace import Workspace
 from sibtui.edit.diff import NoRegeneration, diff_rows, latest_regeneration_id
 from sibtui.edit.regen import log, recovery
 from sibtui.edit.regen import parts as regen_parts
@@ -22,6 +21,7 @@ from sibtui.edit.regen.output import OutputError, PartWriter
 from sibtui.edit.regen.run import regenerate
 from sibtui.ingest.hashcheck import check_hash
 from sibtui.ingest.loader import load_files
+from sibtui.workspace import Workspace
 
 CLOCK = dt.datetime(2026, 11, 20, 9, 0, 0)
 

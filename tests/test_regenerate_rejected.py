@@ -8,7 +8,6 @@ import pytest
 from lxml import etree
 
 from conftest import SAMPLE_DIR, XSD_DIR, spec_file
-from sibtui.db.workspace import Workspace
 from sibtui.edit import editor
 from sibtui.edit.diff import NoRegeneration, diff_rows
 from sibtui.edit.records import EditError, RecordRef
@@ -16,6 +15,7 @@ from sibtui.edit.regen import parts as regen_parts
 from sibtui.edit.regen.run import RegenerationCancelled, regenerate
 from sibtui.ingest.loader import load_file
 from sibtui.rules.check_digits import with_cpf_digits
+from sibtui.workspace import Workspace
 
 REJECTED_RECORDS = [3, 4, 5, 6, 8, 9, 10, 11, 19, 22, 23]  # the 11 records 99999720261105031244.RPX rejects
 GOOD_CPF = with_cpf_digits("394857162")

@@ -11,10 +11,10 @@ from lxml import etree
 
 from conftest import ANS_EXAMPLE, REAL_SBX_DIR, SAMPLE_DIR, XSD_DIR, spec_file
 from sibfiles import reference_hash
-from sibtui.db.workspace import Workspace
 from sibtui.edit.regen.run import regenerate
 from sibtui.ingest.hashcheck import check_hash
 from sibtui.ingest.loader import load_file
+from sibtui.workspace import Workspace
 
 SBX_MAIN = SAMPLE_DIR / "99999720261103101500.SBX"
 CLOCK = dt.datetime(2026, 11, 20, 9, 30, 0)

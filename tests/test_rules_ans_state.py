@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from rules_world import CCO_A, CCO_B, CHILD, OTHER_PLAN_VINCULO, TITULAR, VINCULO
 
-from sibtui.cycle.calendar import competencia_of
+from sibtui.catalog.calendar import competencia_of
 from sibtui.rules.check_digits import with_cpf_digits, with_definitive_cns_digits
 from sibtui.rules.context import competencia_end_sql
 from sibtui.rules.same_as_ans import COMPARED_COLUMNS, is_unchanged, unchanged_sql

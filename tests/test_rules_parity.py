@@ -55,11 +55,11 @@ def _python_verdicts(movement: str, column: str, values: list[str | None]) -> li
 
 @pytest.fixture(scope="module")
 def connection():
-    from sibtui.db.schema import ensure_schema
+    from sibtui.workspace import apply_schema
 
     db = duckdb.connect()
-    ensure_schema(db)
-    context.build_context(db, ("file_id", "record_no", *SBX_MOVEMENTS.value_columns), TODAY)
+    apply_schema(db)
+    context.build_context(context.CheckContext(TODAY), db)
     yield db
     db.close()
 

@@ -23,11 +23,11 @@ from conftest import SAMPLE_DIR, query
 from sibtui.catalog.kinds import Movement
 from sibtui.catalog.tables import CNX_BENEFICIARIES, SBX_MOVEMENTS
 from sibtui.edit import editor
+from sibtui.edit.precritique import run_checks
 from sibtui.edit.records import RecordRef
 from sibtui.ingest.loader import load_files
 from sibtui.rules import check_digits as cd
 from sibtui.rules import context, field_sql, sql_digits
-from sibtui.rules.engine import run_checks
 from sibtui.rules.values import CHECK_FUNCTIONS
 
 TODAY = dt.date(2026, 11, 20)
@@ -80,11 +80,11 @@ def _table(columns: tuple[str, ...], rows: int, seed: int, extra: dict[str, list
 
 @pytest.fixture(scope="module")
 def db():
-    from sibtui.db.schema import ensure_schema
+    from sibtui.workspace import apply_schema
 
     connection = duckdb.connect()
-    ensure_schema(connection)
-    context.build_context(connection, ("file_id", "record_no", *SBX_MOVEMENTS.value_columns), TODAY)
+    apply_schema(connection)
+    context.build_context(context.CheckContext(TODAY), connection)
     rng = random.Random(3)
     movements = [rng.choice([m.value for m in Movement]) for _ in range(ROWS)]
     situacoes = [rng.choice(["ATIVO", "INATIVO", None]) for _ in range(ROWS)]
@@ -141,9 +141,9 @@ def test_check_digit_sql_agrees_with_python_on_built_identifiers():
 def _cnx_source_kind(workspace) -> str:
     cursor = workspace.cursor()
     try:
-        context.build_context(cursor, ("file_id", "record_no", *SBX_MOVEMENTS.value_columns), TODAY)
+        context.build_context(context.CheckContext(TODAY), cursor)
         views = cursor.execute(
-            "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = ?", [context.NEWEST_CNX_ROWS]
+            "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = ?", [context.CheckContext(TODAY).cnx_newest_rows]
         ).fetchall()[0][0]
         return "view" if views else "table"
     finally:

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from rules_world import CCO_A, CCO_B, CCO_C, CHILD, OTHER_PLAN_VINCULO, SBX_NAME, TITULAR, TODAY, VINCULO
 
-from sibtui.rules.engine import run_checks
+from sibtui.edit.precritique import run_checks
 
 
 def test_a_right_family_and_vinculo_have_no_findings(world):

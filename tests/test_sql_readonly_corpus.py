@@ -17,9 +17,9 @@ import pytest
 from corpus.workspaces import copy_workspace, table_names
 
 from sibtui.cli import main
-from sibtui.db.workspace import Workspace
 from sibtui.query.adhoc import QueryError
 from sibtui.query.sql_runner import run_sql
+from sibtui.workspace import Workspace
 
 LEAK = "/tmp/sibtui-sql-leak"  # no statement may create anything here
 

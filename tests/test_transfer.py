@@ -83,8 +83,8 @@ def test_the_acquirers_counts_by_situation_are_right(db, capsys, transfer):
                               "where file_id = 1 group by all order by 1")
     assert [(r["situacaoTransferencia"], r["situacao"], int(r["n"])) for r in rows] == [
         ("1", "ATIVO", transfer.by_situation()["1"]), ("2", "INATIVO", transfer.by_situation()["2"])]
-    from sibtui.db.workspace import Workspace
     from sibtui.edit.transfer import transfer_summaries
+    from sibtui.workspace import Workspace
 
     with Workspace(db, read_only=True) as workspace:
         cursor = workspace.cursor()
@@ -175,10 +175,10 @@ def test_a_wrong_csv_applies_nothing_and_lists_every_problem(db, capsys, tmp_pat
 
 
 def test_confirming_sends_nothing_and_undo_reverts_it(db, capsys, tmp_path):
-    from sibtui.db.workspace import Workspace
     from sibtui.edit import editor
     from sibtui.edit.records import RecordRef
     from sibtui.edit.transfer import confirm, transfer_summaries
+    from sibtui.workspace import Workspace
 
     with Workspace(db) as workspace:
         cursor = workspace.cursor()

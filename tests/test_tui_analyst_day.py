@@ -8,7 +8,6 @@ import openpyxl
 from tui_helpers import SIZE, grid_lines, make_app, press_settled, sample_workspace, settle
 
 from conftest import SAMPLE_DIR
-from sibtui.db.workspace import Workspace
 from sibtui.ingest.loader import load_files
 from sibtui.tui.screens.drill import DrillScreen
 from sibtui.tui.screens.export import ExportScreen
@@ -17,6 +16,7 @@ from sibtui.tui.screens.pending import PendingScreen
 from sibtui.tui.screens.record_view import RecordScreen
 from sibtui.tui.screens.undo_confirm import UndoConfirmScreen
 from sibtui.tui.widgets.mode_bar import ModeBar
+from sibtui.workspace import Workspace
 
 LEADING_ZERO_CPF = "UPDATE sbx_movements SET cpf = '01234567890' WHERE record_no = 1"
 

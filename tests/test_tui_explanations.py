@@ -6,10 +6,10 @@ from __future__ import annotations
 from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
 
 from conftest import query
-from sibtui.db.workspace import Workspace
 from sibtui.tui.hints import DIFFERS
 from sibtui.tui.screens.explain_code import ExplainCodeScreen
 from sibtui.tui.screens.record_view import RecordScreen
+from sibtui.workspace import Workspace
 
 # ANS's RPX says "required" where our catalogue explains 0701 as "invalid, a blank CNS is fine".
 MISMATCH_SQL = "UPDATE rpx_rejections SET mensagemErro = 'CNS OBRIGATORIO PARA O TITULAR' WHERE codigoErro = '0701'"

@@ -243,9 +243,9 @@ async def test_export_in_mask_mode_writes_a_masked_owner_only_file(loaded, tmp_p
 async def test_drill_pending_and_cns_grids_are_masked(tmp_path):
     from datetime import date
 
-    from sibtui.db.workspace import Workspace
     from sibtui.edit import editor
     from sibtui.edit.records import RecordRef
+    from sibtui.workspace import Workspace
 
     path = sample_workspace(tmp_path, FINDINGS_SQL)
     with Workspace(path) as workspace:

@@ -78,8 +78,8 @@ def test_rn250_screen(snap_compare, tmp_path, keys):
     """The Transferência screen (an acquirer's transfer of 3 families) and Conformidade."""
     from transfers import families, transfer_file
 
-    from sibtui.db.workspace import Workspace
     from sibtui.ingest.loader import load_file
+    from sibtui.workspace import Workspace
 
     path = sample_workspace(tmp_path, FINDINGS_SQL)
     transfer = tmp_path / "TRANSF_ADQ.CNX"

@@ -11,8 +11,8 @@ from transfers import families, transfer_file
 from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
 
 from conftest import query
-from sibtui.db.workspace import Workspace
 from sibtui.ingest.loader import load_file
+from sibtui.workspace import Workspace
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from conftest import SAMPLE_DIR
-from sibtui.db.workspace import Workspace
 from sibtui.ingest.loader import load_files
+from sibtui.workspace import Workspace
 
 SIZE = (80, 24)
 TODAY = date(2026, 12, 1)  # the sample month's RPX came in November: day 1 still closes it

@@ -24,12 +24,13 @@ from typing import TextIO
 
 from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
-from sibtui.db.workspace import Workspace, default_workspace_path
+from sibtui.db.paths import default_workspace_path
+from sibtui.edit.precritique import CheckReport, run_checks
 from sibtui.output import format_count, resolved_format, write_rows
 from sibtui.privacy import masked_rows
 from sibtui.query.findings import FINDING_COLUMNS, finding_rows, findings_by_rule
-from sibtui.rules.engine import CheckReport, run_checks
 from sibtui.terminal import printable
+from sibtui.workspace import Workspace
 
 SEVERITY_WORDS = {"error": "erro", "warning": "aviso"}
 

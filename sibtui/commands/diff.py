@@ -11,9 +11,10 @@ from sibtui.compare.changes import CHANGE_LABELS
 from sibtui.compare.cns_escalation import COLUMNS, KIND, MESSAGE, conferences_after, escalation_count, escalation_rows
 from sibtui.compare.queries import change_counts, list_changes
 from sibtui.compare.snapshots import choose_pair
-from sibtui.db.workspace import Workspace, default_workspace_path
+from sibtui.db.paths import default_workspace_path
 from sibtui.output import write_rows
 from sibtui.terminal import say
+from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:

@@ -54,7 +54,8 @@ def _db(parser: argparse.ArgumentParser) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    from sibtui.db.workspace import Workspace, default_workspace_path
+    from sibtui.db.paths import default_workspace_path
+    from sibtui.workspace import Workspace
 
     with Workspace(getattr(options, "db", None) or default_workspace_path(), must_exist=True) as workspace:
         cursor = workspace.cursor()

@@ -107,7 +107,8 @@ def _clean_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    from sibtui.db.workspace import Workspace, default_workspace_path
+    from sibtui.db.paths import default_workspace_path
+    from sibtui.workspace import Workspace
 
     action = _ACTIONS[options.fix_action]
     db = getattr(options, "db", None) or default_workspace_path()

@@ -14,11 +14,12 @@ from pathlib import Path
 from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.commands.progress import LoadProgressBar
-from sibtui.db.workspace import Workspace, default_workspace_path
+from sibtui.db.paths import default_workspace_path
 from sibtui.errors import LoadCancelled
 from sibtui.ingest.loader import LoadOutcome, load_files
 from sibtui.output import format_count
 from sibtui.terminal import say
+from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:

@@ -26,8 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    from sibtui.db.workspace import Workspace, default_workspace_path
+    from sibtui.db.paths import default_workspace_path
     from sibtui.ingest.originals import write_original
+    from sibtui.workspace import Workspace
 
     if privacy.masking_enabled():
         raise SibError("the original file holds personal data; it is not written in mask mode")

@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 
 from sibtui.commands import EXIT_OK
-from sibtui.db.workspace import Workspace, default_workspace_path
+from sibtui.db.paths import default_workspace_path
 from sibtui.errors import SibError
 from sibtui.output import write_rows
 from sibtui.query.adhoc import run_interruptible, run_query
+from sibtui.workspace import Workspace
 
 SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".tsv": "tsv", ".txt": "table"}
 

@@ -44,8 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    from sibtui.db.workspace import Workspace, default_workspace_path
+    from sibtui.db.paths import default_workspace_path
     from sibtui.edit.regen.run import regenerate
+    from sibtui.workspace import Workspace
 
     if options.no_movement is not None or options.reason is not None:
         return _no_movement(options)
@@ -78,8 +79,9 @@ def run(options: argparse.Namespace) -> int:
 
 def _no_movement(options: argparse.Namespace) -> int:
     from sibtui.cycle.no_movement import REASONS, parse_competencia, write_no_movement
-    from sibtui.db.workspace import Workspace, default_workspace_path
+    from sibtui.db.paths import default_workspace_path
     from sibtui.edit.regen.run import load_schema
+    from sibtui.workspace import Workspace
 
     if options.no_movement is None or options.reason is None:
         say("sibtui: error: a month without movement needs both --no-movement AAAA-MM and --reason 61|62",

@@ -8,8 +8,9 @@ from datetime import date
 
 from sibtui.commands import EXIT_OK
 from sibtui.cycle.status import CycleRow, cycle_rows, next_deadline
-from sibtui.db.workspace import Workspace, default_workspace_path
+from sibtui.db.paths import default_workspace_path
 from sibtui.output import resolved_format, write_rows
+from sibtui.workspace import Workspace
 
 COLUMNS = (
     "sbx", "registro_ans", "competencia", "enviado_em", "rpx", "protocolo", "situacao", "motivo_rejeicao",

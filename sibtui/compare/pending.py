@@ -17,14 +17,10 @@ from __future__ import annotations
 
 SBX_CNS_PENDING_SQL = """
 CREATE OR REPLACE VIEW sbx_cns_pending AS
-WITH newest AS (
-    SELECT file_id, registroANS, moment FROM file_moments WHERE kind = 'CNX'
-    QUALIFY row_number() OVER (PARTITION BY registroANS ORDER BY moment DESC NULLS LAST, file_id DESC) = 1
-),
-held AS (
+WITH held AS (
     SELECT n.registroANS, n.moment AS cnx_moment, c.file_id AS cnx_file_id, c.record_no AS cnx_record_no, trim(c.cco) AS cco,
            trim(c.codigoBeneficiario) AS codigo, trim(c.cns) AS cns
-    FROM cnx_beneficiaries c JOIN newest n ON n.file_id = c.file_id
+    FROM cnx_beneficiaries c JOIN newest_cnx n ON n.file_id = c.file_id
     WHERE nullif(trim(c.cns), '') IS NOT NULL
 ),
 by_cco AS (
@@ -35,11 +31,7 @@ by_cco AS (
 by_codigo AS (
     SELECT registroANS, codigo, min(cco) AS cco FROM held GROUP BY ALL HAVING count(DISTINCT cns) = 1
 ),
-assigned AS (
-    SELECT a.sbx_file_id AS file_id, i.codigoBeneficiario, arg_max(trim(i.cco), a.rpx_moment) AS cco
-    FROM rpx_answers a JOIN rpx_inclusions i ON i.file_id = a.rpx_file_id
-    WHERE a.sbx_file_id IS NOT NULL GROUP BY ALL
-),
+assigned AS (SELECT file_id, codigoBeneficiario, trim(cco) AS cco FROM rpx_inclusion_ccos),
 linked AS (
     SELECT m.file_id, m.record_no, m.movement, m.codigoBeneficiario, nullif(trim(m.cns), '') AS cns,
            f.registroANS, f.moment AS sbx_moment,

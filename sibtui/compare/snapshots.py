@@ -1,7 +1,7 @@
 """CNX conferences as dated snapshots of one operator, and the choice of two to compare.
 
 ANS sends a CNX on request; several of one registro ANS live side by side in a workspace,
-ordered by when ANS made them (`sibtui.db.moments`: header date, else the name's date).
+ordered by when ANS made them (`file_moments`, `sibtui.ingest.facts`: header date, else the name's date).
 """
 
 from __future__ import annotations

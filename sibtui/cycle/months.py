@@ -26,7 +26,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from sibtui.cycle.calendar import Competencia, competencia_of, correction_deadline, current_competencia
+from sibtui.catalog.calendar import Competencia, competencia_of, correction_deadline, current_competencia
 from sibtui.cycle.status import AWAITING, ORPHAN, PROCESSED, REJECTED, CycleRow, cycle_rows
 
 SITUATIONS = ("aceito", "rejeitado", "sem_resposta", "sem_movimento", "faltando")

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from sibtui.cycle.calendar import Competencia
-from sibtui.cycle.calendar import parse_competencia as calendar_competencia
+from sibtui.catalog.calendar import Competencia
+from sibtui.catalog.calendar import parse_competencia as calendar_competencia
 from sibtui.cycle.months import files_of_competencia
 from sibtui.edit.records import EditError
 from sibtui.edit.regen import log, recovery

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from sibtui.cycle.calendar import (
+from sibtui.catalog.calendar import (
     Competencia,
     competencia_of,
     correction_deadline,

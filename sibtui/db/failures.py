@@ -36,3 +36,9 @@ def explain(error: BaseException, workspace: Path | str | None = None) -> str | 
         return (f"{where}the workspace file is damaged ({detail}); restore it from a backup, or load the "
                 "files again into a new workspace (sibtui load --db NEW.duckdb FILES)")
     return None
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message (DuckDB's run to many), or its type when it has none."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

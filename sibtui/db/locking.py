@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sibtui.errors import WorkspaceBusy
-
-if TYPE_CHECKING:
-    from sibtui.db.workspace import Workspace
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 _READERS_ONLY = "read-only mode"  # DuckDB: "you would be able to open this database in read-only mode"
@@ -53,42 +49,48 @@ def _describe(pid: int | None, process: str = "process") -> str:
 
 def holder_command(pid: int) -> str | None:
     """`sibtui load`, `sibtui query`... for a sibtui process (Linux /proc), else None."""
+    proc = Path(f"/proc/{pid}")
     try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        raw = (proc / "cmdline").read_bytes()
     except OSError:
         return None
     words = [word.decode("utf-8", "replace") for word in raw.split(b"\0") if word]
     for index, word in enumerate(words):
         if Path(word).name == "sibtui" or (word == "-m" and words[index + 1 : index + 2] == ["sibtui"]):
             rest = words[index + (2 if word == "-m" else 1) :]
-            return "sibtui " + _subcommand(rest)
+            return "sibtui " + _subcommand(rest, proc / "cwd")
     return None
 
 
-def _subcommand(arguments: list[str]) -> str:
-    from sibtui.cli import COMMANDS_BY_NAME
+_COMMAND_WORD = re.compile(r"[a-z]+")
+_OPTIONS_WITH_VALUE = {"--db", "--format"}
 
-    for word in arguments:
-        if word in COMMANDS_BY_NAME:
-            return word
+
+def _subcommand(arguments: list[str], cwd: Path) -> str:
+    """The command a sibtui process runs: its first word that is not an option, an option's
+    value or a path (the console opens on paths). The command line refuses any other word
+    before it opens a workspace, so a holder's first such word is its command; nothing else
+    of its arguments is ever shown (they may hold a CPF)."""
+    words = iter(arguments)
+    for word in words:
+        if word in _OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            if _COMMAND_WORD.fullmatch(word) and not _exists(cwd / word):
+                return word
+            break
     return "(console)"
 
 
-def open_or_read_only(path: Path, **options) -> tuple["Workspace", str | None]:
-    """The workspace read-write, or read-only with a notice (pt-BR) when another sibtui only
-    reads it; `WorkspaceBusy` when another one changes it (nothing can read it then).
-
-    For the console: it can open for browsing while a `sibtui query` or `status` runs, and
-    must then turn off loading, editing and the pre-critique until it is reopened.
-    """
-    from sibtui.db.workspace import Workspace
-
+def _exists(path: Path) -> bool:
     try:
-        return Workspace(path, **options), None
-    except WorkspaceBusy as busy:
-        if busy.holder_writes:
-            raise
-        holder = _describe(busy.holder_pid, "processo")
-    notice = (f"somente leitura: outro sibtui ({holder}) está lendo este workspace; carga, edição e "
-              "pré-crítica voltam quando ele terminar e o workspace for reaberto")
-    return Workspace(path, read_only=True, **options), notice
+        return path.exists()
+    except OSError:  # another user's process: its folder cannot be read, nor can it be a path we know
+        return False
+
+
+def read_only_notice(holder_pid: int | None) -> str:
+    """What the console says (pt-BR) when it opens read-only because another sibtui reads."""
+    holder = _describe(holder_pid, "processo")
+    return (f"somente leitura: outro sibtui ({holder}) está lendo este workspace; carga, edição e "
+            "pré-crítica voltam quando ele terminar e o workspace for reaberto")

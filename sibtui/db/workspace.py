@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
 
 from sibtui.db import registry
-from sibtui.db.failures import explain
+from sibtui.db.failures import explain, first_line
+from sibtui.db.locking import busy_error, is_lock_error
 from sibtui.db.paths import WORKSPACE_ENV, default_workspace_path
-from sibtui.db.schema import SCHEMA_VERSION, ensure_schema, stored_schema_version
+from sibtui.db.schema import SCHEMA_VERSION, SchemaObject, ensure_schema, stored_schema_version
 from sibtui.errors import WorkspaceError, WorkspaceMissing
 
 __all__ = ["WORKSPACE_ENV", "Workspace", "default_workspace_path"]
@@ -28,11 +30,14 @@ DEFAULT_MEMORY_LIMIT = "1GB"  # perf-notes §4: without a limit DuckDB grew to 6
 class Workspace:
     """An open workspace file; use as a context manager."""
 
-    def __init__(self, path: Path | str, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT,
-                 must_exist: bool = False):
-        """`must_exist`: refuse to create it (commands that read a workspace: a typo in --db
-        must not become a new, empty one); read-only opens never create either."""
+    def __init__(self, path: Path | str, schema: Callable[[], Sequence[SchemaObject]], read_only: bool = False,
+                 memory_limit: str = DEFAULT_MEMORY_LIMIT, must_exist: bool = False):
+        """`schema` gives every object the workspace must hold (`sibtui.workspace` assembles
+        them), applied when opened for writing. `must_exist`: refuse to create it (commands
+        that read a workspace: a typo in --db must not become a new, empty one); read-only
+        opens never create either."""
         self.path = Path(path).expanduser()
+        self._schema = schema
         self.read_only = read_only
         self.must_exist = must_exist
         self.memory_limit = memory_limit  # as configured (DuckDB reports it rounded)
@@ -44,7 +49,7 @@ class Workspace:
         except duckdb.Error as error:
             self.connection.close()
             raise WorkspaceError(explain(error, self.path) or f"{self.path}: cannot open workspace: "
-                                 f"{_first_line(error)}") from None
+                                 f"{first_line(error)}") from None
         except BaseException:
             self.connection.close()
             raise
@@ -62,7 +67,7 @@ class Workspace:
             raise _explain_io_error(self.path, error, self.read_only) from None
         except duckdb.Error as error:
             raise WorkspaceError(explain(error, self.path) or f"{self.path}: cannot open workspace: "
-                                 f"{_first_line(error)}") from None
+                                 f"{first_line(error)}") from None
         if created and self.path.exists():
             os.chmod(self.path, 0o600)  # it holds CPFs and names (LGPD): owner only
         return connection
@@ -77,7 +82,7 @@ class Workspace:
             if version is None:
                 raise WorkspaceError(f"{self.path}: not a sibtui workspace")
             return
-        ensure_schema(self.connection)
+        ensure_schema(self.connection, self._schema())
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A connection for the calling thread; close it when done.
@@ -148,17 +153,10 @@ def _config(memory_limit: str) -> dict[str, str | bool]:
 
 
 def _explain_io_error(path: Path, error: duckdb.IOException, read_only: bool = False) -> WorkspaceError:
-    from sibtui.db.locking import busy_error, is_lock_error
-
     message = str(error)
     if is_lock_error(message):
         return busy_error(path, message, read_only)
-    return WorkspaceError(explain(error, path) or f"{path}: cannot open workspace: {_first_line(error)}")
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    return WorkspaceError(explain(error, path) or f"{path}: cannot open workspace: {first_line(error)}")
 
 
 def fetch_first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | tuple = ()) -> tuple | None:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import duckdb
 
 from sibtui.edit.editor import Candidate, EditResult, apply_candidates
-from sibtui.edit.noop import newest_cnx_rows_sql
 from sibtui.edit.records import CNX_TABLE, TRANSFER_TABLE, RecordRef
 from sibtui.edit.selection import RecordSet, as_ref_table
+from sibtui.rules.same_as_ans import ans_rows_sql
 
 ACTION = "cancel"
 
@@ -28,7 +28,7 @@ WITH picked AS (
     JOIN __cancel_refs r USING (file_id, record_no)
     JOIN files f ON f.file_id = c.file_id
 ),
-ans AS ({newest_cnx_rows_sql("SELECT cco FROM picked")})
+ans AS ({ans_rows_sql("SELECT cco FROM picked")})
 SELECT p.tbl, p.file_id, p.record_no, p.dataCancelamento, p.motivoCancelamento,
        upper(trim(coalesce(a.situacao, p.situacao))) = 'ATIVO' AS active
 FROM picked p LEFT JOIN ans a ON a.ans_registro = p.registroANS AND a.ans_cco = p.cco

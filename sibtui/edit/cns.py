@@ -14,7 +14,7 @@ alone: leaving CNS out of a retificação means "do not change it") that will be
 
 Conference (CNX) records are never changed: they are ANS's own view, and an edit of one
 becomes a movement to ANS. A retificação left with nothing ANS does not already hold is
-dropped by the regeneration (`sibtui.edit.noop`). A code or CCO that maps to more than one
+dropped by the regeneration (`sibtui.rules.same_as_ans`). A code or CCO that maps to more than one
 CNS in the conference is ambiguous and skipped.
 """
 

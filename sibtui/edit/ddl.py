@@ -1,4 +1,4 @@
-"""DDL of the edit journal, the regeneration log and the `*_current` views.
+"""The edit journal, the regeneration log and the `*_current` views: columns and SQL.
 
 Loaded rows are evidence and never change: every correction is one row appended to
 `edit_journal`, and `<table>_current` shows the raw rows with, per (record, field), the
@@ -16,7 +16,7 @@ the raw column itself, so filters on keys and on non-editable columns still push
 from __future__ import annotations
 
 from sibtui.catalog.fields import FIELDS
-from sibtui.catalog.tables import CURRENT_VIEW_SUFFIX, TABLES_BY_NAME
+from sibtui.catalog.tables import TABLES_BY_NAME
 from sibtui.db.identifiers import quote
 
 JOURNAL_TABLE = "edit_journal"
@@ -135,29 +135,6 @@ REGENERATED_CHANGES_COLUMNS: tuple[tuple[str, str], ...] = (
 SEQUENCES: tuple[str, ...] = ("edit_id_seq", "edit_action_seq", "regeneration_seq")
 
 
-def _table_sql(name: str, columns: tuple[tuple[str, str], ...]) -> list[str]:
-    added = ADDED_COLUMNS.get(name, ())
-    first = columns[: len(columns) - len(added)]
-    body = ", ".join(f"{quote(column)} {sql_type}" for column, sql_type in first)
-    statements = [f"CREATE TABLE IF NOT EXISTS {quote(name)} ({body})"]
-    statements += [f"ALTER TABLE {quote(name)} ADD COLUMN IF NOT EXISTS {quote(column)} {sql_type} DEFAULT {default}"
-                   for column, sql_type, default in added]
-    return statements
-
-
-def edit_tables_sql() -> list[str]:
-    """Statements creating the journal and the regeneration log when missing."""
-    statements = [f"CREATE SEQUENCE IF NOT EXISTS {name}" for name in SEQUENCES]
-    for name, columns in (
-        (JOURNAL_TABLE, JOURNAL_COLUMNS),
-        ("regenerations", REGENERATIONS_COLUMNS),
-        ("regenerated_movements", REGENERATED_MOVEMENTS_COLUMNS),
-        ("regenerated_changes", REGENERATED_CHANGES_COLUMNS),
-    ):
-        statements += _table_sql(name, columns)
-    return statements
-
-
 def editable_columns(table: str) -> tuple[str, ...]:
     """Value columns of `table` the analyst may change, in table order."""
     return tuple(c for c in TABLES_BY_NAME[table].value_columns if c in FIELDS and FIELDS[c].editable)
@@ -218,8 +195,3 @@ def current_rows_sql(table: str, upto_edit_id: int | None = None, rowid_as: str 
         f"SELECT {', '.join(selected)} FROM {quote(table)} AS raw "
         f"LEFT JOIN ({pivot}) AS edits ON edits.file_id = raw.file_id AND edits.record_no = raw.record_no"
     )
-
-
-def current_view_sql(table: str) -> str:
-    """`<table>_current`: the loaded rows with the edit journal applied."""
-    return f"CREATE OR REPLACE VIEW {quote(table + CURRENT_VIEW_SUFFIX)} AS {current_rows_sql(table)}"

@@ -4,7 +4,7 @@ A movement must go to ANS again when the answer that counts (`rpx_answers.is_cur
 rejected it, or rejected its whole file. Each such movement is in exactly one state:
 
 - `nao_reenviar`: the analyst decided it must not go (`sibtui.edit.decisions`, with a reason);
-- `ja_na_ans`: a retificação whose every value the newest CNX already holds (`sibtui.edit.noop`):
+- `ja_na_ans`: a retificação whose every value the newest CNX already holds (`sibtui.rules.same_as_ans`):
   sending it changes nothing, ANS would answer 3011;
 - `corrigido`: edited since the RPX (a net change in the journal);
 - `como_esta`: to go as it is: decided (with a reason), or its whole file was rejected;
@@ -28,8 +28,8 @@ import pyarrow as pa
 
 from sibtui.edit.ddl import EDITS_KEY_SQL, current_rows_sql, latest_edits_sql
 from sibtui.edit.decisions import HOLD, RESEND, latest_decisions_sql
-from sibtui.edit.noop import noop_retificacoes_sql
 from sibtui.edit.records import SBX_TABLE, RecordRef
+from sibtui.rules.same_as_ans import noop_retificacoes_sql
 
 PENDENTE = "pendente"
 CORRIGIDO = "corrigido"
@@ -161,11 +161,6 @@ SELECT s.*, s.resent_file_id IS NULL AND (
 FROM states s
 LEFT JOIN states t ON s.state = '{COM_TITULAR}' AND t.file_id = s.file_id AND t.record_no = s.titular_record_no
 """
-
-
-def state_view_sql() -> str:
-    """`sbx_resend_state`: `going_sql()` as a view, for SQL."""
-    return f"CREATE OR REPLACE VIEW sbx_resend_state AS {going_sql()}"
 
 
 def movements_to_resend(cursor: duckdb.DuckDBPyConnection, refs: pa.Table) -> dict[RecordRef, tuple]:

@@ -79,10 +79,6 @@ LEFT JOIN confirmed c ON c.file_id = t.file_id AND c.record_no = t.record_no AND
 """
 
 
-def review_view_sql() -> str:
-    return f"CREATE OR REPLACE VIEW {TRANSFER_REVIEW_VIEW} AS {review_sql()}"
-
-
 @dataclass
 class TransferSummary:
     """One loaded transfer file: its header and how its vínculos stand."""

@@ -33,6 +33,7 @@ import duckdb
 
 from sibtui import interrupts
 from sibtui.db.failures import explain as explain_failure
+from sibtui.db.schema import owned_names
 from sibtui.privacy import masking_enabled
 from sibtui.query import masked_views
 from sibtui.query.sql_guard import Checked, Policy, QueryError, check_sql, first_line
@@ -51,11 +52,10 @@ class QueryResult:
     rows: Iterator[tuple]
 
 
-def policy(allow_writes: bool = False, masked: bool | None = None) -> Policy:
-    """The guard's policy: writes as asked, mask mode as asked (None: as mask mode is now)."""
-    from sibtui.db.schema import owned_names
-
-    return Policy(allow_writes, masking_enabled() if masked is None else masked, owned_names())
+def policy(cursor: duckdb.DuckDBPyConnection, allow_writes: bool = False, masked: bool | None = None) -> Policy:
+    """The guard's policy: writes as asked, mask mode as asked (None: as mask mode is now),
+    sibtui's own relations as the workspace records them."""
+    return Policy(allow_writes, masking_enabled() if masked is None else masked, owned_names(cursor))
 
 
 def checked_sql(cursor: duckdb.DuckDBPyConnection, sql: str, rules: Policy) -> list[Checked]:
@@ -77,7 +77,7 @@ def run_query(
     Unless `allow_writes`, every statement must only read (checked before any runs), and
     they run in a transaction rolled back when the rows are read (or on any error).
     """
-    rules = policy(allow_writes, masked)
+    rules = policy(cursor, allow_writes, masked)
     checked = checked_sql(cursor, sql, rules)
     reading = not allow_writes
     try:
@@ -100,7 +100,7 @@ def run_query(
 
 def refuse_writes(cursor: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Raise `QueryError` when any statement of `sql` could change the workspace."""
-    check_sql(cursor, sql, policy(False))
+    check_sql(cursor, sql, policy(cursor))
 
 
 def rollback_quietly(cursor: duckdb.DuckDBPyConnection) -> None:

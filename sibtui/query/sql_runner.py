@@ -36,7 +36,7 @@ def run_sql(cursor: duckdb.DuckDBPyConnection, sql: str, masked: bool | None = N
 
     if not sql.strip():
         raise QueryError("consulta vazia")
-    rules = policy(False, masked)
+    rules = policy(cursor, False, masked)
     checked = checked_sql(cursor, sql, rules)
     attach_scratch(cursor)  # before the transaction: ATTACH is not transactional
     try:

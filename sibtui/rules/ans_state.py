@@ -14,91 +14,101 @@ the RPX history adds. A rule about the vínculo's state is quiet when no CNX pre
 
 from __future__ import annotations
 
+from functools import partial
+
 import duckdb
 
 from sibtui.db.identifiers import quote
-from sibtui.rules.context import CNX_ROW_COLUMNS
+from sibtui.rules.context import CNX_ROW_COLUMNS, CheckContext
 from sibtui.rules.field_sql import literal, parsed_date
 from sibtui.rules.fields import field_label
 from sibtui.rules.records import RecordRule, text
 from sibtui.rules.same_as_ans import COMPARED_COLUMNS, RETIFICATION_COLUMNS, ans_value_sql, unchanged_sql
 
-# Codes ANS knew when each SBX was made, built after `__moves` (whatever it holds: the loaded
+
+# Codes ANS knew when each SBX was made, built after `moves` (whatever it holds: the loaded
 # movements, or those planned from CNX edits, whose reference is the newest CNX):
 # - the reference CNX's vínculos (any situation; `predates` says whether it predates the SBX),
 # - the inclusions earlier RPX of the operator accepted,
 # - the inclusions of earlier SBX files of the operator that no RPX had answered yet (ANS
 #   processes those first).
 # Only the codes the movements name (their own and their titulares') are kept.
-HELPER_TABLES_SQL = (
-    """CREATE OR REPLACE TEMP TABLE __mentioned_codes AS
-       SELECT codigoBeneficiario AS code FROM __moves WHERE codigoBeneficiario IS NOT NULL
-       UNION SELECT codigoBeneficiarioTitular FROM __moves WHERE codigoBeneficiarioTitular IS NOT NULL""",
-    """CREATE OR REPLACE TEMP TABLE __ans_codes AS
-       SELECT s.file_id AS sbx_file_id, c.codigoBeneficiario AS code, c.cco, c.situacao = 'ATIVO' AS active,
-              coalesce(TRY_CAST(trim(c.relacaoDependencia) AS INTEGER) = 1, c.ccoBeneficiarioTitular IS NULL)
-                  AS titular,
-              'cnx' AS source, s.ref_predates AS predates, NULL::VARCHAR AS origin
-       FROM (SELECT DISTINCT file_id, ref_cnx, ref_predates FROM __moves WHERE ref_cnx IS NOT NULL) s
-       JOIN __cnx_current c ON c.file_id = s.ref_cnx
-       WHERE c.codigoBeneficiario IN (SELECT code FROM __mentioned_codes)
-       UNION ALL
-       SELECT s.file_id, i.codigoBeneficiario, i.cco, true, NULL, 'rpx', true, rpx.name
-       FROM __sbx_files s
-       JOIN file_moments rpx ON rpx.kind = 'RPX' AND rpx.registroANS = s.registroANS AND rpx.moment < s.moment
-       JOIN rpx_inclusions i ON i.file_id = rpx.file_id
-       WHERE i.codigoBeneficiario IN (SELECT code FROM __mentioned_codes)
-       UNION ALL
-       SELECT s.file_id, m.codigoBeneficiario, NULL, true, m.relacao = 1, 'sbx', true, t.name
-       FROM __sbx_files s
-       JOIN file_moments t ON t.kind = 'SBX' AND t.registroANS = s.registroANS AND t.moment < s.moment
-       JOIN __moves m ON m.file_id = t.file_id AND m.movement = 'inclusao'
-       WHERE m.codigoBeneficiario IN (SELECT code FROM __mentioned_codes)
-         AND NOT EXISTS (SELECT 1 FROM rpx_answers a WHERE a.sbx_file_id = t.file_id AND a.rpx_moment < s.moment)""",
-    # Per SBX and code: whether it is taken (for 0802: a CNX made after the SBX may hold the
-    # SBX's own inclusion, so it does not count), whether a titular can be found there
-    # (active, or in a CNX made after the SBX), and whether it is a titular.
-    """CREATE OR REPLACE TEMP TABLE __ans_code_facts AS
-       SELECT sbx_file_id, code,
-              arg_min(source, source) FILTER (WHERE source <> 'cnx' OR predates) AS taken_source,
-              arg_min(cco, source) FILTER (WHERE source <> 'cnx' OR predates) AS taken_cco,
-              arg_min(origin, source) FILTER (WHERE source <> 'cnx' OR predates) AS taken_origin,
-              bool_or(active OR NOT predates) AS titular_usable,
-              bool_or(source = 'cnx' AND predates AND NOT active) AS inactive,
-              bool_or(coalesce(titular, true)) AS titular
-       FROM __ans_codes GROUP BY ALL""",
-    # Inclusions of each file by code: the first one's record, and whether any is a titular.
-    """CREATE OR REPLACE TEMP TABLE __file_codes AS
-       SELECT file_id, codigoBeneficiario AS code, min(record_no) AS first_record_no,
-              bool_or(relacao = 1) AS titular
-       FROM __moves WHERE movement = 'inclusao' AND codigoBeneficiario IS NOT NULL GROUP BY ALL""",
-    # Movements that follow a cancelamento of their CCO in the same file, with no reativação
-    # in between: ANS finds the vínculo inactive by then. Only CCOs the file repeats are read.
-    """CREATE OR REPLACE TEMP TABLE __file_cancellations AS
-       SELECT file_id, record_no, cancelled_at FROM (
-           SELECT file_id, record_no,
-                  last_value(CASE WHEN movement IN ('cancelamento', 'reativacao') THEN movement END IGNORE NULLS)
-                      OVER later AS last_change,
-                  last_value(CASE WHEN movement = 'cancelamento' THEN record_no END IGNORE NULLS)
-                      OVER later AS cancelled_at
-           FROM __moves
-           WHERE movement <> 'inclusao' AND (file_id, cco) IN (
-               SELECT (file_id, cco) FROM __moves WHERE movement <> 'inclusao' AND cco IS NOT NULL
-               GROUP BY ALL HAVING count(*) > 1)
-           WINDOW later AS (PARTITION BY file_id, cco ORDER BY record_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-       ) WHERE last_change = 'cancelamento'""",
-)
-HELPER_TABLES = ("__mentioned_codes", "__ans_codes", "__ans_code_facts", "__file_codes", "__file_cancellations")
+def helper_tables_sql(ctx: CheckContext) -> tuple[str, ...]:
+    """The lookups, built after `moves` (see above), in this order."""
+    return (
+        f"""CREATE OR REPLACE TEMP TABLE {ctx.mentioned_codes} AS
+           SELECT codigoBeneficiario AS code FROM {ctx.moves} WHERE codigoBeneficiario IS NOT NULL
+           UNION SELECT codigoBeneficiarioTitular FROM {ctx.moves} WHERE codigoBeneficiarioTitular IS NOT NULL""",
+        f"""CREATE OR REPLACE TEMP TABLE {ctx.ans_codes} AS
+           SELECT s.file_id AS sbx_file_id, c.codigoBeneficiario AS code, c.cco, c.situacao = 'ATIVO' AS active,
+                  coalesce(TRY_CAST(trim(c.relacaoDependencia) AS INTEGER) = 1, c.ccoBeneficiarioTitular IS NULL)
+                      AS titular,
+                  'cnx' AS source, s.ref_predates AS predates, NULL::VARCHAR AS origin
+           FROM (SELECT DISTINCT file_id, ref_cnx, ref_predates FROM {ctx.moves} WHERE ref_cnx IS NOT NULL) s
+           JOIN {ctx.cnx_current} c ON c.file_id = s.ref_cnx
+           WHERE c.codigoBeneficiario IN (SELECT code FROM {ctx.mentioned_codes})
+           UNION ALL
+           SELECT s.file_id, i.codigoBeneficiario, i.cco, true, NULL, 'rpx', true, rpx.name
+           FROM {ctx.sbx_files} s
+           JOIN file_moments rpx ON rpx.kind = 'RPX' AND rpx.registroANS = s.registroANS AND rpx.moment < s.moment
+           JOIN rpx_inclusions i ON i.file_id = rpx.file_id
+           WHERE i.codigoBeneficiario IN (SELECT code FROM {ctx.mentioned_codes})
+           UNION ALL
+           SELECT s.file_id, m.codigoBeneficiario, NULL, true, m.relacao = 1, 'sbx', true, t.name
+           FROM {ctx.sbx_files} s
+           JOIN file_moments t ON t.kind = 'SBX' AND t.registroANS = s.registroANS AND t.moment < s.moment
+           JOIN {ctx.moves} m ON m.file_id = t.file_id AND m.movement = 'inclusao'
+           WHERE m.codigoBeneficiario IN (SELECT code FROM {ctx.mentioned_codes})
+             AND NOT EXISTS (SELECT 1 FROM rpx_answers a WHERE a.sbx_file_id = t.file_id AND a.rpx_moment < s.moment)""",
+        # Per SBX and code: whether it is taken (for 0802: a CNX made after the SBX may hold the
+        # SBX's own inclusion, so it does not count), whether a titular can be found there
+        # (active, or in a CNX made after the SBX), and whether it is a titular.
+        f"""CREATE OR REPLACE TEMP TABLE {ctx.ans_code_facts} AS
+           SELECT sbx_file_id, code,
+                  arg_min(source, source) FILTER (WHERE source <> 'cnx' OR predates) AS taken_source,
+                  arg_min(cco, source) FILTER (WHERE source <> 'cnx' OR predates) AS taken_cco,
+                  arg_min(origin, source) FILTER (WHERE source <> 'cnx' OR predates) AS taken_origin,
+                  bool_or(active OR NOT predates) AS titular_usable,
+                  bool_or(source = 'cnx' AND predates AND NOT active) AS inactive,
+                  bool_or(coalesce(titular, true)) AS titular
+           FROM {ctx.ans_codes} GROUP BY ALL""",
+        # Inclusions of each file by code: the first one's record, and whether any is a titular.
+        f"""CREATE OR REPLACE TEMP TABLE {ctx.file_codes} AS
+           SELECT file_id, codigoBeneficiario AS code, min(record_no) AS first_record_no,
+                  bool_or(relacao = 1) AS titular
+           FROM {ctx.moves} WHERE movement = 'inclusao' AND codigoBeneficiario IS NOT NULL GROUP BY ALL""",
+        # Movements that follow a cancelamento of their CCO in the same file, with no reativação
+        # in between: ANS finds the vínculo inactive by then. Only CCOs the file repeats are read.
+        f"""CREATE OR REPLACE TEMP TABLE {ctx.file_cancellations} AS
+           SELECT file_id, record_no, cancelled_at FROM (
+               SELECT file_id, record_no,
+                      last_value(CASE WHEN movement IN ('cancelamento', 'reativacao') THEN movement END IGNORE NULLS)
+                          OVER later AS last_change,
+                      last_value(CASE WHEN movement = 'cancelamento' THEN record_no END IGNORE NULLS)
+                          OVER later AS cancelled_at
+               FROM {ctx.moves}
+               WHERE movement <> 'inclusao' AND (file_id, cco) IN (
+                   SELECT (file_id, cco) FROM {ctx.moves} WHERE movement <> 'inclusao' AND cco IS NOT NULL
+                   GROUP BY ALL HAVING count(*) > 1)
+               WINDOW later AS (PARTITION BY file_id, cco ORDER BY record_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+           ) WHERE last_change = 'cancelamento'""",
 
-# The CNX row of the vínculo a movement names, when the reference CNX predates the SBX.
-HELD = "JOIN __cnx_rows c ON c.file_id = m.ref_cnx AND c.cco = m.cco AND m.ref_predates"
+    )
 
 
-def code_rules() -> list[RecordRule]:
+def helper_tables(ctx: CheckContext) -> tuple[str, ...]:
+    return (ctx.mentioned_codes, ctx.ans_codes, ctx.ans_code_facts, ctx.file_codes, ctx.file_cancellations)
+
+def held(ctx: CheckContext) -> str:
+    """The CNX row of the vínculo a movement names, when the reference CNX predates the SBX."""
+    return f"JOIN {ctx.cnx_rows} c ON c.file_id = m.ref_cnx AND c.cco = m.cco AND m.ref_predates"
+
+
+def code_rules(ctx: CheckContext) -> list[RecordRule]:
     """0802: an inclusão with a code ANS already has (or will have first), or a retificação
     moving a vínculo to another vínculo's code."""
-    joins = ("LEFT JOIN __ans_code_facts a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiario "
-             "LEFT JOIN __file_codes f ON f.file_id = m.file_id AND f.code = m.codigoBeneficiario")
+    joins = (f"LEFT JOIN {ctx.ans_code_facts} a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiario "
+             f"LEFT JOIN {ctx.file_codes} f ON f.file_id = m.file_id AND f.code = m.codigoBeneficiario")
     label = field_label("codigoBeneficiario")
     taken = (
         f"CASE a.taken_source WHEN 'cnx' THEN '{label}: já é do vínculo CCO ' || coalesce(a.taken_cco, '?') "
@@ -108,7 +118,7 @@ def code_rules() -> list[RecordRule]:
         f"WHEN 'sbx' THEN '{label}: já incluído no arquivo ' || a.taken_origin || ', ainda sem resposta da ANS' "
         f"ELSE '{label}: repete a inclusão do registro ' || f.first_record_no || ' deste arquivo' END"
     )
-    other_cco = ("EXISTS (SELECT 1 FROM __ans_codes o WHERE o.sbx_file_id = m.file_id AND o.code = m.codigoBeneficiario "
+    other_cco = (f"EXISTS (SELECT 1 FROM {ctx.ans_codes} o WHERE o.sbx_file_id = m.file_id AND o.code = m.codigoBeneficiario "
                  "AND o.source = 'cnx' AND o.predates AND o.cco IS DISTINCT FROM m.cco)")
     return [
         RecordRule("codigo_already_at_ans", "codigoBeneficiario",
@@ -130,7 +140,7 @@ PLAN_OR_DATE = ("movement = 'retificacao' AND (numeroPlanoANS IS NOT NULL OR num
                 "OR dataContratacao IS NOT NULL)")
 
 
-def contract_rules() -> list[RecordRule]:
+def contract_rules(ctx: CheckContext) -> list[RecordRule]:
     """0905, 0906/1213: plan and contract date against the vínculo's at ANS."""
     plan_differs = f"({_differs('numeroPlanoANS')} OR {_differs('numeroPlanoOperadora')})"
     date_differs = _differs("dataContratacao")
@@ -141,12 +151,12 @@ def contract_rules() -> list[RecordRule]:
     return [
         RecordRule("contract_change_same_plan", "numeroPlanoANS", same_plan,
                    f"'{field_label('numeroPlanoANS')}: ' || {plan_value} || ' é o plano que o vínculo já tem na ANS'",
-                   plan_value, HELD, only="movement = 'mudancaContratual'"),
+                   plan_value, held(ctx), only="movement = 'mudancaContratual'"),
         RecordRule("retification_is_contract_change", "numeroPlanoANS",
                    f"m.movement = 'retificacao' AND {plan_differs} AND {date_differs}",
                    "'Retificação: plano (' || coalesce(c.numeroPlanoANS, c.numeroPlanoOperadora, '—') || ' → ' || "
                    f"{plan_value} || ') e data de contratação (' || coalesce(c.dataContratacao, '—') || ' → ' || "
-                   "m.dataContratacao || ') mudam juntos: envie como mudança contratual'", plan_value, HELD,
+                   "m.dataContratacao || ') mudam juntos: envie como mudança contratual'", plan_value, held(ctx),
                    only=PLAN_OR_DATE),
         RecordRule("retification_changes_contract", "numeroPlanoANS",
                    f"m.movement = 'retificacao' AND ({plan_differs}) <> ({date_differs})",
@@ -155,16 +165,17 @@ def contract_rules() -> list[RecordRule]:
                    f"{plan_value} || '); se o plano mudou de fato, é mudança contratual' "
                    "ELSE 'Retificação: muda a data de contratação (' || coalesce(c.dataContratacao, '—') || ' → ' || "
                    "m.dataContratacao || '); se houve troca de plano, é mudança contratual' END",
-                   f"coalesce({plan_value}, m.dataContratacao)", HELD, only=PLAN_OR_DATE),
+                   f"coalesce({plan_value}, m.dataContratacao)", held(ctx), only=PLAN_OR_DATE),
     ]
 
 
-# The code of the titular ANS links the held vínculo to (only codes the movements name are known).
-HELD_TITULAR_CODE = ("(SELECT min(t.code) FROM __ans_codes t WHERE t.sbx_file_id = m.file_id AND t.source = 'cnx' "
-                     "AND t.cco = c.ccoBeneficiarioTitular)")
+def held_titular_code(ctx: CheckContext) -> str:
+    """The code of the titular ANS links the held vínculo to (only codes the movements name are known)."""
+    return (f"(SELECT min(t.code) FROM {ctx.ans_codes} t WHERE t.sbx_file_id = m.file_id AND t.source = 'cnx' "
+            "AND t.cco = c.ccoBeneficiarioTitular)")
 
 
-def retification_rules() -> list[RecordRule]:
+def retification_rules(ctx: CheckContext) -> list[RecordRule]:
     """3011 (nothing changes), 3114/3010 and 2010 (cancellation or reactivation data retified
     where there is none), 1214 (a contract date after a date ANS already holds)."""
     cancel_data = "(m.dataCancelamento IS NOT NULL OR m.motivoCancelamento IS NOT NULL)"
@@ -175,24 +186,24 @@ def retification_rules() -> list[RecordRule]:
         RecordRule("retification_reactivation_data", "dataReativacao",
                    "m.movement = 'retificacao' AND m.dataReativacao IS NOT NULL AND c.dataReativacao IS NULL",
                    text("dataReativacao", "o vínculo nunca foi reativado na ANS: não há reativação a retificar"),
-                   "m.dataReativacao", HELD, only="movement = 'retificacao' AND dataReativacao IS NOT NULL"),
+                   "m.dataReativacao", held(ctx), only="movement = 'retificacao' AND dataReativacao IS NOT NULL"),
         RecordRule("contract_after_ans_dates", "dataContratacao",
                    f"m.movement = 'retificacao' AND ({later_than})",
                    "'Data de contratação: posterior a uma data que a ANS já tem (cancelamento ' || "
                    "coalesce(c.dataCancelamento, '—') || ', reativação ' || coalesce(c.dataReativacao, '—') || ')'",
-                   "m.dataContratacao", HELD, only="movement = 'retificacao' AND dataContratacao IS NOT NULL"),
+                   "m.dataContratacao", held(ctx), only="movement = 'retificacao' AND dataContratacao IS NOT NULL"),
         RecordRule("retification_cancel_data", "dataCancelamento",
                    f"m.movement = 'retificacao' AND {cancel_data} AND (c.situacao = 'ATIVO' OR c.dataCancelamento IS NULL)",
                    "CASE WHEN c.situacao = 'ATIVO' THEN 'Retificação: dados de cancelamento para vínculo ativo na ANS; "
                    "para cancelar envie um cancelamento' ELSE 'Retificação: o vínculo não tem cancelamento na ANS "
-                   "para ser retificado' END", "coalesce(m.dataCancelamento, m.motivoCancelamento)", HELD,
+                   "para ser retificado' END", "coalesce(m.dataCancelamento, m.motivoCancelamento)", held(ctx),
                    only="movement = 'retificacao' AND (dataCancelamento IS NOT NULL OR motivoCancelamento IS NOT NULL)"),
     ]
 
 
-def state_rules() -> list[RecordRule]:
+def state_rules(ctx: CheckContext) -> list[RecordRule]:
     """3005 inside the file: after a cancelamento, the file's later movements find the vínculo inactive."""
-    joins = "JOIN __file_cancellations x ON x.file_id = m.file_id AND x.record_no = m.record_no"
+    joins = f"JOIN {ctx.file_cancellations} x ON x.file_id = m.file_id AND x.record_no = m.record_no"
     return [
         RecordRule("cco_inactive", "cco",
                    "m.movement IN ('cancelamento', 'mudancaContratual') "
@@ -202,7 +213,7 @@ def state_rules() -> list[RecordRule]:
     ]
 
 
-def date_rules() -> list[RecordRule]:
+def date_rules(ctx: CheckContext) -> list[RecordRule]:
     """2013, 3105 (against the CNX) and 0204/1205 (against the file's competência)."""
     reactivation, cancel = parsed_date("m.dataReativacao"), parsed_date("m.dataCancelamento")
     end = "strftime(m.competencia_end, '%d/%m/%Y')"
@@ -230,32 +241,32 @@ def date_rules() -> list[RecordRule]:
     ]
 
 
-def ans_state_rules() -> list[RecordRule]:
-    return [*code_rules(), *contract_rules(), *retification_rules(), *state_rules(), *date_rules()]
+def ans_state_rules(ctx: CheckContext) -> list[RecordRule]:
+    return [*code_rules(ctx), *contract_rules(ctx), *retification_rules(ctx), *state_rules(ctx), *date_rules(ctx)]
 
 
-def unchanged_select(cursor: duckdb.DuckDBPyConnection) -> str | None:
+def unchanged_select(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> str | None:
     """3011, written once the movements are known: the retificações' whole CNX rows are read,
     but only the columns some retificação carries (a month's retificações send a few fields)."""
     retifications, *counts = cursor.execute(
-        f"SELECT count(*), {', '.join(f'count({quote(c)})' for c in RETIFICATION_COLUMNS)} FROM __moves "
+        f"SELECT count(*), {', '.join(f'count({quote(c)})' for c in RETIFICATION_COLUMNS)} FROM {ctx.moves} "
         "WHERE movement = 'retificacao' AND ref_predates").fetchone()
     if not retifications:
         return None
     sent = tuple(column for column, count in zip(RETIFICATION_COLUMNS, counts) if count)
     read = ", ".join(quote(c) for c in sent if c in COMPARED_COLUMNS)
-    if set(sent) <= set(CNX_ROW_COLUMNS):  # `__cnx_rows` already holds them: no scan of the conference
-        held = HELD
+    if set(sent) <= set(CNX_ROW_COLUMNS):  # `cnx_rows` already holds them: no scan of the conference
+        joined = held(ctx)
     else:
-        held = ("JOIN (SELECT file_id, cco, record_no, ccoBeneficiarioTitular" + (f", {read}" if read else "")
-                + " FROM __cnx_current WHERE file_id IN (SELECT ref_cnx FROM __sbx_files WHERE ref_predates)) c "
+        joined = ("JOIN (SELECT file_id, cco, record_no, ccoBeneficiarioTitular" + (f", {read}" if read else "")
+                + f" FROM {ctx.cnx_current} WHERE file_id IN (SELECT ref_cnx FROM {ctx.sbx_files} WHERE ref_predates)) c "
                 "ON c.file_id = m.ref_cnx AND c.cco = m.cco AND m.ref_predates")
     rule = RecordRule("retification_unchanged", "cco",
-                      f"m.movement = 'retificacao' AND {unchanged_sql('m', 'c', HELD_TITULAR_CODE, sent)}",
-                      literal("Retificação: todos os campos enviados já têm esses valores na ANS (CNX)"), "m.cco", held)
+                      f"m.movement = 'retificacao' AND {unchanged_sql('m', 'c', held_titular_code(ctx), sent)}",
+                      literal("Retificação: todos os campos enviados já têm esses valores na ANS (CNX)"), "m.cco", joined)
     # A conference lists a vínculo once; should one repeat, one finding per movement.
-    return rule.select() + " QUALIFY row_number() OVER (PARTITION BY m.file_id, m.record_no ORDER BY c.record_no) = 1"
+    return rule.select(ctx) + " QUALIFY row_number() OVER (PARTITION BY m.file_id, m.record_no ORDER BY c.record_no) = 1"
 
 
-def ans_state_selects() -> list:
-    return [rule.select() for rule in ans_state_rules()] + [unchanged_select]
+def ans_state_selects(ctx: CheckContext) -> list:
+    return [rule.select(ctx) for rule in ans_state_rules(ctx)] + [partial(unchanged_select, ctx)]

@@ -9,13 +9,15 @@ record of its titular is at fault and why. A titular already active at ANS does 
 
 from __future__ import annotations
 
+from sibtui.rules.context import CheckContext
 from sibtui.rules.fields import field_label
 
 LABEL = field_label("codigoBeneficiarioTitular")
 
 
-def cascade_select(stage: str, rules: str) -> str:
-    """Findings of `titular_has_error` from the error findings staged in `stage` (`rules`: rule, severity).
+def cascade_select(ctx: CheckContext) -> str:
+    """Findings of `titular_has_error` from the error findings staged so far (`ctx.stage`, with
+    the severity of each rule in `ctx.rules`).
 
     The dependents that could cascade (titular earlier in the file, not active at ANS) are
     found first; only their titulares' staged findings are read.
@@ -23,16 +25,16 @@ def cascade_select(stage: str, rules: str) -> str:
     return f"""
 WITH dependents AS (
     SELECT m.file_id, m.record_no, m.codigoBeneficiarioTitular, fc.first_record_no AS titular_record_no
-    FROM __moves m
-    JOIN __file_codes fc ON fc.file_id = m.file_id AND fc.code = m.codigoBeneficiarioTitular
+    FROM {ctx.moves} m
+    JOIN {ctx.file_codes} fc ON fc.file_id = m.file_id AND fc.code = m.codigoBeneficiarioTitular
                         AND fc.first_record_no < m.record_no
-    LEFT JOIN __ans_code_facts a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiarioTitular
+    LEFT JOIN {ctx.ans_code_facts} a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiarioTitular
     WHERE m.codigoBeneficiarioTitular IS NOT NULL AND coalesce(m.relacao, 0) <> 1
       AND NOT coalesce(a.titular_usable, false)
 ),
 titular_errors AS (
     SELECT s.file_id, s.record_no, string_agg(DISTINCT s.rule, ', ' ORDER BY s.rule) AS rules
-    FROM {stage} s JOIN {rules} r ON r.rule = s.rule AND r.severity = 'error'
+    FROM {ctx.stage} s JOIN {ctx.rules} r ON r.rule = s.rule AND r.severity = 'error'
     WHERE s.source_table = 'sbx_movements'
       AND (s.file_id, s.record_no) IN (SELECT (file_id, titular_record_no) FROM dependents)
     GROUP BY ALL

@@ -15,24 +15,24 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.rules import cns, context
-
-TEMPORARIES = ("__newest_cnx", context.NEWEST_CNX_ROWS, *cns.CNX_HELPER_TABLES)
+from sibtui.rules.context import CheckContext
 
 
 class ConferenceSide:
     """The CNX steps (`engine.Step` with source `cnx_beneficiaries`), started now, collected later."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, steps: Sequence):
+    def __init__(self, ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, steps: Sequence):
+        self._ctx = ctx
         self._cursor = cursor
         self._closed = False
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sibtui-check-cnx")
         self._future: Future[pa.Table | None] = self._pool.submit(self._run, list(steps))
 
     def _run(self, steps: list) -> pa.Table | None:
-        cursor = self._cursor
-        cursor.execute(context.NEWEST_CNX_SQL)
-        cursor.execute(context.newest_cnx_rows_sql(cursor))
-        for statement in cns.CNX_HELPER_TABLES_SQL:
+        cursor, ctx = self._cursor, self._ctx
+        cursor.execute(context.newest_cnx_sql(ctx))
+        cursor.execute(context.cnx_newest_rows_sql(ctx, cursor))
+        for statement in cns.cnx_helper_tables_sql(ctx):
             cursor.execute(statement)
         parts = [  # a step's selects name their columns in the first one only, as `engine._stage` reads them
             f"SELECT file_id, record_no, '{step.source_table}' AS source_table, field, rule, message, value FROM ("
@@ -66,7 +66,7 @@ class ConferenceSide:
             return
         self._closed = True
         self._pool.shutdown(wait=True)
-        for name in TEMPORARIES:
+        for name in (self._ctx.newest_cnx, self._ctx.cnx_newest_rows, self._ctx.cnx_repeated_cns):
             try:
                 context.drop_temporary(self._cursor, name)
             except duckdb.Error:

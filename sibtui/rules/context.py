@@ -1,42 +1,101 @@
 """What record rules compare against: for every SBX, the CNX that tells ANS's state, and more.
 
-Built once per check as TEMP tables on the checking cursor, so each rule is a plain join:
+A check builds its context once, as TEMP relations on its own cursor, and every rule is a
+plain join over them. `CheckContext` names them (each name is written here only) and carries
+the day the check stands on; rule SQL is built by functions that take it, never at import:
 
-- `__sbx_files`: per SBX, the *reference* CNX (the newest of the same registro ANS made
+- `sbx_files`: per SBX, the *reference* CNX (the newest of the same registro ANS made
   before the SBX; when none predates it, the newest, with `ref_predates` false so that
   active/inactive checks are skipped) and the *newest* CNX (ANS's current knowledge, with
   `newest_after` true when it was made after the SBX and so reflects it).
-- `__known_ccos`: CCOs ANS knew when each SBX was made: the reference CNX's, plus the
+- `known_ccos`: CCOs ANS knew when each SBX was made: the reference CNX's, plus the
   inclusions an earlier RPX of the same operator returned (active, then), plus the vínculos
   of a portfolio transfer made before the SBX that CNX does not list (as the transfer lists them).
-- `__moves`: the current SBX movements with those facts joined, the effective birth,
-  contract and cancellation dates (the movement's own value, else the reference CNX's), and
-  the last day of the file's competência (`competencia_end`).
-- `__newest_cnx`: the newest CNX per registro ANS (CNX-side checks look only at it), and
-  `__cnx_newest_rows` its vínculos as they currently read (a view over the loaded rows when
-  no CNX value was edited, else a snapshot).
-- `__cnx_rows` holds only the vínculos whose CCO the SBX movements or the RPX inclusions
+- `moves`: the movements judged with those facts joined, the effective birth, contract and
+  cancellation dates (the movement's own value, else the reference CNX's), and the last day
+  of the file's competência (`competencia_end`).
+- `newest_cnx`: the newest CNX per registro ANS (the `newest_cnx` view, read once; CNX-side
+  checks look only at it), and `cnx_newest_rows` its vínculos as they currently read (a view
+  over the loaded rows when no CNX value was edited, else a snapshot).
+- `cnx_rows` holds only the vínculos whose CCO the SBX movements or the RPX inclusions
   name (and only the columns rules read): nothing else is ever looked up in it.
-Dates come from `file_moments` (header date, else the name's).
+The lookups each rule module adds (`ans_codes`, `file_codes`, `duplicates`...) are named
+here too, since more than one module reads them. Dates come from `file_moments`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
+from sibtui.catalog.calendar import SENDING_DEADLINE_DAY
 from sibtui.catalog.municipalities import load_municipalities
-from sibtui.cycle.calendar import SENDING_DEADLINE_DAY
-from sibtui.edit.ddl import JOURNAL_TABLE
+from sibtui.catalog.tables import CNX_BENEFICIARIES, CURRENT_VIEW_SUFFIX, SBX_MOVEMENTS
 from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, integer_value, parsed_date
+from sibtui.rules.same_as_ans import ans_rows_sql
 
-CNX_TABLE = "cnx_beneficiaries"
-SBX_CURRENT, CNX_CURRENT = "__sbx_current", "__cnx_current"  # the relations rules read (`current_relations_sql`)
+CNX_TABLE = CNX_BENEFICIARIES.name
+SBX_TABLE = SBX_MOVEMENTS.name
+# The relation of movements the rules judge by default: the SBX movements as they currently
+# read (edits applied). Any relation with the same columns can be judged instead.
+MOVEMENTS_RELATION = SBX_TABLE + CURRENT_VIEW_SUFFIX
 
-SBX_FILES_SQL = """
-CREATE OR REPLACE TEMP TABLE __sbx_files AS
+# One row per (CNX, CCO): a conference lists a vínculo once; should one repeat, the first wins.
+# Only the columns the rules read: a month's SBX can name tens of thousands of CCOs, and a
+# whole row is 40 columns.
+CNX_ROW_COLUMNS = ("situacao", "cns", "dataNascimento", "dataContratacao", "dataCancelamento", "dataReativacao",
+                   "codigoMunicipio", "numeroPlanoANS", "numeroPlanoOperadora")
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """The day a check stands on, the movements it judges and the TEMP relations it builds."""
+
+    today: dt.date
+    movements: str = MOVEMENTS_RELATION
+    journal: str = "edit_journal"  # where edits are told from the loaded values (`has_edits`)
+    sbx_current: str = "__sbx_current"
+    cnx_current: str = "__cnx_current"
+    sbx_files: str = "__sbx_files"
+    newest_cnx: str = "__newest_cnx"
+    mentioned_ccos: str = "__mentioned_ccos"
+    cnx_rows: str = "__cnx_rows"
+    known_ccos: str = "__known_ccos"
+    moves: str = "__moves"
+    cnx_newest_rows: str = "__cnx_newest_rows"
+    municipalities: str = MUNICIPALITIES_TABLE
+    # lookups of `sibtui.rules.ans_state`
+    mentioned_codes: str = "__mentioned_codes"
+    ans_codes: str = "__ans_codes"
+    ans_code_facts: str = "__ans_code_facts"
+    file_codes: str = "__file_codes"
+    file_cancellations: str = "__file_cancellations"
+    # of `sibtui.rules.duplicates`
+    inclusion_keys: str = "__inclusion_keys"
+    cnx_identities: str = "__cnx_identities"
+    duplicates: str = "__duplicates"
+    # of `sibtui.rules.quality` and `sibtui.rules.cns`
+    cnx_plans: str = "__cnx_plans"
+    sbx_cns: str = "__sbx_cns"
+    ref_active_cns: str = "__ref_active_cns"
+    cnx_repeated_cns: str = "__cnx_repeated_cns"
+    # of `sibtui.rules.engine`: findings staged, and the rules' severities
+    stage: str = "__findings_stage"
+    rules: str = "__rules"
+
+    @property
+    def base(self) -> tuple[str, ...]:
+        """The relations `build_context` makes, in the order it makes them."""
+        return (self.sbx_current, self.cnx_current, self.municipalities, self.sbx_files, self.newest_cnx,
+                self.mentioned_ccos, self.cnx_rows, self.known_ccos, self.moves, self.cnx_newest_rows)
+
+
+def sbx_files_sql(ctx: CheckContext) -> str:
+    return f"""
+CREATE OR REPLACE TEMP TABLE {ctx.sbx_files} AS
 WITH sbx AS (SELECT file_id, registroANS, moment FROM file_moments WHERE kind = 'SBX'),
 cnx AS (SELECT file_id, registroANS, moment FROM file_moments WHERE kind = 'CNX'),
 pairs AS (
@@ -56,76 +115,72 @@ LEFT JOIN pairs ref ON ref.sbx_file_id = s.file_id AND ref.ref_rank = 1
 LEFT JOIN pairs newest ON newest.sbx_file_id = s.file_id AND newest.newest_rank = 1
 """
 
-NEWEST_CNX_SQL = """
-CREATE OR REPLACE TEMP TABLE __newest_cnx AS
-SELECT file_id, registroANS, moment FROM (
-    SELECT file_id, registroANS, moment,
-           row_number() OVER (PARTITION BY registroANS ORDER BY moment DESC NULLS LAST, file_id DESC) AS rank
-    FROM file_moments WHERE kind = 'CNX'
-) WHERE rank = 1
+
+def newest_cnx_sql(ctx: CheckContext) -> str:
+    """The `newest_cnx` view read once: every rule of the check sees the same conferences."""
+    return f"CREATE OR REPLACE TEMP TABLE {ctx.newest_cnx} AS SELECT file_id, registroANS, moment FROM newest_cnx"
+
+
+def cnx_rows_sql(ctx: CheckContext) -> str:
+    """The rows are copied as they are, then repeats (a malformed CNX) removed
+    (`cnx_rows_deduplicate_sql`): deduplicating while copying would cost twice the copy on every check."""
+    return f"""
+CREATE OR REPLACE TEMP TABLE {ctx.cnx_rows} AS
+SELECT file_id, cco, record_no, {", ".join(CNX_ROW_COLUMNS)}
+FROM {ctx.cnx_current}
+WHERE file_id IN (SELECT ref_cnx FROM {ctx.sbx_files} UNION SELECT newest_cnx FROM {ctx.sbx_files})
+  AND (cco IN (SELECT cco FROM {ctx.mentioned_ccos}) OR cco IS NULL)
 """
 
-# One row per (CNX, CCO): a conference lists a vínculo once; should one repeat, the first wins.
-# Only the columns the rules read: a month's SBX can name tens of thousands of CCOs, and a
-# whole row is 40 columns. The rows are copied as they are, then repeats (a malformed CNX)
-# removed: deduplicating while copying would cost twice the copy on every check.
-CNX_ROW_COLUMNS = ("situacao", "cns", "dataNascimento", "dataContratacao", "dataCancelamento", "dataReativacao",
-                   "codigoMunicipio", "numeroPlanoANS", "numeroPlanoOperadora")
-CNX_ROWS_SQL = f"""
-CREATE OR REPLACE TEMP TABLE __cnx_rows AS
-SELECT file_id, cco, record_no, {", ".join(CNX_ROW_COLUMNS)}
-FROM __cnx_current
-WHERE file_id IN (SELECT ref_cnx FROM __sbx_files UNION SELECT newest_cnx FROM __sbx_files)
-  AND (cco IN (SELECT cco FROM __mentioned_ccos) OR cco IS NULL)
-"""
-CNX_ROWS_REPEATED_SQL = "SELECT EXISTS (SELECT 1 FROM __cnx_rows GROUP BY file_id, cco HAVING count(*) > 1)"
-CNX_ROWS_DEDUPLICATE_SQL = """
-DELETE FROM __cnx_rows WHERE (file_id, record_no) IN (
-    SELECT (file_id, record_no) FROM __cnx_rows
+
+def cnx_rows_repeated_sql(ctx: CheckContext) -> str:
+    return f"SELECT EXISTS (SELECT 1 FROM {ctx.cnx_rows} GROUP BY file_id, cco HAVING count(*) > 1)"
+
+
+def cnx_rows_deduplicate_sql(ctx: CheckContext) -> str:
+    return f"""
+DELETE FROM {ctx.cnx_rows} WHERE (file_id, record_no) IN (
+    SELECT (file_id, record_no) FROM {ctx.cnx_rows}
     QUALIFY row_number() OVER (PARTITION BY file_id, cco ORDER BY record_no) > 1)
 """
 
-# The relation of movements the rules judge: the SBX movements as they currently read (edits
-# applied). Any relation with the same columns can be judged instead (`build_context`), such
-# as the movements a regeneration plans from CNX edits.
-MOVEMENTS_RELATION = "sbx_movements_current"
 
-
-def mentioned_ccos_sql(movements: str = MOVEMENTS_RELATION) -> str:
+def mentioned_ccos_sql(ctx: CheckContext) -> str:
     """The only CCOs the record rules look up in a CNX: those the SBX movements name, and those the
-    RPX gave their inclusions. A month's SBX names a fraction of the portfolio, so `__cnx_rows`
-    (and `__known_ccos`, which only ever joins a movement by its CCO) stay that small. A vínculo
-    without CCO stays too: `__known_ccos` tests RPX inclusions with NOT IN against these rows."""
+    RPX gave their inclusions. A month's SBX names a fraction of the portfolio, so `cnx_rows`
+    (and `known_ccos`, which only ever joins a movement by its CCO) stay that small. A vínculo
+    without CCO stays too: `known_ccos` tests RPX inclusions with NOT IN against these rows."""
     return f"""
-CREATE OR REPLACE TEMP TABLE __mentioned_ccos AS
-SELECT cco FROM {movements} WHERE cco IS NOT NULL
+CREATE OR REPLACE TEMP TABLE {ctx.mentioned_ccos} AS
+SELECT cco FROM {ctx.sbx_current} WHERE cco IS NOT NULL
 UNION
 SELECT cco FROM rpx_inclusions WHERE cco IS NOT NULL
 """
 
 
-KNOWN_CCOS_SQL = """
-CREATE OR REPLACE TEMP TABLE __known_ccos AS
+def known_ccos_sql(ctx: CheckContext) -> str:
+    return f"""
+CREATE OR REPLACE TEMP TABLE {ctx.known_ccos} AS
 SELECT s.file_id AS sbx_file_id, c.cco, c.situacao, c.dataNascimento, c.dataContratacao, c.dataCancelamento,
        c.dataReativacao, c.codigoMunicipio
-FROM __sbx_files s JOIN __cnx_rows c ON c.file_id = s.ref_cnx
+FROM {ctx.sbx_files} s JOIN {ctx.cnx_rows} c ON c.file_id = s.ref_cnx
 UNION ALL
 SELECT s.file_id, i.cco, 'ATIVO', NULL, NULL, NULL, NULL, NULL
-FROM __sbx_files s
+FROM {ctx.sbx_files} s
 JOIN file_moments rpx ON rpx.kind = 'RPX' AND rpx.registroANS = s.registroANS AND rpx.moment < s.moment
 JOIN rpx_inclusions i ON i.file_id = rpx.file_id
-WHERE i.cco NOT IN (SELECT cco FROM __cnx_rows c WHERE c.file_id = s.ref_cnx)
+WHERE i.cco NOT IN (SELECT cco FROM {ctx.cnx_rows} c WHERE c.file_id = s.ref_cnx)
 QUALIFY row_number() OVER (PARTITION BY s.file_id, i.cco ORDER BY rpx.moment DESC) = 1
 UNION ALL
 -- A portfolio transfer made before the SBX: ANS knew its vínculos (those the reference CNX does not
 -- list: a conference made after a transfer lists them itself).
 SELECT s.file_id, t.cco, t.situacao, t.dataNascimento, t.dataContratacao, t.dataCancelamento, t.dataReativacao,
        t.codigoMunicipio
-FROM __sbx_files s
+FROM {ctx.sbx_files} s
 JOIN file_moments trf ON trf.kind = 'TRF' AND trf.registroANS = s.registroANS AND trf.moment < s.moment
 JOIN transfer_beneficiaries t ON t.file_id = trf.file_id
-WHERE t.cco IN (SELECT cco FROM __mentioned_ccos)
-  AND t.cco NOT IN (SELECT cco FROM __cnx_rows c WHERE c.file_id = s.ref_cnx AND c.cco IS NOT NULL)
+WHERE t.cco IN (SELECT cco FROM {ctx.mentioned_ccos})
+  AND t.cco NOT IN (SELECT cco FROM {ctx.cnx_rows} c WHERE c.file_id = s.ref_cnx AND c.cco IS NOT NULL)
 QUALIFY row_number() OVER (PARTITION BY s.file_id, t.cco ORDER BY trf.moment DESC, t.record_no) = 1
 """
 
@@ -140,11 +195,17 @@ def competencia_end_sql(moment: str) -> str:
     )
 
 
-def moves_sql(columns: tuple[str, ...], today: dt.date, movements: str = MOVEMENTS_RELATION) -> str:
-    """`__moves`: the movements with their file's facts and the reference CNX's state joined."""
-    own = ", ".join(f'm."{column}"' for column in columns)
+def moves_columns() -> tuple[str, ...]:
+    """The columns `moves` takes from the movements judged (what any relation judged must have)."""
+    return ("file_id", "record_no", *SBX_MOVEMENTS.value_columns)
+
+
+def moves_sql(ctx: CheckContext) -> str:
+    """`moves`: the movements with their file's facts and the reference CNX's state joined."""
+    own = ", ".join(f'm."{column}"' for column in moves_columns())
+    today = f"DATE '{ctx.today.isoformat()}'"
     return f"""
-CREATE OR REPLACE TEMP TABLE __moves AS
+CREATE OR REPLACE TEMP TABLE {ctx.moves} AS
 SELECT {own},
        s.registroANS, s.moment AS file_moment, s.ref_cnx, s.ref_predates, s.newest_cnx, s.newest_after,
        k.cco IS NOT NULL AS known_cco, k.situacao AS known_situacao,
@@ -154,83 +215,104 @@ SELECT {own},
        {parsed_date('k.dataReativacao')} AS known_reactivation,
        coalesce(m."codigoMunicipio", k.codigoMunicipio) AS municipio,
        {integer_value('m."relacaoDependencia"')} AS relacao,
-       coalesce(s.moment::DATE, DATE '{today.isoformat()}') AS reference_date,
-       greatest(DATE '{today.isoformat()}', coalesce(s.moment::DATE, DATE '{today.isoformat()}')) AS future_from,
+       coalesce(s.moment::DATE, {today}) AS reference_date,
+       greatest({today}, coalesce(s.moment::DATE, {today})) AS future_from,
        {competencia_end_sql('s.moment')} AS competencia_end
-FROM {movements} m
-JOIN __sbx_files s ON s.file_id = m.file_id
-LEFT JOIN __known_ccos k ON k.sbx_file_id = m.file_id AND k.cco = m.cco AND m.movement <> 'inclusao'
+FROM {ctx.sbx_current} m
+JOIN {ctx.sbx_files} s ON s.file_id = m.file_id
+LEFT JOIN {ctx.known_ccos} k ON k.sbx_file_id = m.file_id AND k.cco = m.cco AND m.movement <> 'inclusao'
 """
 
 
-NEWEST_CNX_ROWS = "__cnx_newest_rows"
-TEMP_TABLES = (SBX_CURRENT, CNX_CURRENT, "__sbx_files", "__newest_cnx", "__mentioned_ccos", "__cnx_rows",
-               "__known_ccos", "__moves",
-               NEWEST_CNX_ROWS, MUNICIPALITIES_TABLE)
+def planned_moves_sql(ctx: CheckContext, planned: str) -> str:
+    """`moves` again, from movements planned elsewhere (`planned`: a SELECT with the movement
+    columns and their `registroANS`), such as those CNX edits will become.
+
+    The facts a record rule compares with come from the newest CNX of the operator (ANS's
+    state now); the movement is judged as sent today.
+    """
+    own = ", ".join(f'p."{column}"' for column in moves_columns())
+    today = ctx.today.isoformat()
+    return f"""
+CREATE OR REPLACE TEMP TABLE {ctx.moves} AS
+WITH p AS ({planned}),
+ans AS ({ans_rows_sql("SELECT cco FROM p")})
+SELECT {own},
+       p.registroANS, TIMESTAMP '{today}' AS file_moment, a.file_id AS ref_cnx, a.file_id IS NOT NULL AS ref_predates,
+       a.file_id AS newest_cnx, false AS newest_after,
+       a.cco IS NOT NULL AS known_cco, a.situacao AS known_situacao,
+       {parsed_date('coalesce(p."dataNascimento", a.dataNascimento)')} AS birth,
+       {parsed_date('coalesce(p."dataContratacao", a.dataContratacao)')} AS contract,
+       {parsed_date('a.dataCancelamento')} AS known_cancel,
+       coalesce(p."codigoMunicipio", a.codigoMunicipio) AS municipio,
+       {integer_value('p."relacaoDependencia"')} AS relacao,
+       DATE '{today}' AS reference_date
+FROM p LEFT JOIN ans a ON a.ans_registro = p.registroANS AND a.ans_cco = p.cco
+"""
 
 
-def newest_cnx_rows_sql(cursor: duckdb.DuckDBPyConnection) -> str:
-    """`__cnx_newest_rows`: the newest CNX's vínculos as they currently read.
+def cnx_newest_rows_sql(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> str:
+    """`cnx_newest_rows`: the newest CNX's vínculos as they currently read.
 
     Without a single CNX edit the current values are the loaded ones, and the loaded rows
     change only by loading a file: a view over the raw table, limited to the files chosen
     now, reads the same rows for the whole check without copying 40 columns of a million
     vínculos. With edits, a snapshot of the current view, so every rule reads one state.
     """
-    file_ids = [row[0] for row in cursor.execute("SELECT file_id FROM __newest_cnx ORDER BY 1").fetchall()]
+    file_ids = [row[0] for row in cursor.execute(f"SELECT file_id FROM {ctx.newest_cnx} ORDER BY 1").fetchall()]
     chosen = f"file_id IN ({', '.join(str(int(i)) for i in file_ids)})" if file_ids else "FALSE"
-    if _has_edits(cursor, CNX_TABLE):
-        return f"CREATE OR REPLACE TEMP TABLE {NEWEST_CNX_ROWS} AS SELECT * FROM {CNX_TABLE}_current WHERE {chosen}"
-    return f"CREATE OR REPLACE TEMP VIEW {NEWEST_CNX_ROWS} AS SELECT * FROM {CNX_TABLE} WHERE {chosen}"
+    if has_edits(ctx, cursor, CNX_TABLE):
+        return (f"CREATE OR REPLACE TEMP TABLE {ctx.cnx_newest_rows} AS "
+                f"SELECT * FROM {CNX_TABLE}{CURRENT_VIEW_SUFFIX} WHERE {chosen}")
+    return f"CREATE OR REPLACE TEMP VIEW {ctx.cnx_newest_rows} AS SELECT * FROM {CNX_TABLE} WHERE {chosen}"
 
 
-def _has_edits(cursor: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {JOURNAL_TABLE} WHERE table_name = ?)", [table]).fetchone()
+def has_edits(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether any value of `table` was ever edited (the journal names it)."""
+    row = cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {ctx.journal} WHERE table_name = ?)", [table]).fetchone()
     return bool(row and row[0])
 
 
-def current_relations_sql(cursor: duckdb.DuckDBPyConnection, movements: str) -> tuple[str, ...]:
-    """`__sbx_current` (the movements judged) and `__cnx_current` (the conferences as they read).
+def current_relations_sql(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """`sbx_current` (the movements judged) and `cnx_current` (the conferences as they read).
 
     Without a single edit the current values are the loaded ones: a view over the raw table
     reads them without applying an empty journal to 40 columns of every row.
     """
-    sbx = "sbx_movements" if movements == MOVEMENTS_RELATION and not _has_edits(cursor, "sbx_movements") \
-        else movements
-    cnx = CNX_TABLE if not _has_edits(cursor, CNX_TABLE) else f"{CNX_TABLE}_current"
-    return (f"CREATE OR REPLACE TEMP VIEW {SBX_CURRENT} AS SELECT * FROM {sbx}",
-            f"CREATE OR REPLACE TEMP VIEW {CNX_CURRENT} AS SELECT * FROM {cnx}")
+    unedited = ctx.movements == MOVEMENTS_RELATION and not has_edits(ctx, cursor, SBX_TABLE)
+    sbx = SBX_TABLE if unedited else ctx.movements
+    cnx = CNX_TABLE if not has_edits(ctx, cursor, CNX_TABLE) else CNX_TABLE + CURRENT_VIEW_SUFFIX
+    return (f"CREATE OR REPLACE TEMP VIEW {ctx.sbx_current} AS SELECT * FROM {sbx}",
+            f"CREATE OR REPLACE TEMP VIEW {ctx.cnx_current} AS SELECT * FROM {cnx}")
 
 
-def build_context(cursor: duckdb.DuckDBPyConnection, sbx_columns: tuple[str, ...], today: dt.date,
-                  movements: str = MOVEMENTS_RELATION) -> None:
-    """Create the TEMP tables every rule reads (see the module docstring).
-
-    `movements` is the relation judged (SBX movement columns, `file_id` an SBX's): the
-    current SBX movements by default."""
-    for statement in current_relations_sql(cursor, movements):
-        cursor.execute(statement)
+def register_municipalities(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
+    """The IBGE table (codigo_sib, uf) the address rules join."""
     municipalities = load_municipalities().values()
     table = pa.table({"codigo_sib": [m.codigo_sib for m in municipalities], "uf": [m.uf for m in municipalities]})
     cursor.register("__municipality_arrow", table)
-    cursor.execute(f"CREATE OR REPLACE TEMP TABLE {MUNICIPALITIES_TABLE} AS SELECT * FROM __municipality_arrow")
-    cursor.unregister("__municipality_arrow")
-    statements = (SBX_FILES_SQL, NEWEST_CNX_SQL, mentioned_ccos_sql(SBX_CURRENT), CNX_ROWS_SQL, KNOWN_CCOS_SQL,
-                  moves_sql(sbx_columns, today, SBX_CURRENT))
-    for statement in statements:
+    try:
+        cursor.execute(f"CREATE OR REPLACE TEMP TABLE {ctx.municipalities} AS SELECT * FROM __municipality_arrow")
+    finally:
+        cursor.unregister("__municipality_arrow")
+
+
+def build_context(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
+    """Create the TEMP relations every rule reads (see the module docstring)."""
+    for statement in current_relations_sql(ctx, cursor):
         cursor.execute(statement)
-        if statement is CNX_ROWS_SQL and cursor.execute(CNX_ROWS_REPEATED_SQL).fetchone()[0]:
-            cursor.execute(CNX_ROWS_DEDUPLICATE_SQL)
-    cursor.execute(newest_cnx_rows_sql(cursor))
-
-
-def drop_context(cursor: duckdb.DuckDBPyConnection) -> None:
-    for name in TEMP_TABLES:
-        drop_temporary(cursor, name)
+    register_municipalities(ctx, cursor)
+    for statement in (sbx_files_sql(ctx), newest_cnx_sql(ctx), mentioned_ccos_sql(ctx), cnx_rows_sql(ctx)):
+        cursor.execute(statement)
+    if cursor.execute(cnx_rows_repeated_sql(ctx)).fetchone()[0]:
+        cursor.execute(cnx_rows_deduplicate_sql(ctx))
+    cursor.execute(known_ccos_sql(ctx))
+    cursor.execute(moves_sql(ctx))
+    cursor.execute(cnx_newest_rows_sql(ctx, cursor))
 
 
 def drop_temporary(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop a TEMP table or view of the check (`__cnx_newest_rows` is either)."""
+    """Drop a TEMP table or view of the check (`cnx_newest_rows` is either)."""
     kinds = cursor.execute(
         "SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ? "
         "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ?", [name, name]

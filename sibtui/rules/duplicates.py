@@ -13,6 +13,9 @@ is looked for among the active vínculos ANS itself can tell by nothing else (no
 
 from __future__ import annotations
 
+from functools import partial
+
+from sibtui.rules.context import CheckContext
 from sibtui.rules.fields import field_label
 
 KEY_COLUMNS = {"cpf": "cpf", "cns": "cns", "pis": "pisPasep", "mae": "nomeMae"}
@@ -46,10 +49,10 @@ def contractor_key(alias: str) -> str:
     return f"coalesce({alias}.cnpjEmpresaContratante, {alias}.ceiEmpresaContratante, {alias}.caepfEmpresaContratante)"
 
 
-def cnx_identities_sql(cursor) -> str:
+def cnx_identities_sql(ctx: CheckContext, cursor) -> str:
     """Active vínculos of the reference CNX (made before the SBX) by every identifier an inclusion
     looks for: one scan of the conference per kind of identifier the inclusions use."""
-    used = {kind for (kind,) in cursor.execute("SELECT DISTINCT key_kind FROM __inclusion_keys").fetchall()}
+    used = {kind for (kind,) in cursor.execute(f"SELECT DISTINCT key_kind FROM {ctx.inclusion_keys}").fetchall()}
     selects = ["SELECT NULL::BIGINT AS cnx_file_id, NULL AS kind, NULL AS value, NULL AS plan, NULL AS contractor, "
                "NULL AS cco WHERE FALSE"]
     for kind, column in ((kind, column) for kind, column in KEY_COLUMNS.items() if kind in used):
@@ -59,33 +62,38 @@ def cnx_identities_sql(cursor) -> str:
         alone = " AND c.cpf IS NULL AND c.cns IS NULL AND c.pisPasep IS NULL" if kind == "mae" else ""
         selects.append(
             f"SELECT c.file_id AS cnx_file_id, '{kind}' AS kind, {value} AS value, {plan_key('c')} AS plan, "
-            f"{contractor_key('c')} AS contractor, c.cco FROM (SELECT * FROM __cnx_current c "
-            f"WHERE c.file_id IN (SELECT ref_cnx FROM __sbx_files WHERE ref_predates) AND c.situacao = 'ATIVO'{alone}) c "
-            f"WHERE {value} IN (SELECT key_value FROM __inclusion_keys WHERE key_kind = '{kind}')"
+            f"{contractor_key('c')} AS contractor, c.cco FROM (SELECT * FROM {ctx.cnx_current} c "
+            f"WHERE c.file_id IN (SELECT ref_cnx FROM {ctx.sbx_files} WHERE ref_predates) AND c.situacao = 'ATIVO'{alone}) c "
+            f"WHERE {value} IN (SELECT key_value FROM {ctx.inclusion_keys} WHERE key_kind = '{kind}')"
         )
-    return "CREATE OR REPLACE TEMP TABLE __cnx_identities AS " + "\nUNION ALL\n".join(selects)
+    return f"CREATE OR REPLACE TEMP TABLE {ctx.cnx_identities} AS " + "\nUNION ALL\n".join(selects)
 
 
-_KIND, _VALUE = _key("m")
-HELPER_TABLES_SQL = (
-    f"""CREATE OR REPLACE TEMP TABLE __inclusion_keys AS
+def helper_tables_sql(ctx: CheckContext) -> tuple:
+    """The inclusions' identities, those of the reference CNX's active vínculos, and the duplicates."""
+    kind, value = _key("m")
+    return (
+        f"""CREATE OR REPLACE TEMP TABLE {ctx.inclusion_keys} AS
         SELECT *, min(record_no) OVER (PARTITION BY file_id, key_kind, key_value, plan, contractor) AS first_record_no
-        FROM (SELECT m.file_id, m.record_no, m.ref_cnx, m.ref_predates, {_KIND} AS key_kind, {_VALUE} AS key_value,
+        FROM (SELECT m.file_id, m.record_no, m.ref_cnx, m.ref_predates, {kind} AS key_kind, {value} AS key_value,
                      {plan_key('m', formatted=False)} AS plan, {contractor_key('m')} AS contractor
-              FROM __moves m WHERE m.movement = 'inclusao')
+              FROM {ctx.moves} m WHERE m.movement = 'inclusao')
         WHERE key_kind IS NOT NULL""",
-    cnx_identities_sql,
-    """CREATE OR REPLACE TEMP TABLE __duplicates AS
+        partial(cnx_identities_sql, ctx),
+        f"""CREATE OR REPLACE TEMP TABLE {ctx.duplicates} AS
        SELECT k.file_id, k.record_no, k.key_kind, nullif(k.first_record_no, k.record_no) AS earlier_record_no,
               min(x.cco) AS cnx_cco
-       FROM __inclusion_keys k
-       LEFT JOIN __cnx_identities x ON x.cnx_file_id = k.ref_cnx AND k.ref_predates AND x.kind = k.key_kind
+       FROM {ctx.inclusion_keys} k
+       LEFT JOIN {ctx.cnx_identities} x ON x.cnx_file_id = k.ref_cnx AND k.ref_predates AND x.kind = k.key_kind
             AND x.value = k.key_value AND x.plan IS NOT DISTINCT FROM k.plan
             AND (x.contractor IS NOT DISTINCT FROM k.contractor OR x.contractor IS NULL)
        GROUP BY ALL
        HAVING earlier_record_no IS NOT NULL OR cnx_cco IS NOT NULL""",
-)
-HELPER_TABLES = ("__inclusion_keys", "__cnx_identities", "__duplicates")
+    )
+
+
+def helper_tables(ctx: CheckContext) -> tuple[str, ...]:
+    return (ctx.inclusion_keys, ctx.cnx_identities, ctx.duplicates)
 
 KIND_FIELDS = " ".join(f"WHEN '{kind}' THEN '{column}'" for kind, column in KEY_COLUMNS.items())
 
@@ -100,7 +108,7 @@ def _message() -> str:
             f"|| {word} || ', plano e contratante)' END")
 
 
-def duplicate_selects() -> list[str]:
+def duplicate_selects(ctx: CheckContext) -> list[str]:
     """One pass over the few duplicates: the rule by the identifier that matched (and, for a CPF,
     whether the inclusion is a titular's); the field is that identifier."""
     rule = ("CASE WHEN d.key_kind = 'mae' THEN 'duplicate_by_mother_name' "
@@ -110,5 +118,5 @@ def duplicate_selects() -> list[str]:
     return [
         f"SELECT m.file_id, m.record_no, CASE d.key_kind {KIND_FIELDS} END AS field, {rule} AS rule, "
         f"{_message()} AS message, CASE d.key_kind {value} END AS value "
-        "FROM __duplicates d JOIN __moves m ON m.file_id = d.file_id AND m.record_no = d.record_no"
+        f"FROM {ctx.duplicates} d JOIN {ctx.moves} m ON m.file_id = d.file_id AND m.record_no = d.record_no"
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -20,25 +20,21 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.tables import CNX_BENEFICIARIES, SBX_MOVEMENTS
-from sibtui.edit.regen.cnx_plan import planned_moves_sql
 from sibtui.errors import SibError
 from sibtui.rules import ans_state, cascade, cns, context, duplicates, field_sql, file_rules, quality, records
 from sibtui.rules.catalog import RULES_LIST
 from sibtui.rules.cnx_side import ConferenceSide
+from sibtui.rules.context import CheckContext
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what runs next)
 Cancel = Callable[[], bool]
 
-# Snapshots of the current views taken once per check (`sibtui.rules.context`): every rule
-# reads the same values, and the edit journal is applied once, not once per rule.
-SBX_SOURCE = "__moves"
-CNX_SOURCE = "__cnx_newest_rows"
-STAGE = "__findings_stage"
-RULES_TABLE = "__rules"  # rule -> severity, registered before the steps (the cascade reads it)
-# Lookups the rules join, built after the context (`__moves`), in this order.
-HELPER_TABLES_SQL = (*ans_state.HELPER_TABLES_SQL, *duplicates.HELPER_TABLES_SQL, *quality.HELPER_TABLES_SQL,
-                     *cns.HELPER_TABLES_SQL)
-HELPER_TABLES = (*ans_state.HELPER_TABLES, *duplicates.HELPER_TABLES, *quality.HELPER_TABLES, *cns.HELPER_TABLES)
+
+
+def helper_tables_sql(ctx: CheckContext) -> tuple:
+    """Lookups the rules join, built after the context (`moves`), in this order."""
+    return (*ans_state.helper_tables_sql(ctx), *duplicates.helper_tables_sql(ctx), *quality.helper_tables_sql(ctx),
+            *cns.helper_tables_sql(ctx))
 
 
 @dataclass
@@ -67,6 +63,16 @@ class UnknownRule(SibError):
 
 
 @dataclass(frozen=True)
+class Planned:
+    """Movements planned from the edits of one conference table (CNX, a portfolio transfer):
+    `select` yields the movement columns and their `registroANS`; `label` names them in Portuguese."""
+
+    label: str
+    table: str
+    select: str
+
+
+@dataclass(frozen=True)
 class Step:
     """One stage of the check. A select is SQL, or a function of the cursor that writes it once the
     context exists (a rule that only needs the columns the movements actually carry)."""
@@ -79,36 +85,40 @@ class Step:
     beside: bool = False  # the conference's own checks: run in a thread of their own (`cnx_side`)
 
 
-def plan(today: dt.date) -> list[Step]:
-    """The checks in the order they run; each select yields (file_id, record_no, field, rule, message, value)."""
+def plan(ctx: CheckContext, planned: Sequence[Planned] = ()) -> list[Step]:
+    """The checks in the order they run; each select yields (file_id, record_no, field, rule, message, value).
+
+    `planned`: movements planned elsewhere, judged last as the movements they will be, their
+    findings on the conference record they come from (see `Planned`)."""
     sbx_columns = tuple(c for c in SBX_MOVEMENTS.value_columns if c != "movement")
     cnx_columns = CNX_BENEFICIARIES.value_columns
-    return [
-        Step("campos do SBX", "sbx_movements", [partial(_sbx_field_selects, sbx_columns, today)]),
+    steps = [
+        Step("campos do SBX", "sbx_movements", [partial(_sbx_field_selects, ctx, sbx_columns)]),
         Step("campos da CNX", "cnx_beneficiaries",
-             list(field_sql.cnx_field_selects(CNX_SOURCE, cnx_columns, today, "TRUE")), beside=True),
-        Step("registros do SBX", "sbx_movements", records.record_selects()),
-        Step("o vínculo na ANS", "sbx_movements", ans_state.ans_state_selects()),
-        Step("duplicidades", "sbx_movements", duplicates.duplicate_selects()),
-        Step("qualidade cadastral", "sbx_movements", quality.quality_selects()),
-        Step("CNS do SBX", "sbx_movements", list(cns.SBX_CNS_SELECTS)),
-        Step("CNS da CNX", "cnx_beneficiaries", list(cns.CNX_CNS_SELECTS), beside=True),
-        Step("arquivos", "files", file_rules.file_selects(today)),
-        # After every SBX rule (it reads their staged errors), before `__moves` is replaced below.
-        Step("titulares com erro", "sbx_movements", [cascade.cascade_select(STAGE, RULES_TABLE)]),
-        # Last: edits of CNX records judged as the SBX movements they will become
-        # (`sibtui.edit.regen.cnx_plan`); `__moves` is rebuilt from them, findings go to the CNX record.
-        *(Step(f"edições da {label}, como os movimentos que vão", table,
-               [*field_sql.sbx_field_selects(SBX_SOURCE, sbx_columns, today), *records.record_selects()],
-               (planned_moves_sql(_moves_columns(), today, table), *ans_state.HELPER_TABLES_SQL), edited(table))
-          for label, table in (("CNX", "cnx_beneficiaries"), ("transferência", "transfer_beneficiaries"))),
+             list(field_sql.cnx_field_selects(ctx.cnx_newest_rows, cnx_columns, ctx.today, "TRUE")), beside=True),
+        Step("registros do SBX", "sbx_movements", records.record_selects(ctx)),
+        Step("o vínculo na ANS", "sbx_movements", ans_state.ans_state_selects(ctx)),
+        Step("duplicidades", "sbx_movements", duplicates.duplicate_selects(ctx)),
+        Step("qualidade cadastral", "sbx_movements", quality.quality_selects(ctx)),
+        Step("CNS do SBX", "sbx_movements", cns.sbx_cns_selects(ctx)),
+        Step("CNS da CNX", "cnx_beneficiaries", cns.cnx_cns_selects(ctx), beside=True),
+        Step("arquivos", "files", file_rules.file_selects(ctx.today)),
+        # After every SBX rule (it reads their staged errors), before `moves` is replaced below.
+        Step("titulares com erro", "sbx_movements", [cascade.cascade_select(ctx)]),
     ]
+    for source in planned:  # last: `moves` is rebuilt from each source's planned movements
+        steps.append(Step(
+            f"edições da {source.label}, como os movimentos que vão", source.table,
+            [*field_sql.sbx_field_selects(ctx.moves, sbx_columns, ctx.today), *records.record_selects(ctx)],
+            (context.planned_moves_sql(ctx, source.select), *ans_state.helper_tables_sql(ctx)),
+            f"SELECT EXISTS (SELECT 1 FROM {ctx.journal} WHERE table_name = '{source.table}')"))
+    return steps
 
 
-def _sbx_field_selects(columns: tuple[str, ...], today: dt.date, cursor: duckdb.DuckDBPyConnection) -> list[str]:
+def _sbx_field_selects(ctx: CheckContext, columns: tuple[str, ...], cursor: duckdb.DuckDBPyConnection) -> list[str]:
     """The field checks of the SBX columns that hold anything to check in the movements judged."""
-    judged = field_sql.sbx_columns_with_something_to_say(cursor, SBX_SOURCE, columns)
-    return list(field_sql.sbx_field_selects(SBX_SOURCE, judged, today, future_from="future_from"))
+    judged = field_sql.sbx_columns_with_something_to_say(cursor, ctx.moves, columns)
+    return list(field_sql.sbx_field_selects(ctx.moves, judged, ctx.today, future_from="future_from"))
 
 
 def run_checks(
@@ -117,6 +127,7 @@ def run_checks(
     cancel: Cancel | None = None,
     today: dt.date | None = None,
     movements: str = context.MOVEMENTS_RELATION,
+    planned: Sequence[Planned] = (),
 ) -> CheckReport:
     """Check every loaded record and file; replace `findings`; return the counts.
 
@@ -124,15 +135,16 @@ def run_checks(
     before each step; when `cancel()` answers True between steps, the check stops and the
     previous findings stay as they were (the report says `cancelled`). `movements` is the
     relation of SBX movements judged (the SBX movement columns; default: the loaded ones,
-    edits applied), so movements planned elsewhere can be judged as the movements they will be.
+    edits applied), so movements planned elsewhere can be judged as the movements they will be;
+    `planned` adds a last step for those (see `plan`).
     """
     started = time.perf_counter()
-    today = today or dt.date.today()
-    steps = plan(today)
-    conference = ConferenceSide(workspace.cursor(), [step for step in steps if step.beside])
+    ctx = CheckContext(today or dt.date.today(), movements)
+    steps = plan(ctx, planned)
+    conference = ConferenceSide(ctx, workspace.cursor(), [step for step in steps if step.beside])
     cursor = workspace.cursor()
     try:
-        report = _run(cursor, conference, steps, progress, cancel, today, started, movements)
+        report = _run(ctx, cursor, conference, steps, progress, cancel, started)
         if report.cancelled:
             conference.cancel()
         return report
@@ -144,28 +156,27 @@ def run_checks(
         cursor.close()  # its temporary tables and views go with it (they belong to this cursor's connection)
 
 
-def _run(cursor: duckdb.DuckDBPyConnection, conference: ConferenceSide, steps: list[Step],
-         progress: Progress | None, cancel: Cancel | None, today: dt.date, started: float,
-         movements: str) -> CheckReport:
+def _run(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, conference: ConferenceSide, steps: list[Step],
+         progress: Progress | None, cancel: Cancel | None, started: float) -> CheckReport:
     total = len(steps) + 2
     _tell(progress, 0, total, "contexto (CNX de referência, CCOs conhecidos)")
-    context.build_context(cursor, _moves_columns(), today, movements)
-    for statement in HELPER_TABLES_SQL:
+    context.build_context(ctx, cursor)
+    for statement in helper_tables_sql(ctx):
         cursor.execute(statement(cursor) if callable(statement) else statement)
-    cursor.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} (file_id BIGINT, record_no BIGINT, source_table VARCHAR, "
-                   "field VARCHAR, rule VARCHAR, message VARCHAR, value VARCHAR)")
-    _register_rules(cursor)
+    cursor.execute(f"CREATE OR REPLACE TEMP TABLE {ctx.stage} (file_id BIGINT, record_no BIGINT, "
+                   "source_table VARCHAR, field VARCHAR, rule VARCHAR, message VARCHAR, value VARCHAR)")
+    _register_rules(ctx, cursor)
     for number, step in enumerate(steps, start=1):
         if cancel is not None and cancel():
             return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
         _tell(progress, number, total, step.description)
         if not step.beside:  # the conference side runs beside, in its own thread
-            _stage(cursor, step)
-    _stage_arrow(cursor, conference.findings())
+            _stage(ctx, cursor, step)
+    _stage_arrow(ctx, cursor, conference.findings())
     if cancel is not None and cancel():
         return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
     _tell(progress, total - 1, total, "gravando os achados")
-    _replace_findings(cursor)
+    _replace_findings(ctx, cursor)
     _tell(progress, total, total, "pronto")
     return CheckReport(counts=finding_counts(cursor), seconds=time.perf_counter() - started)
 
@@ -175,16 +186,7 @@ def _tell(progress: Progress | None, done: int, total: int, description: str) ->
         progress(done, total, description)
 
 
-def _moves_columns() -> tuple[str, ...]:
-    return ("file_id", "record_no", *SBX_MOVEMENTS.value_columns)
-
-
-def edited(table: str) -> str:
-    """A SELECT of one boolean: some record of `table` was edited (its planned movements are judged)."""
-    return f"SELECT EXISTS (SELECT 1 FROM edit_journal WHERE table_name = '{table}')"
-
-
-def _stage(cursor: duckdb.DuckDBPyConnection, step: Step) -> None:
+def _stage(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, step: Step) -> None:
     if step.only_if is not None and not cursor.execute(step.only_if).fetchall()[0][0]:
         return
     for statement in step.prepare:
@@ -197,23 +199,24 @@ def _stage(cursor: duckdb.DuckDBPyConnection, step: Step) -> None:
         return
     union = "\nUNION ALL\n".join(f"({select})" for select in selects)
     cursor.execute(
-        f"INSERT INTO {STAGE} SELECT file_id, record_no, '{step.source_table}', field, rule, message, value "
+        f"INSERT INTO {ctx.stage} SELECT file_id, record_no, '{step.source_table}', field, rule, message, value "
         f"FROM ({union})"
     )
 
 
-def _stage_arrow(cursor: duckdb.DuckDBPyConnection, found: pa.Table | None) -> None:
+def _stage_arrow(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, found: pa.Table | None) -> None:
     if found is None or found.num_rows == 0:
         return
     cursor.register("__found_arrow", found)
     try:
-        cursor.execute(f"INSERT INTO {STAGE} SELECT * FROM __found_arrow")
+        cursor.execute(f"INSERT INTO {ctx.stage} SELECT * FROM __found_arrow")
     finally:
         cursor.unregister("__found_arrow")
 
 
-def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
-    unknown = cursor.execute(f"SELECT DISTINCT rule FROM {STAGE} WHERE rule NOT IN (SELECT rule FROM {RULES_TABLE})").fetchall()
+def _replace_findings(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
+    unknown = cursor.execute(
+        f"SELECT DISTINCT rule FROM {ctx.stage} WHERE rule NOT IN (SELECT rule FROM {ctx.rules})").fetchall()
     if unknown:
         raise UnknownRule(f"rules missing from the catalogue: {', '.join(sorted(r[0] for r in unknown))}")
     cursor.execute("BEGIN TRANSACTION")
@@ -221,7 +224,7 @@ def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
         cursor.execute("DELETE FROM findings")
         cursor.execute(
             f"INSERT INTO findings SELECT DISTINCT s.file_id, s.record_no, s.source_table, s.field, s.rule, r.severity, "
-            f"s.message, s.value FROM {STAGE} s JOIN {RULES_TABLE} r ON r.rule = s.rule"
+            f"s.message, s.value FROM {ctx.stage} s JOIN {ctx.rules} r ON r.rule = s.rule"
         )
         cursor.execute("COMMIT")
     except BaseException:
@@ -229,11 +232,14 @@ def _replace_findings(cursor: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def _register_rules(cursor: duckdb.DuckDBPyConnection) -> None:
+def _register_rules(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
+    """rule -> severity, registered before the steps (the cascade reads it)."""
     table = pa.table({"rule": [r.id for r in RULES_LIST], "severity": [r.severity.value for r in RULES_LIST]})
     cursor.register("__rules_arrow", table)
-    cursor.execute(f"CREATE OR REPLACE TEMP TABLE {RULES_TABLE} AS SELECT * FROM __rules_arrow")
-    cursor.unregister("__rules_arrow")
+    try:
+        cursor.execute(f"CREATE OR REPLACE TEMP TABLE {ctx.rules} AS SELECT * FROM __rules_arrow")
+    finally:
+        cursor.unregister("__rules_arrow")
 
 
 def finding_counts(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:

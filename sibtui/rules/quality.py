@@ -8,6 +8,7 @@ operator's own detector, [M]).
 
 from __future__ import annotations
 
+from sibtui.rules.context import CheckContext
 from sibtui.rules.field_sql import literal, matches
 from sibtui.rules.fields import field_label
 from sibtui.rules.records import RecordRule
@@ -21,14 +22,18 @@ PLACEHOLDER_PARTS = ("PENDENTE", "INFORMACAO", "CLIENTE")
 # One-letter words that are not abbreviations: the conjunctions of compound surnames.
 CONJUNCTIONS = ("E", "Y")
 
-HELPER_TABLES_SQL = (
-    # Every plan number (RPS, by its digits) any loaded CNX of the operator shows.
-    """CREATE OR REPLACE TEMP TABLE __cnx_plans AS
-       SELECT DISTINCT f.registroANS, regexp_replace(p.numeroPlanoANS, '[^0-9]', '', 'g') AS plan
-       FROM (SELECT DISTINCT file_id, numeroPlanoANS FROM cnx_beneficiaries WHERE numeroPlanoANS IS NOT NULL) p
-       JOIN files f ON f.file_id = p.file_id""",
-)
-HELPER_TABLES = ("__cnx_plans",)
+def helper_tables_sql(ctx: CheckContext) -> tuple[str, ...]:
+    """Every plan number (RPS, by its digits) any loaded CNX of the operator shows."""
+    return (
+        f"""CREATE OR REPLACE TEMP TABLE {ctx.cnx_plans} AS
+            SELECT DISTINCT f.registroANS, regexp_replace(p.numeroPlanoANS, '[^0-9]', '', 'g') AS plan
+            FROM (SELECT DISTINCT file_id, numeroPlanoANS FROM cnx_beneficiaries WHERE numeroPlanoANS IS NOT NULL) p
+            JOIN files f ON f.file_id = p.file_id""",
+    )
+
+
+def helper_tables(ctx: CheckContext) -> tuple[str, ...]:
+    return (ctx.cnx_plans,)
 
 
 def _accent_tolerant(word: str) -> str:
@@ -48,7 +53,7 @@ def abbreviated_condition(value: str) -> str:
     return f"regexp_matches(upper({value}), {literal(f'(^| )[{letters}]( |$)')})"  # a one-letter word
 
 
-def quality_rules() -> list[RecordRule]:
+def quality_rules(ctx: CheckContext) -> list[RecordRule]:
     names = "m.movement IN ('inclusao', 'retificacao')"
     plans = "m.movement IN ('inclusao', 'retificacao', 'mudancaContratual')"
     return [
@@ -65,11 +70,11 @@ def quality_rules() -> list[RecordRule]:
                    "m.nomeMae"),
         RecordRule("plan_not_in_cnx", "numeroPlanoANS",
                    f"{plans} AND m.ref_cnx IS NOT NULL AND {matches('m.numeroPlanoANS', '[0-9]{9}')} "
-                   "AND m.numeroPlanoANS NOT IN (SELECT plan FROM __cnx_plans p WHERE p.registroANS = m.registroANS)",
+                   f"AND m.numeroPlanoANS NOT IN (SELECT plan FROM {ctx.cnx_plans} p WHERE p.registroANS = m.registroANS)",
                    literal(f"{field_label('numeroPlanoANS')}: nenhuma conferência (CNX) carregada tem este plano; "
                            "confira se está registrado no RPS"), "m.numeroPlanoANS"),
     ]
 
 
-def quality_selects() -> list[str]:
-    return [rule.select() for rule in quality_rules()]
+def quality_selects(ctx: CheckContext) -> list[str]:
+    return [rule.select(ctx) for rule in quality_rules(ctx)]

@@ -1,6 +1,6 @@
 """Record and cross-record rules of SBX movements, as SQL over the check context.
 
-Each rule is one SELECT over `__moves` (see `sibtui.rules.context`) yielding
+Each rule is one SELECT over the check's `moves` (see `sibtui.rules.context`) yielding
 `(file_id, record_no, field, rule, message, value)`. They pre-empt what ANS criticises about
 a record as a whole (§6.2-§6.5, `criticas.md`): identification required by age and
 relation, the titular of a dependent, the vínculo's state at ANS, dates that contradict
@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sibtui.catalog.shapes import MOVEMENT_SHAPES
-from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, cep_uf, literal, matches, parsed_date
+from sibtui.rules.context import CheckContext
+from sibtui.rules.field_sql import cep_uf, literal, matches, parsed_date
 from sibtui.rules.fields import field_label
 
 ADULT = "m.birth IS NOT NULL AND m.birth + INTERVAL 18 YEAR <= m.reference_date"
@@ -31,10 +32,10 @@ class RecordRule:
     message: str
     value: str = "NULL"
     joins: str = ""
-    only: str = ""  # a cheap filter of `__moves` applied before the joins (the movements it can be about)
+    only: str = ""  # a cheap filter of `moves` applied before the joins (the movements it can be about)
 
-    def select(self) -> str:
-        source = f"(SELECT * FROM __moves WHERE {self.only})" if self.only else "__moves"
+    def select(self, ctx: CheckContext) -> str:
+        source = f"(SELECT * FROM {ctx.moves} WHERE {self.only})" if self.only else ctx.moves
         return (
             f"SELECT m.file_id, m.record_no, {literal(self.field)} AS field, {literal(self.rule)} AS rule, "
             f"{self.message} AS message, {self.value} AS value FROM {source} m {self.joins} WHERE {self.where}"
@@ -69,13 +70,13 @@ def identification_rules() -> list[RecordRule]:
     ]
 
 
-def titular_rules() -> list[RecordRule]:
+def titular_rules(ctx: CheckContext) -> list[RecordRule]:
     """1801-1803: the titular of a dependent must be at ANS (active) or included before it in
     the same file: ANS processes a file in order (criticas.md 1802)."""
     code = "m.codigoBeneficiarioTitular"
     joins = (
-        "LEFT JOIN __file_codes fc ON fc.file_id = m.file_id AND fc.code = m.codigoBeneficiarioTitular "
-        "LEFT JOIN __ans_code_facts a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiarioTitular"
+        f"LEFT JOIN {ctx.file_codes} fc ON fc.file_id = m.file_id AND fc.code = m.codigoBeneficiarioTitular "
+        f"LEFT JOIN {ctx.ans_code_facts} a ON a.sbx_file_id = m.file_id AND a.code = m.codigoBeneficiarioTitular"
     )
     in_file = "coalesce(fc.first_record_no < m.record_no, false)"
     at_ans = "coalesce(a.titular_usable, false)"
@@ -159,8 +160,8 @@ def date_rules() -> list[RecordRule]:
     ]
 
 
-def address_rules() -> list[RecordRule]:
-    joins = f"JOIN {MUNICIPALITIES_TABLE} mu ON mu.codigo_sib = m.municipio"
+def address_rules(ctx: CheckContext) -> list[RecordRule]:
+    joins = f"JOIN {ctx.municipalities} mu ON mu.codigo_sib = m.municipio"
     return [
         RecordRule("cep_uf_mismatch", "cep",
                    f"m.cep IS NOT NULL AND {matches('m.cep', '[0-9]{8}')} AND {cep_uf('m.cep')} <> mu.uf",
@@ -168,16 +169,16 @@ def address_rules() -> list[RecordRule]:
     ]
 
 
-def record_rules() -> list[RecordRule]:
+def record_rules(ctx: CheckContext) -> list[RecordRule]:
     return [
         *identification_rules(),
-        *titular_rules(),
+        *titular_rules(ctx),
         *contract_rules(),
         *state_rules(),
         *date_rules(),
-        *address_rules(),
+        *address_rules(ctx),
     ]
 
 
-def record_selects() -> list[str]:
-    return [rule.select() for rule in record_rules()]
+def record_selects(ctx: CheckContext) -> list[str]:
+    return [rule.select(ctx) for rule in record_rules(ctx)]

@@ -13,7 +13,10 @@ is only ever said when it is certain.
 
 Two faces of one decision, kept equal by a test: `unchanged_sql` for the pre-critique
 (rule `retification_unchanged`) and `changed_fields` / `is_unchanged` for code that holds
-one movement in hand, such as a regeneration dropping no-op retificações.
+one movement in hand. The same comparison decides which retificações are never written
+(`noop_retificacoes_sql`: against the newest conference, the titular code always counting as
+a change) and whether ANS already holds the value of one edited CNX field (`holds_value_sql`:
+such an edit is not sent, `sibtui.edit.regen.cnx_plan`).
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from sibtui.catalog.domains import PLANO_RPS, Base
 from sibtui.catalog.kinds import Movement
 from sibtui.catalog.shapes import CNX_BENEFICIARIO, MOVEMENT_SHAPES
 from sibtui.db.identifiers import quote
-from sibtui.rules.field_sql import matches
+from sibtui.rules.field_sql import literal, matches
 
 _CNX_DOMAINS = {leaf.column_name: leaf.value_domain for leaf in CNX_BENEFICIARIO.leaves()}
+_CNX_DOMAINS.update({attribute.field.name: attribute.field.domain for attribute in CNX_BENEFICIARIO.attributes})
 # Every value column a retificação may carry (the CCO is its key, not a value).
 RETIFICATION_COLUMNS: tuple[str, ...] = tuple(
     leaf.column_name for leaf in MOVEMENT_SHAPES[Movement.RETIFICACAO].leaves() if leaf.column_name != "cco"
@@ -80,6 +84,70 @@ def unchanged_sql(movement: str, held: str, held_titular_code: str | None = None
             f"IS NOT DISTINCT FROM {ans_value_sql(f'{held}.{quote(column)}', column)})"
         )
     return "(" + (" AND ".join(conditions) or "TRUE") + ")"
+
+
+def ans_rows_sql(ccos: str) -> str:
+    """ANS's newest word on each vínculo, one row per (registro ANS, CCO), limited to the CCOs
+    the SELECT `ccos` yields (a conference may hold millions). Columns: `ans_registro`,
+    `ans_cco` (trimmed), then the conference row's own.
+
+    That is the newest conference (CNX) of each registro ANS (the `newest_cnx` view); a
+    portfolio transfer (`transfer_beneficiaries`, a partial conference) made after it wins for
+    the CCOs it lists, and an older transfer speaks only for a CCO that CNX does not list (the
+    vínculos a transfer brought, before a conference shows them). A CCO listed twice in one
+    file: the first row. Transfer rows carry `situacaoTransferencia` too (NULL on CNX rows).
+    """
+    return f"""
+WITH transfers AS (
+    SELECT t.file_id, t.registroANS, t.moment,
+           CASE WHEN n.file_id IS NULL OR t.moment > n.moment THEN 2 ELSE 0 END AS "__rank"
+    FROM file_moments t LEFT JOIN newest_cnx n ON n.registroANS = t.registroANS
+    WHERE t.kind = 'TRF'
+),
+candidates AS (
+    SELECT n.registroANS AS ans_registro, trim(x.cco) AS ans_cco, 1 AS "__rank", n.moment AS "__moment", x.*
+    FROM cnx_beneficiaries x JOIN newest_cnx n ON n.file_id = x.file_id
+    WHERE trim(x.cco) IN ({ccos})
+    UNION ALL BY NAME
+    SELECT t.registroANS AS ans_registro, trim(x.cco) AS ans_cco, t."__rank", t.moment AS "__moment", x.*
+    FROM transfer_beneficiaries x JOIN transfers t ON t.file_id = x.file_id
+    WHERE trim(x.cco) IN ({ccos})
+)
+SELECT * EXCLUDE ("__rank", "__moment") FROM candidates
+QUALIFY row_number() OVER (PARTITION BY ans_registro, ans_cco
+                           ORDER BY "__rank" DESC, "__moment" DESC NULLS LAST, file_id DESC, record_no) = 1
+"""
+
+
+def noop_retificacoes_sql(candidates: str) -> str:
+    """(file_id, record_no) of the retificações among `candidates` that change nothing at ANS.
+
+    `candidates` is a SELECT of SBX movement rows (`sbx_movements_current` columns); what ANS
+    holds is the newest conference of the registro ANS of each movement's file. Which titular
+    ANS links the vínculo to is not looked up here, so a titular code sent is a change."""
+    return f"""
+WITH ret AS (
+    SELECT c.*, f.registroANS AS registro
+    FROM ({candidates}) c JOIN files f ON f.file_id = c.file_id
+    WHERE c.movement = 'retificacao'
+),
+ans AS ({ans_rows_sql("SELECT trim(cco) FROM ret")})
+SELECT r.file_id, r.record_no
+FROM ret r JOIN ans a ON a.ans_registro = r.registro AND a.ans_cco = trim(r.cco)
+WHERE {unchanged_sql('r', 'a')}
+"""
+
+
+def holds_value_sql(field_expression: str, value_expression: str, ans_alias: str) -> str:
+    """SQL boolean: ANS's row `ans_alias` (of `ans_rows_sql`, or NULLs when ANS has no such CCO)
+    holds `value_expression` in the field `field_expression` names (a column name, as text).
+    A field the CNX does not show can never be proven held."""
+    cases = " ".join(
+        f"WHEN {literal(column)} THEN {ans_value_sql(value_expression, column)} IS NOT DISTINCT FROM "
+        f"{ans_value_sql(f'{ans_alias}.{quote(column)}', column)}"
+        for column in sorted(_CNX_DOMAINS)
+    )
+    return f"(CASE {field_expression} {cases} ELSE false END)"
 
 
 def ans_value(column: str, text: str | None) -> str | None:

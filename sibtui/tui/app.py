@@ -119,7 +119,7 @@ class SibApp(App[int]):
 
     @work(thread=True, exclusive=True, group="workspace")
     def _open_workspace(self) -> None:
-        from sibtui.db.locking import open_or_read_only
+        from sibtui.workspace import open_or_read_only
 
         try:
             workspace, notice = open_or_read_only(self.workspace_path)
@@ -248,7 +248,7 @@ class SibApp(App[int]):
             self.run_checks(announce=True)
 
     def run_checks(self, announce: bool = False) -> None:
-        """Regenerate the findings (`sibtui.rules.engine.run_checks`) in a worker.
+        """Regenerate the findings (`sibtui.edit.precritique.run_checks`) in a worker.
 
         `announce`: the analyst asked (`c`): say that it started and what it found."""
         if checks_available() and not self.read_only:
@@ -258,15 +258,14 @@ class SibApp(App[int]):
 
     @work(thread=True, exclusive=True, group="checks")
     def _run_checks(self, announce: bool = False) -> None:
-        import importlib
+        from sibtui.edit.precritique import run_checks
 
-        engine = importlib.import_module("sibtui.rules.engine")
         stop = threading.Event()
         job = self.call_from_thread(self.jobs.start, "pré-crítica", stop.set)
         self.call_from_thread(setattr, self, "checking", True)
         report = None
         try:
-            report = engine.run_checks(self.workspace, progress=None, cancel=stop.is_set)
+            report = run_checks(self.workspace, progress=None, cancel=stop.is_set)
         except SibError as error:
             self.call_from_thread(self.notify, str(error), severity="error", markup=False)
         finally:

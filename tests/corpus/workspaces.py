@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 
 from conftest import SAMPLE_DIR
-from sibtui.db.workspace import Workspace
 from sibtui.ingest.loader import load_files
+from sibtui.workspace import Workspace
 
 EDITED_VALUE = "MARIA EDITADA ANTES"
 
@@ -26,8 +26,8 @@ def build_analyst_workspace(path: Path) -> Path:
     from datetime import date
 
     from sibtui.edit import editor
+    from sibtui.edit.precritique import run_checks
     from sibtui.edit.records import RecordRef
-    from sibtui.rules.engine import run_checks
 
     with Workspace(path) as workspace:
         outcomes = list(load_files(workspace, [SAMPLE_DIR]))

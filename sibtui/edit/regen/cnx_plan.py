@@ -4,7 +4,7 @@ An edit of a CNX record, or of a transfer's record (`transfer_beneficiaries`, th
 columns: the acquirer re-coding or cancelling what it received, art. 22), is a change the
 operator wants ANS to make to that vínculo. Which movement carries it depends on what changed
 and on the vínculo's state at ANS (the newest conference of the operator, or a transfer made
-after it: `sibtui.edit.noop.newest_cnx_rows_sql`; else the edited record's own `situacao`):
+after it: `sibtui.rules.same_as_ans.ans_rows_sql`; else the edited record's own `situacao`):
 
 - cancellation data (`dataCancelamento`, `motivoCancelamento`) on an ATIVO vínculo ->
   `cancelamento` (a retificação carrying them is refused, 3114); on an INATIVO one it
@@ -16,7 +16,7 @@ after it: `sibtui.edit.noop.newest_cnx_rows_sql`; else the edited record's own `
 - anything else (identity, address, codes) -> retificação with only the changed fields.
 
 A record can give several movements (a retificação and a cancelamento, say). An edited value
-ANS already holds (the newest CNX has it, compared as ANS means it: `sibtui.edit.noop`), or
+ANS already holds (the newest CNX has it, compared as ANS means it: `sibtui.rules.same_as_ans`), or
 already carries in a regenerated file that was sent (loaded back as an SBX), is not sent
 again; a record left with nothing gives no movement.
 
@@ -30,8 +30,8 @@ from __future__ import annotations
 from sibtui.catalog.tables import SBX_MOVEMENTS
 from sibtui.db.identifiers import quote
 from sibtui.edit.ddl import PUBLISHED_REGENERATIONS, current_rows_sql, latest_edits_sql
-from sibtui.edit.noop import newest_cnx_rows_sql, same_as_ans_sql
 from sibtui.edit.records import CONFERENCE_TABLES
+from sibtui.rules.same_as_ans import ans_rows_sql, holds_value_sql
 
 PLANNED_VIEW = "planned_cnx_movements"
 CANCEL_FIELDS = ("dataCancelamento", "motivoCancelamento")
@@ -93,7 +93,7 @@ rec AS (
         f"WHERE (c.file_id, c.record_no) IN (SELECT file_id, record_no FROM edits WHERE source_table = '{table}')"
         for table in CONFERENCE_TABLES)}
 ),
-ans AS ({newest_cnx_rows_sql("SELECT trim(cco) FROM rec")}),
+ans AS ({ans_rows_sql("SELECT trim(cco) FROM rec")}),
 sent AS (
     SELECT DISTINCT ch.source_file_id AS file_id, ch.source_record_no AS record_no, ch.field, ch.written_value
     FROM regenerated_changes ch
@@ -103,7 +103,7 @@ sent AS (
 ),
 judged AS (
     SELECT e.*, rec.registro, upper(trim(coalesce(a.situacao, rec.situacao))) AS situacao,
-           {same_as_ans_sql('e.field', 'e.value', 'a')} AS ans_has_it,
+           {holds_value_sql('e.field', 'e.value', 'a')} AS ans_has_it,
            s.file_id IS NOT NULL AS sent_already
     FROM edits e
     JOIN rec ON rec.file_id = e.file_id AND rec.record_no = e.record_no
@@ -154,36 +154,3 @@ def edits_not_sent(cursor, registro_ans: str | None, upto_edit_id: int | None = 
         [registro_ans],
     ).fetchall()[0]
     return int(row[0]), int(row[1])
-
-
-def planned_view_sql() -> str:
-    """`planned_cnx_movements`: what the CNX edits will be sent as, for SQL and the checks."""
-    return f"CREATE OR REPLACE VIEW {PLANNED_VIEW} AS {planned_sql()}"
-
-
-def planned_moves_sql(columns: tuple[str, ...], today, source_table: str = "cnx_beneficiaries") -> str:
-    """The planned movements of one conference table's edits as the checker's `__moves` (see
-    `sibtui.rules.context.moves_sql`): its findings go to that table's records.
-
-    The facts a record rule compares with come from the newest CNX of the operator (ANS's
-    state now); the movement is judged as sent today. `columns` are `__moves`'s own columns.
-    """
-    from sibtui.rules.field_sql import integer_value, parsed_date
-
-    own = ", ".join(f'p."{column}"' for column in columns)
-    return f"""
-CREATE OR REPLACE TEMP TABLE __moves AS
-WITH p AS (SELECT * FROM ({planned_sql()}) WHERE source_table = '{source_table}'),
-ans AS ({newest_cnx_rows_sql("SELECT cco FROM p")})
-SELECT {own},
-       p.registroANS, TIMESTAMP '{today.isoformat()}' AS file_moment, a.file_id AS ref_cnx, a.file_id IS NOT NULL AS ref_predates,
-       a.file_id AS newest_cnx, false AS newest_after,
-       a.cco IS NOT NULL AS known_cco, a.situacao AS known_situacao,
-       {parsed_date('coalesce(p."dataNascimento", a.dataNascimento)')} AS birth,
-       {parsed_date('coalesce(p."dataContratacao", a.dataContratacao)')} AS contract,
-       {parsed_date('a.dataCancelamento')} AS known_cancel,
-       coalesce(p."codigoMunicipio", a.codigoMunicipio) AS municipio,
-       {integer_value('p."relacaoDependencia"')} AS relacao,
-       DATE '{today.isoformat()}' AS reference_date
-FROM p LEFT JOIN ans a ON a.ans_registro = p.registroANS AND a.ans_cco = p.cco
-"""

@@ -76,7 +76,7 @@ def _state_notes(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
 
 def _noop_all_note(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
     from sibtui.edit.ddl import current_rows_sql
-    from sibtui.edit.noop import noop_retificacoes_sql
+    from sibtui.rules.same_as_ans import noop_retificacoes_sql
 
     current = f"SELECT * FROM ({current_rows_sql(SBX_TABLE)}) WHERE file_id = {int(plan.source_file_id or 0)}"
     records = [row[0] for row in cursor.execute(

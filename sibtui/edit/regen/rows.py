@@ -19,11 +19,11 @@ import duckdb
 
 from sibtui.catalog.kinds import SUBMISSION_ORDER
 from sibtui.edit.ddl import EDITS_KEY_SQL, current_rows_sql, latest_edits_sql
-from sibtui.edit.noop import noop_retificacoes_sql
 from sibtui.edit.records import SBX_TABLE, TRANSFER_TABLE
 from sibtui.edit.regen.cnx_plan import planned_sql
 from sibtui.edit.regen.plan import SCOPE_ALL, SCOPE_FILE_REJECTED, SCOPE_REJECTED, SourcePlan
 from sibtui.edit.resend import NAO_REENVIAR, going_sql
+from sibtui.rules.same_as_ans import noop_retificacoes_sql
 
 BATCH_ROWS = 20_000
 _RANK = " ".join(f"WHEN '{m.value}' THEN {rank}" for rank, m in enumerate(SUBMISSION_ORDER, start=1))

@@ -1,42 +1,15 @@
-"""What the pre-critique publishes in the workspace: `catalog_rules`, `cns_gaps`, `error_code_catalog`.
+"""The team's explanations in the workspace, and `error_code_catalog`, the one place every RPX code meets.
 
-`sibtui.db.schema` creates these with the rest of the schema; they live here, beside the
-rules they describe. `error_code_catalog` learns from loaded RPX files: every `codigoErro`
-ANS ever sent us, with ANS's own message and field id, unioned with the codes we can explain.
+`error_code_catalog` learns from loaded RPX files: every `codigoErro` ANS ever sent us, with
+ANS's own message and field id, unioned with the codes our catalogue explains and the team's
+own explanations (`sibtui.explain.store`).
 """
 
 from __future__ import annotations
 
-import pyarrow as pa
-
-from sibtui.catalog.error_agreement import MEANINGS, disagreement_sql
-from sibtui.explain.store import TABLE_SQL as EXPLANATIONS_TABLE_SQL
-from sibtui.rules.catalog import catalog_rows
-from sibtui.rules.cns import cns_gaps_view_sql
-
-CATALOG_RULES_COLUMNS = ("rule", "severity", "scope", "field", "description", "fix", "ans_codes")
-
-
-def catalog_rules_table() -> pa.Table:
-    rows = catalog_rows()
-    return pa.table({name: [row[index] for row in rows] for index, name in enumerate(CATALOG_RULES_COLUMNS)})
-
-
-def catalog_error_meanings_table() -> pa.Table:
-    """What each catalogued code is about (`fields`) and says went wrong (`kinds`): what ANS's
-    messages are held against (`sibtui.catalog.error_agreement`)."""
-    codes = sorted(MEANINGS)
-    return pa.table({
-        "codigoErro": codes,
-        "fields": [sorted(MEANINGS[code].fields) for code in codes],
-        "kinds": [sorted(MEANINGS[code].kinds) for code in codes],
-    })
-
-
-def tables_sql() -> tuple[str, ...]:
-    """Tables the pre-critique keeps in the workspace (created with the schema)."""
-    return (EXPLANATIONS_TABLE_SQL,)
-
+from sibtui.catalog.error_agreement import disagreement_sql
+from sibtui.db.schema import Relation
+from sibtui.explain.store import TABLE, TABLE_SQL
 
 # One row per code: ours (catalog_error_codes), the team's (code_explanations) and ANS's
 # (every RPX loaded), side by side. `ans_message_differs`: some message ANS sent for the code
@@ -92,6 +65,9 @@ FULL OUTER JOIN code_explanations team ON team.codigoErro = coalesce(known.codig
 """
 
 
-def views_sql() -> tuple[str, ...]:
-    """Views to create after the catalogue tables and the `*_current` views exist."""
-    return (cns_gaps_view_sql(), ERROR_CODE_CATALOG_SQL)
+def relations() -> tuple[Relation, ...]:
+    return (
+        Relation(TABLE, (TABLE_SQL,)),
+        Relation("error_code_catalog", (ERROR_CODE_CATALOG_SQL,),
+                 ("rpx_error_totals", "rpx_rejections", "catalog_error_meanings", "catalog_error_codes", TABLE)),
+    )
