@@ -1,9 +1,9 @@
 """sibtui's command line: headless commands for scripts and cron, and the console launcher.
 
 The CLI only parses arguments, calls the core and prints; it never parses XML or builds SQL
-of its own. Each command is declared once in `COMMANDS` (its arguments here, its work in
-`sibtui.commands.<module>.run`, imported only when that command runs, so `sibtui --help` and
-the console start without loading what they do not use). Errors become one line on stderr
+of its own. Each command is declared once in `sibtui.commands.arguments` (its arguments),
+its work is `sibtui.commands.<module>.run`, imported only when that command runs, so
+`sibtui --help` and the console start without loading what they do not use. Errors become one line on stderr
 (`sibtui: error: FILE:LINE: <element> reason`) and an exit code: 0 success, 1 something to
 look at (a bad file, a hash mismatch, an error-severity finding), 2 usage.
 """
@@ -14,216 +14,29 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
 
-from sibtui import __version__
+from sibtui import interrupts, privacy
 from sibtui.commands import EXIT_INTERRUPTED, EXIT_PROBLEM, EXIT_USAGE
-from sibtui.commands.examples import examples_for
+from sibtui.commands.arguments import COMMANDS, COMMANDS_BY_NAME, MASK_FLAG, OPTIONS_WITH_VALUE, Command, build_parser
 from sibtui.db.failures import explain as explain_failure
+from sibtui.db.registry import interrupt_open_cursors
 from sibtui.errors import SibError, WorkspaceMissing
+from sibtui.terminal import printable
 
-EXAMPLES = """\
-examples:
-  sibtui                                  open the console on the last workspace (the samples, first time)
-  sibtui arquivos/*.SBX arquivos/*.RPX    open the console on these files
-  sibtui load --db sib.duckdb 99999720250203101500.SBX ArqConf9999970220250210.CNX
-  sibtui query --db sib.duckdb "select count(*) from cnx_beneficiaries"
-  sibtui query --db sib.duckdb --format csv "select * from rpx_rejections" > rejeicoes.csv
-  sibtui hash 99999720250203101500.SBX
-
-The workspace defaults to $SIBTUI_DB, else ~/.local/share/sibtui/workspace.duckdb.
-"""
-
-
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", type=Path, help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
-
-
-def add_format_option(parser: argparse.ArgumentParser, extra: tuple[str, ...] = ()) -> None:
-    parser.add_argument("--format", choices=("table", "tsv", "csv", "json", *extra), default=None,
-                        help="output format (default: table on a terminal, tsv when piped)")
-
-
-@dataclass(frozen=True)
-class Command:
-    """A subcommand: its name, one-line help, its arguments, and the module that runs it.
-
-    `interrupt_queries`: Ctrl+C interrupts the DuckDB queries it runs (its transactions
-    roll back). The load stops through its own cancel flag instead, between batches, so
-    a commit is never cut; the console handles its keys itself."""
-
-    name: str
-    help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    module: str  # sibtui.commands.<module> has `run(options: argparse.Namespace) -> int`
-    interrupt_queries: bool = True
-
-    def run(self, options: argparse.Namespace) -> int:
-        from sibtui import interrupts
-        from sibtui.db.registry import interrupt_open_cursors
-
-        command = importlib.import_module(f"sibtui.commands.{self.module}")
-        if not self.interrupt_queries:
-            return command.run(options)
-        with interrupts.stopping(interrupt_open_cursors):
-            return command.run(options)
-
-
-def _load_arguments(parser: argparse.ArgumentParser) -> None:
-    add_db_option(parser)
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files, or folders holding them")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-def _query_arguments(parser: argparse.ArgumentParser) -> None:
-    add_db_option(parser)
-    add_format_option(parser, extra=("xlsx",))
-    parser.add_argument("--output", "-o", metavar="FILE", type=Path,
-                        help="write to FILE (owner-only, complete or not at all) instead of the screen; "
-                             "the format follows its extension (.xlsx, .csv, .json, .tsv) unless --format says")
-    parser.add_argument("sql", metavar="SQL", help="the query; '-' reads it from standard input")
-    parser.add_argument("--write", action="store_true",
-                        help="write mode: allow statements that change the workspace (scratch tables); "
-                             "loaded files and the edit journal are evidence, change them with `sibtui fix`")
-
-
-def _hash_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-
-
-def _diff_arguments(parser: argparse.ArgumentParser) -> None:
-    from sibtui.compare.changes import CHANGE_KINDS  # catalogue-only import, no database
-
-    add_db_option(parser)
-    add_format_option(parser, extra=("xlsx",))
-    parser.add_argument("--from", dest="from_file", type=int, metavar="FILE_ID", help="older CNX (default: the one before the newest)")
-    parser.add_argument("--to", dest="to_file", type=int, metavar="FILE_ID", help="newer CNX (default: the newest)")
-    missing = ("cns_missing_qualifying", "cns_missing_not_qualifying", "divergencia_receita")
-    parser.add_argument("--list", choices=(*CHANGE_KINDS, "all", *missing), metavar="KIND",
-                        help=f"print the rows of one kind of change ({', '.join(CHANGE_KINDS)}, or all), "
-                             f"or the active vínculos still without CNS ({', '.join(missing)})")
-    parser.add_argument("--cns-after", type=int, metavar="N",
-                        help="divergencia_receita: qualified vínculos still without CNS after N conferences "
-                             "(default $SIBTUI_CNS_AFTER, else 2)")
-    parser.add_argument("--cns-assigned", action="store_true",
-                        help="every CNS ANS assigned, over all conferences (codigoBeneficiario, cco, cns, data), "
-                             "for the operator's own base")
-    parser.add_argument("--output", type=Path, metavar="FILE",
-                        help="with --cns-assigned: write the list to FILE (.xlsx keeps identifiers as text, or .csv)")
-
-
-def _status_arguments(parser: argparse.ArgumentParser) -> None:
-    add_db_option(parser)
-    add_format_option(parser)
-    parser.add_argument("--today", type=_iso_date, metavar="AAAA-MM-DD", help="count deadlines from this day (default: today)")
-    parser.add_argument("--months", action="store_true",
-                        help="one row per competência since the first file loaded: sent, accepted, rejected, "
-                             "without answer, without movement or missing, with both deadlines")
-
-
-def _iso_date(text: str):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (AAAA-MM-DD): {text!r}") from None
-
-
-def _check_arguments(parser: argparse.ArgumentParser) -> None:
-    add_db_option(parser)
-    add_format_option(parser)
-    parser.add_argument("--today", type=_iso_date, metavar="AAAA-MM-DD", help="what counts as a future date (default: today)")
-    parser.add_argument("--against-rpx", type=int, metavar="FILE_ID",
-                        help="after checking, score the findings on the SBX this loaded RPX answers against what ANS "
-                             "rejected: recall and precision per ANS code, instead of the findings")
-
-
-def _fix_arguments(parser: argparse.ArgumentParser) -> None:
-    from sibtui.commands.fix import add_arguments  # argparse only; the core loads when it runs
-
-    add_arguments(parser)
-
-
-def _regenerate_arguments(parser: argparse.ArgumentParser) -> None:
-    from sibtui.commands.regenerate import add_arguments  # argparse only
-
-    add_arguments(parser)
-
-
-def _explain_arguments(parser: argparse.ArgumentParser) -> None:
-    from sibtui.commands.explain import add_arguments  # argparse only
-
-    add_arguments(parser)
-
-
-def _original_arguments(parser: argparse.ArgumentParser) -> None:
-    from sibtui.commands.original import add_arguments  # argparse only
-
-    add_arguments(parser)
-
-
-def _open_arguments(parser: argparse.ArgumentParser) -> None:
-    add_db_option(parser)
-    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
-
-
-def _completion_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("shell", choices=("bash", "zsh"), help="the shell to complete in")
-
-
-COMMANDS: tuple[Command, ...] = (
-    Command("load", "load SBX/RPX/CNX (and portfolio transfer) files into a workspace", _load_arguments, "load", interrupt_queries=False),
-    Command("query", "run SQL over the workspace", _query_arguments, "query"),
-    Command("hash", "compare a file's declared epilogue hash with the computed one", _hash_arguments, "hash"),
-    Command("diff", "compare two CNX conferences: what ANS changed", _diff_arguments, "diff"),
-    Command("status", "the monthly cycle: each SBX, its RPX, what is still to fix and the deadline",
-            _status_arguments, "status"),
-    Command("check", "pre-critique: find every record ANS would reject, before sending; exit 1 on errors",
-            _check_arguments, "check"),
-    Command("fix", "correct records: set, fill-cns, clean, undo, redo, list, diff", _fix_arguments, "fix"),
-    Command("explain", "RPX error codes: ANS's message, our hint, the team's own explanation (list, set, remove, "
-            "export, import)", _explain_arguments, "explain"),
-    Command("regenerate", "write corrected SBX files (the rejected movements, or --all)", _regenerate_arguments,
-            "regenerate"),
-    Command("original", "write a loaded file back byte for byte from the copy the workspace keeps",
-            _original_arguments, "original"),
-    Command("open", "open the console (the default command)", _open_arguments, "open", interrupt_queries=False),
-    Command("completion", "print a shell completion script: eval \"$(sibtui completion bash)\"",
-            _completion_arguments, "completion"),
-)
-COMMANDS_BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
-
-
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """Every command's parser; with `only`, the others are listed without their arguments
-    (what those import is then never loaded: the console's first frame waits on it)."""
-    parser = argparse.ArgumentParser(
-        prog="sibtui",
-        description="Review console and tools for SIB/ANS files (SBX, RPX, CNX).",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"sibtui {__version__}")
-    parser.add_argument(MASK_FLAG, action="store_true",
-                        help="mask mode: hide CPF, CNS, names and other personal data in every output and export "
-                             "(anywhere on the line; also $SIBTUI_MASK=1)")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
-        sub = subparsers.add_parser(
-            command.name, help=command.help, description=command.help, epilog=examples_for(command.name),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        if only is None or command.name == only:
-            command.add_arguments(sub)
-    return parser
-
-
-MASK_FLAG = "--mask"
-_OPTIONS_WITH_VALUE = {"--db", "--format"}
+__all__ = ["COMMANDS", "COMMANDS_BY_NAME", "build_parser", "main"]
 _TOP_LEVEL_FLAGS = {"-h", "--help", "--version"}
+
+
+def run_command(command: Command, options: argparse.Namespace) -> int:
+    """Import the command's module and run it; Ctrl+C interrupts its queries when it says so."""
+    module = importlib.import_module(f"sibtui.commands.{command.module}")
+    if not command.interrupt_queries:
+        return module.run(options)
+    with interrupts.stopping(interrupt_open_cursors):
+        return module.run(options)
 
 
 def _normalise(argv: list[str]) -> list[str]:
@@ -233,7 +46,7 @@ def _normalise(argv: list[str]) -> list[str]:
     while rest and rest[0].startswith("-") and rest[0] not in _TOP_LEVEL_FLAGS:
         option = rest.pop(0)
         leading.append(option)
-        if option in _OPTIONS_WITH_VALUE and rest:
+        if option in OPTIONS_WITH_VALUE and rest:
             leading.append(rest.pop(0))
     if rest and rest[0] in _TOP_LEVEL_FLAGS:
         return argv
@@ -250,7 +63,7 @@ def _unknown_word(arguments: list[str]) -> str | None:
     if not arguments or arguments[0] != "open":
         return None
     words = [word for word in arguments[1:] if not word.startswith("-")]
-    values = {arguments[index + 1] for index, word in enumerate(arguments[:-1]) if word in _OPTIONS_WITH_VALUE}
+    values = {arguments[index + 1] for index, word in enumerate(arguments[:-1]) if word in OPTIONS_WITH_VALUE}
     for word in words:
         if word not in values and not Path(word).expanduser().exists():
             return word
@@ -268,8 +81,6 @@ INTERRUPTED = "interrupted; nothing half-done was kept"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from sibtui import interrupts, privacy
-
     arguments, masked = _take_mask_flag(list(sys.argv[1:] if argv is None else argv))
     explicit_open = bool(arguments) and arguments[0] == "open"
     arguments = _normalise(arguments)
@@ -284,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous_umask = privacy.owner_only_files()  # DuckDB's WAL and spill files, exports, SBX files
     try:
         interrupts.check()  # Ctrl+C while starting: nothing was done
-        code = COMMANDS_BY_NAME[options.command].run(options)
+        code = run_command(COMMANDS_BY_NAME[options.command], options)
         interrupts.check()  # what the command committed before it stopped, it has reported
         return code
     except WorkspaceMissing as error:
@@ -333,8 +144,6 @@ def _is_interrupt(error: Exception) -> bool:
 
 def _where(error: BaseException) -> str:
     """The innermost frame, without the message (a message may quote a value)."""
-    import traceback
-
     frames = traceback.extract_tb(error.__traceback__)
     if not frames:
         return "?"
@@ -351,6 +160,4 @@ def _silence_stdout() -> None:
 
 
 def print_error(message: str) -> None:
-    from sibtui.terminal import printable
-
     print(f"sibtui: error: {printable(message)}", file=sys.stderr)

@@ -148,7 +148,8 @@ def test_diff_command_prints_counts_and_lists_a_kind(workspace, pair, capsys):
 
 
 def test_cns_assignment_is_followed_and_the_missing_ones_qualified(workspace, tmp_path):
-    from sibtui.compare.assignment import assignment_summary, still_missing
+    from sibtui.compare.assignment import assignment_summary, still_missing_list_sql
+    from sibtui.query.adhoc import run_query
 
     older = {"000000000101": {"cns": None, "cpf": "48291736537"}, "000000000202": {"cns": None}}
     newer = {
@@ -165,8 +166,8 @@ def test_cns_assignment_is_followed_and_the_missing_ones_qualified(workspace, tm
     pair = choose_pair(cursor)
     summary = assignment_summary(cursor, pair)
     assert (summary.assigned_since_previous, summary.missing_qualifying, summary.missing_not_qualifying) == (1, 1, 3)
-    assert [row[0] for row in still_missing(cursor, pair, qualifying=True).rows] == ["000000000303"]
-    assert [row[0] for row in still_missing(cursor, pair, qualifying=False).rows] == [
+    assert [row[0] for row in run_query(cursor, still_missing_list_sql(pair, qualifying=True)).rows] == ["000000000303"]
+    assert [row[0] for row in run_query(cursor, still_missing_list_sql(pair, qualifying=False)).rows] == [
         "000000000202", "000000000404", "000000000606"]
 
 
@@ -174,7 +175,8 @@ def test_readers_use_this_sibtuis_comparison_not_the_macro_stored_in_the_workspa
     """A workspace opened read-only keeps the macro of the sibtui that made it; the counts and
     lists come from the comparison generated now, and the CNS summary reuses the counts."""
     from sibtui.compare.assignment import assignment_summary
-    from sibtui.compare.queries import change_counts, list_changes
+    from sibtui.compare.queries import change_counts, changes_list_sql
+    from sibtui.query.adhoc import run_query
 
     cursor = workspace.cursor()
     stored = dict(cursor.execute("SELECT kind, count(*) FROM cnx_changes GROUP BY 1").fetchall())
@@ -183,7 +185,7 @@ def test_readers_use_this_sibtuis_comparison_not_the_macro_stored_in_the_workspa
     chosen = choose_pair(cursor)
     counts = change_counts(cursor, chosen)
     assert {kind: rows for kind, rows, _ in counts if rows} == stored
-    assert [row[3:6] for row in list_changes(cursor, chosen, "field_changed").rows] == [
+    assert [row[3:6] for row in run_query(cursor, changes_list_sql(chosen, "field_changed")).rows] == [
         ("000000000202", "field_changed", "dataCancelamento"), ("000000000303", "field_changed", "nome"),
         ("000000000404", "field_changed", "dataCancelamento")]
     assert assignment_summary(cursor, chosen, counts) == assignment_summary(cursor, chosen)

@@ -61,7 +61,7 @@ def run(options: argparse.Namespace) -> int:
 
 
 def script(shell: str) -> str:
-    from sibtui.cli import build_parser
+    from sibtui.commands.arguments import build_parser
 
     parser = build_parser()
     subparsers = _subparsers(parser)

@@ -6,13 +6,14 @@ import argparse
 import sys
 
 from sibtui.commands import EXIT_OK
-from sibtui.compare.assignment import MISSING_KINDS, assignment_summary, still_missing
+from sibtui.compare.assignment import MISSING_KINDS, assignment_summary, still_missing_list_sql
 from sibtui.compare.changes import CHANGE_LABELS
 from sibtui.compare.cns_escalation import COLUMNS, KIND, MESSAGE, conferences_after, escalation_count, escalation_rows
-from sibtui.compare.queries import change_counts, list_changes
+from sibtui.compare.queries import change_counts, changes_list_sql
 from sibtui.compare.snapshots import choose_pair
 from sibtui.db.paths import default_workspace_path
 from sibtui.output import write_rows
+from sibtui.query.adhoc import run_query
 from sibtui.terminal import say
 from sibtui.workspace import Workspace
 
@@ -30,10 +31,10 @@ def run(options: argparse.Namespace) -> int:
             pair = choose_pair(cursor, options.from_file, options.to_file)
             say(f"{pair.older.describe()} -> {pair.newer.describe()}", file=sys.stderr)
             if options.list in MISSING_KINDS:
-                result = still_missing(cursor, pair, qualifying=MISSING_KINDS[options.list])
+                result = run_query(cursor, still_missing_list_sql(pair, qualifying=MISSING_KINDS[options.list]))
                 write_rows(result.columns, result.rows, options.format, sys.stdout)
             elif options.list:
-                result = list_changes(cursor, pair, None if options.list == "all" else options.list)
+                result = run_query(cursor, changes_list_sql(pair, None if options.list == "all" else options.list))
                 write_rows(result.columns, result.rows, options.format, sys.stdout)
             else:
                 counts = change_counts(cursor, pair)

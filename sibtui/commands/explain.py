@@ -13,44 +13,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 
 LIST_COLUMNS = ("codigoErro", "field_id", "ans_message", "ans_message_differs", "differing_message", "cause", "fix",
                 "confidence", "team_cause", "team_fix", "team_source", "team_author", "team_written_at", "rpx_files")
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    _db(parser)
-    actions = parser.add_subparsers(dest="explain_action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="every code: ANS's message, our catalogue's hint, the team's text")
-    _db(listing)
-    listing.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
-    listing.add_argument("codes", nargs="*", metavar="CODE", help="only these codes")
-    writing = actions.add_parser("set", help="write the team's explanation of a code")
-    _db(writing)
-    writing.add_argument("code", metavar="CODE", help="the RPX codigoErro (4 digits)")
-    writing.add_argument("--cause", metavar="TEXT", help="what the code means (default with --source ans: ANS's "
-                                                          "message; with --source catalog: our catalogue's)")
-    writing.add_argument("--fix", metavar="TEXT", help="how to correct the record")
-    writing.add_argument("--source", choices=("analyst", "ans", "catalog"), default="analyst",
-                         help="where the text comes from (default: analyst)")
-    writing.add_argument("--author", metavar="NAME", help="who wrote it (default: the OS user)")
-    removing = actions.add_parser("remove", help="forget the team's explanation of a code")
-    _db(removing)
-    removing.add_argument("code", metavar="CODE")
-    exporting = actions.add_parser("export", help="write the team's explanations to one JSON file")
-    _db(exporting)
-    exporting.add_argument("file", type=Path, metavar="FILE")
-    importing = actions.add_parser("import", help="merge a file of explanations (the newer entry of a code wins)")
-    _db(importing)
-    importing.add_argument("file", type=Path, metavar="FILE")
-
-
-def _db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", type=Path, default=argparse.SUPPRESS,
-                        help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
 
 
 def run(options: argparse.Namespace) -> int:

@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from sibtui import privacy
 from sibtui.commands import EXIT_OK
 from sibtui.errors import SibError
 from sibtui.terminal import say
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", type=Path,
-                        help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
-    parser.add_argument("--file-id", required=True, type=int, metavar="N", help="the file (files.file_id)")
-    parser.add_argument("--out", required=True, type=Path, metavar="FILE",
-                        help="where to write it (owner-only; never over an existing file)")
 
 
 def run(options: argparse.Namespace) -> int:

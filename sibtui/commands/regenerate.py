@@ -16,33 +16,6 @@ from sibtui.commands.progress import RegenerationProgressBar
 from sibtui.terminal import say
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", type=Path,
-                        help="workspace file (DuckDB); default: $SIBTUI_DB or the XDG data dir")
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the new SBX files")
-    parser.add_argument("--sbx", action="append", type=int, metavar="FILE_ID",
-                        help="the SBX to correct (repeatable; default: every SBX with rejections, and CNX edits)")
-    parser.add_argument("--all", action="store_true",
-                        help="resend every movement (never an inclusão ANS accepted), not only the rejected ones")
-    parser.add_argument("--include-pending", action="store_true",
-                        help="also send rejected movements without a correction or a decision, as they are")
-    cnx = parser.add_mutually_exclusive_group()
-    cnx.add_argument("--cnx-edits", dest="cnx_edits", action="store_true", default=None,
-                     help="also write retificações from CNX edits (default when no --sbx is given)")
-    cnx.add_argument("--no-cnx-edits", dest="cnx_edits", action="store_false", help="leave CNX edits out")
-    parser.add_argument("--xsd", type=Path, metavar="PATH", help="also validate against this sib.xsd")
-    parser.add_argument("--report", type=Path, metavar="CSV",
-                        help="also write one line per movement written: file, position, source, why, codes, edits")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--no-movement", metavar="AAAA-MM",
-                        help="instead: write the file declaring this competência without movement "
-                             "(naoEnvioBeneficiarios), with --reason 61 or 62")
-    parser.add_argument("--reason", metavar="CODE", choices=("61", "62"),
-                        help="with --no-movement: 61 no beneficiaries, 62 no change of registration data")
-    parser.add_argument("--registro-ans", metavar="NNNNNN",
-                        help="with --no-movement: the operator (default: the only one the workspace knows)")
-
-
 def run(options: argparse.Namespace) -> int:
     from sibtui.db.paths import default_workspace_path
     from sibtui.edit.regen.run import regenerate

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from sibtui.compare.queries import change_counts
 from sibtui.compare.snapshots import SnapshotPair
-from sibtui.query.adhoc import QueryResult, run_query
 from sibtui.rules.cns import qualifies
 
 MISSING_KINDS = {"cns_missing_qualifying": True, "cns_missing_not_qualifying": False}
@@ -41,8 +41,6 @@ def assignment_summary(
 ) -> AssignmentSummary:
     """The pair's CNS assignment figures; `counts` (from `change_counts`) saves a second comparison."""
     if counts is None:
-        from sibtui.compare.queries import change_counts
-
         counts = change_counts(cursor, pair)
     assigned = next(ccos for kind, _, ccos in counts if kind == "cns_assigned")
     (qualifying, not_qualifying) = cursor.execute(
@@ -52,8 +50,9 @@ def assignment_summary(
     return AssignmentSummary(assigned, qualifying, not_qualifying)
 
 
-def still_missing(cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair, qualifying: bool) -> QueryResult:
-    """Active vínculos of the newer conference without a CNS that do (or do not) qualify."""
+def still_missing_list_sql(pair: SnapshotPair, qualifying: bool) -> str:
+    """Active vínculos of the newer conference without a CNS that do (or do not) qualify, by CCO
+    (to be run as ad hoc SQL is, `sibtui.query.adhoc.run_query`: masked in mask mode)."""
     condition = "" if qualifying else "NOT "
     sql = still_missing_sql(pair.newer.file_id)
-    return run_query(cursor, f"SELECT * FROM ({sql}) WHERE {condition}qualifies_for_auto_assignment ORDER BY cco")
+    return f"SELECT * FROM ({sql}) WHERE {condition}qualifies_for_auto_assignment ORDER BY cco"

@@ -7,7 +7,6 @@ import duckdb
 from sibtui.compare.changes import CHANGE_COLUMNS, CHANGE_KINDS, FIELD_COLUMNS, pair_changes_sql
 from sibtui.compare.snapshots import CompareError, SnapshotPair
 from sibtui.db.identifiers import quote
-from sibtui.query.adhoc import QueryResult, run_query
 
 _KIND_ORDER = "list_position([" + ", ".join(f"'{kind}'" for kind in CHANGE_KINDS) + "], kind)"
 _FIELD_ORDER = "list_position([" + ", ".join(f"'{column}'" for column in FIELD_COLUMNS) + "], field)"
@@ -25,14 +24,14 @@ def change_counts(cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair) -> list
     return [(kind, *found.get(kind, (0, 0))) for kind in CHANGE_KINDS]
 
 
-def list_changes(cursor: duckdb.DuckDBPyConnection, pair: SnapshotPair, kind: str | None = None) -> QueryResult:
-    """The change rows of one kind (or all), ordered by CCO, kind and field order."""
+def changes_list_sql(pair: SnapshotPair, kind: str | None = None) -> str:
+    """The change rows of one kind (or all), ordered by CCO, kind and field order (to be run as
+    ad hoc SQL is, `sibtui.query.adhoc.run_query`: masked in mask mode)."""
     if kind is not None and kind not in CHANGE_KINDS:
         raise CompareError(f"unknown kind of change {kind!r}; choose one of {', '.join(CHANGE_KINDS)}")
     columns = ", ".join(quote(column) for column in CHANGE_COLUMNS)
     where = "" if kind is None else f"WHERE kind = '{kind}'"
-    sql = (
+    return (
         f"SELECT {columns} FROM ({pair_changes_sql(pair.older.file_id, pair.newer.file_id)}) {where} "
         f"ORDER BY cco, {_KIND_ORDER}, {_FIELD_ORDER} NULLS FIRST"
     )
-    return run_query(cursor, sql)

@@ -24,6 +24,9 @@ JOURNAL_TABLE = "edit_journal"
 # gets undo, redo, who and when for free. It is no value of the record, so every reader of
 # values (`latest_edits_sql`, the `*_current` views, the pending list) leaves it out.
 DECISION_FIELD = "decisao_reenvio"
+HOLD = "hold"  # não reenviar
+RESEND = "resend"  # reenviar como está
+DECISIONS = (HOLD, RESEND)
 
 # One row per changed field. An action (one confirmed edit, one bulk edit, one undo) is all
 # rows sharing `action_id`; `target_action` names the action an undo reverts or a redo redoes.
@@ -194,4 +197,16 @@ def current_rows_sql(table: str, upto_edit_id: int | None = None, rowid_as: str 
     return (
         f"SELECT {', '.join(selected)} FROM {quote(table)} AS raw "
         f"LEFT JOIN ({pivot}) AS edits ON edits.file_id = raw.file_id AND edits.record_no = raw.record_no"
+    )
+
+
+def latest_decisions_sql(upto_edit_id: int | None = None) -> str:
+    """Per SBX movement, the newest decision row: decision (NULL = none), reason, who, when."""
+    limit = f" AND edit_id <= {int(upto_edit_id)}" if upto_edit_id is not None else ""
+    return (
+        "SELECT file_id, record_no, arg_max_null(new_value, edit_id) AS decision, "
+        "arg_max_null(reason, edit_id) AS reason, arg_max(os_user, edit_id) AS decided_by, "
+        "arg_max(edited_at, edit_id) AS decided_at, arg_max_null(note, edit_id) AS note "
+        f"FROM {JOURNAL_TABLE} WHERE table_name = 'sbx_movements' AND field = '{DECISION_FIELD}'{limit} "
+        "GROUP BY file_id, record_no"
     )

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 import duckdb
 
 from sibtui.edit import journal
-from sibtui.edit.ddl import DECISION_FIELD, JOURNAL_TABLE
-from sibtui.edit.journal import Change
+from sibtui.edit.ddl import DECISION_FIELD, DECISIONS, HOLD, RESEND, latest_decisions_sql
+from sibtui.edit.journal import Change, write_lock
 from sibtui.edit.records import SBX_TABLE, EditError, RecordRef
+from sibtui.edit.resend import movements_to_resend
 from sibtui.edit.selection import RecordSet, as_ref_table
 
-HOLD = "hold"
-RESEND = "resend"
-DECISIONS = (HOLD, RESEND)
+__all__ = ["DECISIONS", "DECISION_LABELS", "HOLD", "RESEND", "DecisionResult", "decide", "latest_decisions_sql"]
 DECISION_LABELS = {HOLD: "não reenviar", RESEND: "reenviar como está", None: "pendente",
                    "confirm": "confirmado (transferência: nada a enviar)"}
 ACTION_NAMES = {HOLD: "hold", RESEND: "resend", None: "undecide"}
@@ -55,18 +54,6 @@ class DecisionResult:
         return len(self.changes)
 
 
-def latest_decisions_sql(upto_edit_id: int | None = None) -> str:
-    """Per SBX movement, the newest decision row: decision (NULL = none), reason, who, when."""
-    limit = f" AND edit_id <= {int(upto_edit_id)}" if upto_edit_id is not None else ""
-    return (
-        "SELECT file_id, record_no, arg_max_null(new_value, edit_id) AS decision, "
-        "arg_max_null(reason, edit_id) AS reason, arg_max(os_user, edit_id) AS decided_by, "
-        "arg_max(edited_at, edit_id) AS decided_at, arg_max_null(note, edit_id) AS note "
-        f"FROM {JOURNAL_TABLE} WHERE table_name = '{SBX_TABLE}' AND field = '{DECISION_FIELD}'{limit} "
-        "GROUP BY file_id, record_no"
-    )
-
-
 def decide(
     cursor: duckdb.DuckDBPyConnection,
     records: RecordSet,
@@ -81,9 +68,6 @@ def decide(
     Only movements ANS rejected (by the answer that counts) take a decision; the others are
     refused with the reason. HOLD and RESEND need a reason: the analyst after you reads it.
     """
-    from sibtui.edit.editor import write_lock
-    from sibtui.edit.resend import movements_to_resend
-
     if decision not in (*DECISIONS, None):
         raise EditError(f"{decision!r}: a decision is {HOLD!r}, {RESEND!r} or none")
     reason = (reason or "").strip() or None

@@ -14,7 +14,6 @@ undo two actions, never the same one twice.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,8 +23,8 @@ import pyarrow as pa
 from sibtui.catalog.tables import CURRENT_VIEW_SUFFIX
 from sibtui.db.identifiers import quote
 from sibtui.edit import journal
-from sibtui.edit.ddl import DECISION_FIELD, editable_columns
-from sibtui.edit.journal import Change
+from sibtui.edit.ddl import DECISION_FIELD, editable_columns, latest_decisions_sql
+from sibtui.edit.journal import Change, write_lock
 from sibtui.edit.reasons import lookup_reasons
 from sibtui.edit.records import (
     CONFERENCE_TABLES,
@@ -39,16 +38,10 @@ from sibtui.edit.records import (
     resolve,
 )
 from sibtui.edit.selection import RecordSet, as_ref_table
+from sibtui.edit.transfer import latest_confirmations_sql
 from sibtui.edit.transforms import NAME_FIELDS, compose
 from sibtui.edit.validation import ValueCheck, check_value, normalise_input
 from sibtui.rules.fields import Problem
-
-_WRITE_LOCK = threading.RLock()
-
-
-def write_lock() -> threading.RLock:
-    """The process-wide lock every journal write holds (edits, decisions, undo, redo)."""
-    return _WRITE_LOCK
 
 CNX_REMOVAL_REFUSED = "a retificação só envia valores novos; na conferência um campo não pode ser apagado"
 
@@ -125,7 +118,7 @@ def set_fields(
     today: dt.date | None = None,
 ) -> EditResult:
     """Change fields of one record as one action; '' or None removes the element."""
-    with _WRITE_LOCK:
+    with write_lock():
         info = resolve(cursor, ref)
         result = EditResult(None)
         forced = False
@@ -285,7 +278,7 @@ def apply_candidates(
         result.warnings += [(candidate.ref, p) for p in check.warnings]
         planned.append(Change(candidate.ref, candidate.table, candidate.field, candidate.old, candidate.new,
                               candidate.reason or reason))
-    with _WRITE_LOCK:
+    with write_lock():
         result.changes = _with_default_reasons(cursor, planned)
         if not dry_run:
             result.action_id = journal.append_action(cursor, action, result.changes, note=note, forced=forced)
@@ -308,7 +301,7 @@ def undo_state(cursor: duckdb.DuckDBPyConnection) -> journal.UndoState:
 
 def undo(cursor: duckdb.DuckDBPyConnection) -> EditResult | None:
     """Revert the newest action not yet undone; None when there is nothing to undo."""
-    with _WRITE_LOCK:
+    with write_lock():
         target = undo_state(cursor).next_undo
         if target is None:
             return None
@@ -317,7 +310,7 @@ def undo(cursor: duckdb.DuckDBPyConnection) -> EditResult | None:
 
 def redo(cursor: duckdb.DuckDBPyConnection) -> EditResult | None:
     """Re-apply the newest undone action; None when there is nothing to redo."""
-    with _WRITE_LOCK:
+    with write_lock():
         target = undo_state(cursor).next_redo
         if target is None:
             return None
@@ -342,9 +335,6 @@ def _current_of(cursor: duckdb.DuckDBPyConnection, rows: list[dict]) -> dict[tup
     current: dict[tuple, str | None] = {}
     decided = [r for r in rows if r["field"] == DECISION_FIELD]
     if decided:
-        from sibtui.edit.decisions import latest_decisions_sql
-        from sibtui.edit.transfer import latest_confirmations_sql
-
         found = cursor.execute(f"SELECT file_id, record_no, decision FROM ({latest_decisions_sql()})").fetchall()
         current.update({(SBX_TABLE, RecordRef(f, r), DECISION_FIELD): d for f, r, d in found})
         found = cursor.execute(f"SELECT file_id, record_no, decision FROM ({latest_confirmations_sql()})").fetchall()

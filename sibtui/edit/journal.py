@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,6 +60,14 @@ class Action:
     record_count: int
     reason: str | None
     note: str | None
+
+
+_WRITE_LOCK = threading.RLock()
+
+
+def write_lock() -> threading.RLock:
+    """The process-wide lock every journal write holds (edits, decisions, undo, redo)."""
+    return _WRITE_LOCK
 
 
 def os_user() -> str:

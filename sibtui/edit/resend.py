@@ -26,8 +26,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from sibtui.edit.ddl import EDITS_KEY_SQL, current_rows_sql, latest_edits_sql
-from sibtui.edit.decisions import HOLD, RESEND, latest_decisions_sql
+from sibtui.edit.ddl import EDITS_KEY_SQL, HOLD, RESEND, current_rows_sql, latest_decisions_sql, latest_edits_sql
 from sibtui.edit.records import SBX_TABLE, RecordRef
 from sibtui.rules.same_as_ans import noop_retificacoes_sql
 

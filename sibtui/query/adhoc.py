@@ -33,10 +33,11 @@ import duckdb
 
 from sibtui import interrupts
 from sibtui.db.failures import explain as explain_failure
+from sibtui.db.failures import first_line
 from sibtui.db.schema import owned_names
 from sibtui.privacy import masking_enabled
 from sibtui.query import masked_views
-from sibtui.query.sql_guard import Checked, Policy, QueryError, check_sql, first_line
+from sibtui.query.sql_guard import Checked, Policy, QueryError, check_sql
 
 T = TypeVar("T")
 

@@ -36,8 +36,10 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sibtui.db.failures import first_line
+from sibtui.db.identifiers import quote
 from sibtui.query.folding import fold, folded_sql
-from sibtui.query.spec import GridSpec
+from sibtui.query.spec import Column, GridSpec
 from sibtui.query.where import order_by, where_sql
 
 if TYPE_CHECKING:
@@ -60,12 +62,6 @@ _counter_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
-class Column:
-    name: str
-    type: str
-
-
-@dataclass(frozen=True)
 class Segment:
     """A run of consecutive positions whose keys are `first_record_no + i` in one file."""
 
@@ -73,10 +69,6 @@ class Segment:
     file_id: int | None  # None for a materialised result (key is rowid)
     first_record_no: int
     count: int
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def attach_scratch(cursor: duckdb.DuckDBPyConnection) -> None:
@@ -303,7 +295,7 @@ def open_view(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, materialised: s
     try:
         return _open(cursor, spec, materialised)
     except duckdb.Error as error:
-        raise QueryError(_first_line(error)) from None
+        raise QueryError(first_line(error)) from None
 
 
 def _open(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, materialised: str | None = None) -> PagedView:
@@ -423,11 +415,6 @@ def _dense_segments(cursor: duckdb.DuckDBPyConnection, relation: str, key: tuple
 def _first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list) -> tuple | None:
     rows = cursor.execute(sql, parameters).fetchall()
     return rows[0] if rows else None
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _empty_columns(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, source: str, columns: list[Column]) -> frozenset:

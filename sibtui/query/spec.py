@@ -44,6 +44,14 @@ class FilterSyntaxError(SibError):
     """A filter the bar cannot read; the message says which clause and why."""
 
 
+
+@dataclass(frozen=True)
+class Column:
+    """A column of what a grid shows: its name and DuckDB type."""
+
+    name: str
+    type: str
+
 @dataclass(frozen=True)
 class Filter:
     """One condition on one column, from the filter bar."""

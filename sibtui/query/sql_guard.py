@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from sibtui.db.failures import first_line
 from sibtui.errors import SibError
 
 
@@ -397,8 +398,3 @@ def _parts(name: str) -> list[str]:
 def _opening(query: str) -> str:
     words = query.split()
     return " ".join(words[:2]).upper() if words else "statement"
-
-
-def first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

@@ -6,17 +6,9 @@ bound, never interpolated; text is compared the way analysts type it (`sibtui.qu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from sibtui.db.identifiers import quote
 from sibtui.query.folding import domain_code, fold, folded_sql, has_letters
-from sibtui.query.spec import Filter, FilterSyntaxError, GridSpec
-
-if TYPE_CHECKING:
-    from sibtui.query.paging import Column
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+from sibtui.query.spec import Column, Filter, FilterSyntaxError, GridSpec
 
 
 def order_by(spec: GridSpec, tiebreak: tuple[str, ...], columns: list[Column]) -> str:
