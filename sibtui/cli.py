@@ -2,7 +2,8 @@
 
 The CLI only parses arguments, calls the core and prints; it never parses XML or builds SQL
 of its own. Each command is declared once in `sibtui.commands.arguments` (its arguments),
-its work is `sibtui.commands.<module>.run`, imported only when that command runs, so
+its work is `sibtui.commands.<module>.run` (the console's `sibtui.console.run`), imported
+only when that command runs, so
 `sibtui --help` and the console start without loading what they do not use. Errors become one line on stderr
 (`sibtui: error: FILE:LINE: <element> reason`) and an exit code: 0 success, 1 something to
 look at (a bad file, a hash mismatch, an error-severity finding), 2 usage.
@@ -32,7 +33,7 @@ _TOP_LEVEL_FLAGS = {"-h", "--help", "--version"}
 
 def run_command(command: Command, options: argparse.Namespace) -> int:
     """Import the command's module and run it; Ctrl+C interrupts its queries when it says so."""
-    module = importlib.import_module(f"sibtui.commands.{command.module}")
+    module = importlib.import_module(command.module)
     if not command.interrupt_queries:
         return module.run(options)
     with interrupts.stopping(interrupt_open_cursors):

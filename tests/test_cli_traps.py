@@ -15,7 +15,7 @@ from corpus.workspaces import copy_workspace
 
 from conftest import SAMPLE_DIR
 from sibtui import cli
-from sibtui.commands import open as open_command
+from sibtui import console as open_command
 
 
 def test_an_unknown_command_is_a_usage_error(tmp_path, capsys):

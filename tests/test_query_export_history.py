@@ -91,6 +91,6 @@ def test_query_modules_never_import_textual():
     modules = ["paging", "spec", "records", "errors_by_code", "findings_overview", "cns_overview", "export",
                "history", "examples", "sql_runner"]
     code = "import sys\n" + "".join(f"import sibtui.query.{name}\n" for name in modules)
-    code += "import sibtui.commands.open\nprint('textual' in sys.modules)"
+    code += "import sibtui.console\nprint('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

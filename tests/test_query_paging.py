@@ -9,6 +9,8 @@ import pytest
 from conftest import query
 from sibtui.query.adhoc import QueryError
 from sibtui.query.paging import SCRATCH, open_view
+from sibtui.query.paging_positions import Positions
+from sibtui.query.paging_ranges import RecordRanges
 from sibtui.query.spec import Filter, FilterSyntaxError, GridSpec, Restriction, SortKey, parse_filters, toggle_sort
 
 CNX = "cnx_beneficiaries_current"
@@ -48,7 +50,7 @@ def keys(view, cursor, offset: int, limit: int) -> list[tuple]:
 def test_natural_order_pages_by_key_ranges_across_files(cursor):
     view = open_view(cursor, GridSpec(relation=CNX))
     assert view.total == 2 * ROWS_PER_FILE
-    assert view._positions is None  # key ranges: no scratch table at all
+    assert isinstance(view, RecordRanges)  # key ranges: no scratch table at all
     everything = expected(cursor)
     for offset in (0, 120, 125, 259):
         assert keys(view, cursor, offset, 10) == everything[offset : offset + 10]
@@ -60,7 +62,7 @@ def test_rows_read_by_rowid_come_in_smaller_pages(cursor):
 
     assert open_view(cursor, GridSpec(relation=CNX)).page_rows == PAGE_ROWS
     sorted_view = open_view(cursor, GridSpec(relation=CNX, sort=(SortKey("nome"),)))
-    assert sorted_view._positions is not None and sorted_view.page_rows == SCATTERED_PAGE_ROWS < PAGE_ROWS
+    assert isinstance(sorted_view, Positions) and sorted_view.page_rows == SCATTERED_PAGE_ROWS < PAGE_ROWS
     result = open_view(cursor, GridSpec(sql=f"SELECT cco FROM {CNX}"))
     assert result.page_rows == PAGE_ROWS  # a materialised result is consecutive rows
 
@@ -68,7 +70,7 @@ def test_rows_read_by_rowid_come_in_smaller_pages(cursor):
 def test_holes_in_record_no_fall_back_to_a_position_table(cursor):
     cursor.execute("DELETE FROM cnx_beneficiaries WHERE file_id = 1 AND record_no = 50")
     view = open_view(cursor, GridSpec(relation=CNX))
-    assert view._positions is not None
+    assert isinstance(view, Positions)
     assert view.total == 2 * ROWS_PER_FILE - 1
     assert keys(view, cursor, 45, 10) == expected(cursor)[45:55]
 

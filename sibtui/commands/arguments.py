@@ -58,7 +58,7 @@ class Command:
     name: str
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
-    module: str  # sibtui.commands.<module> has `run(options: argparse.Namespace) -> int`
+    module: str  # this module has `run(options: argparse.Namespace) -> int`
     interrupt_queries: bool = True
 
 
@@ -280,25 +280,29 @@ def _completion_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("load", "load SBX/RPX/CNX (and portfolio transfer) files into a workspace", _load_arguments, "load",
+    Command("load", "load SBX/RPX/CNX (and portfolio transfer) files into a workspace", _load_arguments,
+            "sibtui.commands.load",
             interrupt_queries=False),
-    Command("query", "run SQL over the workspace", _query_arguments, "query"),
-    Command("hash", "compare a file's declared epilogue hash with the computed one", _hash_arguments, "hash"),
-    Command("diff", "compare two CNX conferences: what ANS changed", _diff_arguments, "diff"),
+    Command("query", "run SQL over the workspace", _query_arguments, "sibtui.commands.query"),
+    Command("hash", "compare a file's declared epilogue hash with the computed one", _hash_arguments,
+            "sibtui.commands.hash"),
+    Command("diff", "compare two CNX conferences: what ANS changed", _diff_arguments, "sibtui.commands.diff"),
     Command("status", "the monthly cycle: each SBX, its RPX, what is still to fix and the deadline",
-            _status_arguments, "status"),
+            _status_arguments, "sibtui.commands.status"),
     Command("check", "pre-critique: find every record ANS would reject, before sending; exit 1 on errors",
-            _check_arguments, "check"),
-    Command("fix", "correct records: set, fill-cns, clean, undo, redo, list, diff", _fix_arguments, "fix"),
+            _check_arguments, "sibtui.commands.check"),
+    Command("fix", "correct records: set, fill-cns, clean, undo, redo, list, diff", _fix_arguments,
+            "sibtui.commands.fix"),
     Command("explain", "RPX error codes: ANS's message, our hint, the team's own explanation (list, set, remove, "
-            "export, import)", _explain_arguments, "explain"),
+            "export, import)", _explain_arguments, "sibtui.commands.explain"),
     Command("regenerate", "write corrected SBX files (the rejected movements, or --all)", _regenerate_arguments,
-            "regenerate"),
+            "sibtui.commands.regenerate"),
     Command("original", "write a loaded file back byte for byte from the copy the workspace keeps",
-            _original_arguments, "original"),
-    Command("open", "open the console (the default command)", _open_arguments, "open", interrupt_queries=False),
+            _original_arguments, "sibtui.commands.original"),
+    Command("open", "open the console (the default command)", _open_arguments, "sibtui.console",
+            interrupt_queries=False),
     Command("completion", "print a shell completion script: eval \"$(sibtui completion bash)\"",
-            _completion_arguments, "completion"),
+            _completion_arguments, "sibtui.commands.completion"),
 )
 COMMANDS_BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
 

@@ -29,6 +29,7 @@ from sibtui.edit.precritique import CheckReport, run_checks
 from sibtui.output import format_count, resolved_format, write_rows
 from sibtui.privacy import masked_rows
 from sibtui.query.findings import FINDING_COLUMNS, finding_rows, findings_by_rule
+from sibtui.rules.against_rpx import COLUMNS, compare_with_rpx
 from sibtui.terminal import printable
 from sibtui.workspace import Workspace
 
@@ -104,8 +105,6 @@ def print_summary(report: CheckReport, cursor) -> None:
 
 def run_against_rpx(db: Path | None, output_format: str | None, rpx_file_id: int, today: dt.date | None = None) -> int:
     """Check, then score the findings on the SBX that RPX answers against what ANS rejected."""
-    from sibtui.rules.against_rpx import COLUMNS, compare_with_rpx
-
     with Workspace(db or default_workspace_path(), must_exist=True) as workspace:
         run_checks(workspace, today=today, cancel=interrupts.interrupted)
         interrupts.check()

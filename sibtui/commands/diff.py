@@ -6,8 +6,10 @@ import argparse
 import sys
 
 from sibtui.commands import EXIT_OK
+from sibtui.commands.query import file_format, write_file
 from sibtui.compare.assignment import MISSING_KINDS, assignment_summary, still_missing_list_sql
 from sibtui.compare.changes import CHANGE_LABELS
+from sibtui.compare.cns_assigned import CNS_ASSIGNED_COLUMNS, cns_assigned_rows
 from sibtui.compare.cns_escalation import COLUMNS, KIND, MESSAGE, conferences_after, escalation_count, escalation_rows
 from sibtui.compare.queries import change_counts, changes_list_sql
 from sibtui.compare.snapshots import choose_pair
@@ -56,9 +58,6 @@ def run(options: argparse.Namespace) -> int:
 
 def _cns_assigned(cursor, options: argparse.Namespace) -> int:
     """Every CNS ANS assigned, printed or (`--output FILE`, .xlsx / .csv...) written for the operator's base."""
-    from sibtui.commands.query import file_format, write_file
-    from sibtui.compare.cns_assigned import CNS_ASSIGNED_COLUMNS, cns_assigned_rows
-
     rows = cns_assigned_rows(cursor)
     output = getattr(options, "output", None)
     if output is None:

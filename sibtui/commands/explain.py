@@ -15,15 +15,17 @@ import argparse
 import sys
 
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
+from sibtui.db.paths import default_workspace_path
+from sibtui.explain.store import remove, write
+from sibtui.explain.transfer import export, import_file
+from sibtui.output import write_rows
+from sibtui.workspace import Workspace
 
 LIST_COLUMNS = ("codigoErro", "field_id", "ans_message", "ans_message_differs", "differing_message", "cause", "fix",
                 "confidence", "team_cause", "team_fix", "team_source", "team_author", "team_written_at", "rpx_files")
 
 
 def run(options: argparse.Namespace) -> int:
-    from sibtui.db.paths import default_workspace_path
-    from sibtui.workspace import Workspace
-
     with Workspace(getattr(options, "db", None) or default_workspace_path(), must_exist=True) as workspace:
         cursor = workspace.cursor()
         try:
@@ -33,8 +35,6 @@ def run(options: argparse.Namespace) -> int:
 
 
 def _list(cursor, options: argparse.Namespace) -> int:
-    from sibtui.output import write_rows
-
     where, parameters = "", []
     if options.codes:
         where = f"WHERE codigoErro IN ({', '.join('?' for _ in options.codes)})"
@@ -46,8 +46,6 @@ def _list(cursor, options: argparse.Namespace) -> int:
 
 
 def _set(cursor, options: argparse.Namespace) -> int:
-    from sibtui.explain.store import write
-
     cause, fix = options.cause, options.fix
     if cause is None and options.source in ("ans", "catalog"):
         cause, catalogue_fix = _borrowed(cursor, options.code.strip(), options.source)
@@ -67,8 +65,6 @@ def _borrowed(cursor, code: str, source: str) -> tuple[str, str]:
 
 
 def _remove(cursor, options: argparse.Namespace) -> int:
-    from sibtui.explain.store import remove
-
     if remove(cursor, options.code):
         print(f"{options.code.strip()}: team explanation removed", file=sys.stderr)
         return EXIT_OK
@@ -77,16 +73,12 @@ def _remove(cursor, options: argparse.Namespace) -> int:
 
 
 def _export(cursor, options: argparse.Namespace) -> int:
-    from sibtui.explain.transfer import export
-
     count = export(cursor, options.file)
     print(f"{count} explanation(s) written to {options.file}", file=sys.stderr)
     return EXIT_OK
 
 
 def _import(cursor, options: argparse.Namespace) -> int:
-    from sibtui.explain.transfer import import_file
-
     report = import_file(cursor, options.file)
     print(f"{options.file}: {report.added} added, {report.updated} updated, {report.kept} kept (as new or newer here)",
           file=sys.stderr)

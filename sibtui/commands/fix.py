@@ -11,14 +11,28 @@ from __future__ import annotations
 import argparse
 import sys
 
+import pyarrow as pa
+
+from sibtui import privacy
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from sibtui.db.paths import default_workspace_path
+from sibtui.edit import editor
+from sibtui.edit.cns import fill_cns
+from sibtui.edit.csv_set import set_from_csv
+from sibtui.edit.decision_list import DECISION_COLUMNS, decision_rows
+from sibtui.edit.decisions import DECISION_LABELS, HOLD, RESEND, decide
+from sibtui.edit.diff import DIFF_COLUMNS, diff_rows
+from sibtui.edit.pending import PENDING_COLUMNS, pending_sql
+from sibtui.edit.records import RecordRef
+from sibtui.edit.selection import as_ref_table, refs_with_error_code, refs_with_finding
+from sibtui.edit.transfer import confirm, review_sql
+from sibtui.edit.transforms import NAME_FIELDS
+from sibtui.output import write_rows
 from sibtui.terminal import say
+from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:
-    from sibtui.db.paths import default_workspace_path
-    from sibtui.workspace import Workspace
-
     action = _ACTIONS[options.fix_action]
     db = getattr(options, "db", None) or default_workspace_path()
     with Workspace(db, must_exist=True) as workspace:
@@ -31,11 +45,6 @@ def run(options: argparse.Namespace) -> int:
 
 def _records(cursor, options: argparse.Namespace):
     """The selection as an Arrow table of references, or None when nothing selects."""
-    import pyarrow as pa
-
-    from sibtui.edit.records import RecordRef
-    from sibtui.edit.selection import as_ref_table, refs_with_error_code, refs_with_finding
-
     parts = []
     if options.record:
         parts.append(as_ref_table([RecordRef.parse(text) for text in options.record]))
@@ -53,9 +62,6 @@ def _options(options: argparse.Namespace) -> dict:
 
 
 def _set(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit import editor
-    from sibtui.edit.records import RecordRef
-
     if options.csv is not None:
         return _set_csv(cursor, options)
     if not options.assignments:
@@ -79,8 +85,6 @@ def _set(cursor, options: argparse.Namespace) -> int:
 
 
 def _set_csv(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit.csv_set import set_from_csv
-
     if options.assignments or options.record or options.error or options.rule:
         print("sibtui: error: --csv says the records and the values itself; give neither FIELD=VALUE nor "
               "--record/--error/--rule with it", file=sys.stderr)
@@ -111,15 +115,10 @@ def _set_csv(cursor, options: argparse.Namespace) -> int:
 
 
 def _fill_cns(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit.cns import fill_cns
-
     return _print_result(fill_cns(cursor, _records(cursor, options), **_options(options)))
 
 
 def _clean(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit import editor
-    from sibtui.edit.transforms import NAME_FIELDS
-
     operations = [name for name, wanted in (("trim", options.trim), ("upper", options.upper),
                                             ("remove-accents", options.remove_accents)) if wanted]
     records = _records(cursor, options)
@@ -132,8 +131,6 @@ def _clean(cursor, options: argparse.Namespace) -> int:
 
 
 def _decide(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit.decisions import DECISION_LABELS, HOLD, RESEND, decide
-
     decision = {"hold": HOLD, "resend": RESEND, "undecide": None}[options.fix_action]
     records = _records(cursor, options)
     if records is None:
@@ -160,9 +157,6 @@ def _decide(cursor, options: argparse.Namespace) -> int:
 
 
 def _confirm(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit.records import RecordRef
-    from sibtui.edit.transfer import confirm, review_sql
-
     refs = [RecordRef.parse(text) for text in options.record]
     if options.transfer is not None:
         state = "confirmado" if options.clear else "pendente"
@@ -189,14 +183,10 @@ def _confirm(cursor, options: argparse.Namespace) -> int:
 
 
 def _undo(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit import editor
-
     return _step(cursor, editor.undo, "undo", "undone")
 
 
 def _redo(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit import editor
-
     return _step(cursor, editor.redo, "redo", "redone")
 
 
@@ -216,16 +206,11 @@ def _target(cursor, action_id: int | None) -> str:
 
 
 def _list(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit.pending import PENDING_COLUMNS, pending_sql
-    from sibtui.output import write_rows
-
     if options.pending:
         result = cursor.execute(pending_sql())
         write_rows(PENDING_COLUMNS, result.fetchall(), options.format, sys.stdout)
         return EXIT_OK
     if options.decisions:
-        from sibtui.edit.decision_list import DECISION_COLUMNS, decision_rows
-
         write_rows(DECISION_COLUMNS, decision_rows(cursor), options.format, sys.stdout)
         return EXIT_OK
     result = cursor.execute(
@@ -237,9 +222,6 @@ def _list(cursor, options: argparse.Namespace) -> int:
 
 
 def _diff(cursor, options: argparse.Namespace) -> int:
-    from sibtui.edit.diff import DIFF_COLUMNS, diff_rows
-    from sibtui.output import write_rows
-
     write_rows(DIFF_COLUMNS, diff_rows(cursor, options.regeneration), options.format, sys.stdout)
     return EXIT_OK
 
@@ -271,8 +253,6 @@ def _print_result(result) -> int:
 
 def _text(field: str, value: str | None) -> str:
     """A value as the journal holds it; personal data masked in mask mode (`--mask`)."""
-    from sibtui import privacy
-
     if value is None:
         return "(ausente)"
     if privacy.masking_enabled() and field in privacy.personal_fields():

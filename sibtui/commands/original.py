@@ -12,15 +12,14 @@ import sys
 
 from sibtui import privacy
 from sibtui.commands import EXIT_OK
+from sibtui.db.paths import default_workspace_path
 from sibtui.errors import SibError
+from sibtui.ingest.originals import write_original
 from sibtui.terminal import say
+from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:
-    from sibtui.db.paths import default_workspace_path
-    from sibtui.ingest.originals import write_original
-    from sibtui.workspace import Workspace
-
     if privacy.masking_enabled():
         raise SibError("the original file holds personal data; it is not written in mask mode")
     out = options.out.expanduser()

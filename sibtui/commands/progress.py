@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import sys
 
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
 from sibtui.output import format_count
 
 
@@ -21,9 +24,6 @@ class _StderrProgress:
         raise NotImplementedError
 
     def _make(self):
-        from rich.console import Console
-        from rich.progress import Progress
-
         return Progress(*self._columns(), console=Console(stderr=True), transient=True)
 
     def __enter__(self):
@@ -40,8 +40,6 @@ class LoadProgressBar(_StderrProgress):
     """Feeds the bar from the loader's `(bytes read, total bytes, records)` callback."""
 
     def _columns(self) -> tuple:
-        from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn
-
         return (TextColumn("carregando"), BarColumn(), DownloadColumn(),
                 TextColumn("{task.fields[records]} registros"), TimeRemainingColumn())
 
@@ -62,8 +60,6 @@ class RegenerationProgressBar(_StderrProgress):
     """Feeds the bar from regeneration's `(movements written, total, label)` callback."""
 
     def _columns(self) -> tuple:
-        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
-
         return (TextColumn("gerando {task.description}", markup=False), BarColumn(), MofNCompleteColumn())
 
     def update(self, done: int, total: int, label: str) -> None:

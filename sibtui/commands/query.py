@@ -16,7 +16,10 @@ from sibtui.commands import EXIT_OK
 from sibtui.db.paths import default_workspace_path
 from sibtui.errors import SibError
 from sibtui.output import write_rows
+from sibtui.privacy import masked_rows
 from sibtui.query.adhoc import run_interruptible, run_query
+from sibtui.query.export import finished_file
+from sibtui.query.xlsx import write_xlsx
 from sibtui.workspace import Workspace
 
 SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".tsv": "tsv", ".txt": "table"}
@@ -61,13 +64,8 @@ def _print(cursor, sql: str, output_format: str | None, allow_writes: bool, outp
 
 def write_file(output: Path, output_format: str | None, columns, rows) -> int:
     """Rows into `output` (hidden until complete, owner-only), XLSX or a text format; the count."""
-    from sibtui.privacy import masked_rows
-    from sibtui.query.export import finished_file
-
     with finished_file(output) as temporary:
         if output_format == "xlsx":
-            from sibtui.query.xlsx import write_xlsx
-
             return write_xlsx(temporary, columns, masked_rows(columns, rows))
         with open(temporary, "w", encoding="utf-8", newline="") as stream:
             return write_rows(columns, rows, output_format, stream)

@@ -13,14 +13,16 @@ from pathlib import Path
 from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from sibtui.commands.progress import RegenerationProgressBar
+from sibtui.cycle.no_movement import REASONS, parse_competencia, write_no_movement
+from sibtui.db.paths import default_workspace_path
+from sibtui.edit.diff import MOVEMENT_COLUMNS, movement_rows
+from sibtui.edit.regen.run import load_schema, regenerate
+from sibtui.output import write_rows
 from sibtui.terminal import say
+from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:
-    from sibtui.db.paths import default_workspace_path
-    from sibtui.edit.regen.run import regenerate
-    from sibtui.workspace import Workspace
-
     if options.no_movement is not None or options.reason is not None:
         return _no_movement(options)
     with Workspace(options.db or default_workspace_path(), must_exist=True) as workspace, RegenerationProgressBar(enabled=not options.quiet) as bar:
@@ -51,11 +53,6 @@ def run(options: argparse.Namespace) -> int:
 
 
 def _no_movement(options: argparse.Namespace) -> int:
-    from sibtui.cycle.no_movement import REASONS, parse_competencia, write_no_movement
-    from sibtui.db.paths import default_workspace_path
-    from sibtui.edit.regen.run import load_schema
-    from sibtui.workspace import Workspace
-
     if options.no_movement is None or options.reason is None:
         say("sibtui: error: a month without movement needs both --no-movement AAAA-MM and --reason 61|62",
             file=sys.stderr)
@@ -94,9 +91,6 @@ def _no_movement(options: argparse.Namespace) -> int:
 
 
 def _write_report(cursor, path: Path, result) -> None:
-    from sibtui.edit.diff import MOVEMENT_COLUMNS, movement_rows
-    from sibtui.output import write_rows
-
     rows = [row for r in result.regenerations if r.regeneration_id is not None
             for row in movement_rows(cursor, r.regeneration_id)]
     with path.open("w", encoding="utf-8", newline="") as stream:

@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from sibtui.commands import EXIT_OK
+from sibtui.cycle.months import NO_MOVEMENT_REASONS, month_rows
 from sibtui.cycle.status import CycleRow, cycle_rows, next_deadline
 from sibtui.db.paths import default_workspace_path
 from sibtui.output import resolved_format, write_rows
@@ -38,8 +39,6 @@ def run(options: argparse.Namespace) -> int:
         cursor = workspace.cursor()
         try:
             if getattr(options, "months", False):
-                from sibtui.cycle.months import month_rows
-
                 write_rows(MONTH_COLUMNS, [_month_values(row, today) for row in month_rows(cursor, today)],
                            options.format, sys.stdout)
                 return EXIT_OK
@@ -101,8 +100,6 @@ def _values(row: CycleRow, today: date) -> tuple:
 
 
 def _reason(code: str | None) -> str | None:
-    from sibtui.cycle.months import NO_MOVEMENT_REASONS
-
     return f"{code} ({NO_MOVEMENT_REASONS.get(code, 'motivo desconhecido')})" if code else None
 
 

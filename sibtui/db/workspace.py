@@ -157,13 +157,3 @@ def _explain_io_error(path: Path, error: duckdb.IOException, read_only: bool = F
     if is_lock_error(message):
         return busy_error(path, message, read_only)
     return WorkspaceError(explain(error, path) or f"{path}: cannot open workspace: {first_line(error)}")
-
-
-def fetch_first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | tuple = ()) -> tuple | None:
-    """First row of a query, with the result read to its end.
-
-    DuckDB 2 keeps a result open until a fetch returns nothing; an open result blocks
-    `register()` and other work on that connection, so never leave one behind.
-    """
-    rows = cursor.execute(sql, list(parameters)).fetchall()
-    return rows[0] if rows else None

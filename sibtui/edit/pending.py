@@ -16,6 +16,7 @@ import duckdb
 
 from sibtui.catalog.fields import FIELDS
 from sibtui.edit.ddl import DECISION_FIELD, JOURNAL_TABLE, latest_edits_sql
+from sibtui.edit.decisions import DECISION_LABELS, latest_decisions_sql
 from sibtui.edit.records import CONFERENCE_TABLES, SBX_TABLE, RecordRef
 
 PENDING_COLUMNS = (
@@ -47,8 +48,6 @@ class PendingChange:
 
 def pending_sql() -> str:
     """Every pending change and resend decision, in record order (SBX first), as `PENDING_COLUMNS`."""
-    from sibtui.edit.decisions import DECISION_LABELS, latest_decisions_sql
-
     labels = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in DECISION_LABELS.items() if code)
     parts = [
         f"SELECT '{SBX_TABLE}' AS table_name, d.file_id, d.record_no, raw.movement, "

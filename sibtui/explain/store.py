@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from sibtui.edit.journal import os_user
 from sibtui.errors import SibError
 
 TABLE = "code_explanations"
@@ -77,8 +78,6 @@ def save(cursor: duckdb.DuckDBPyConnection, entry: Explanation) -> None:
 def write(cursor: duckdb.DuckDBPyConnection, code: str, cause: str, fix: str, *, source: str = "analyst",
           author: str | None = None, when: dt.datetime | None = None) -> Explanation:
     """Validate and save an explanation written now by `author` (default: the OS user)."""
-    from sibtui.edit.journal import os_user
-
     entry = checked(code, cause, fix, source, author or os_user(), (when or dt.datetime.now()).replace(microsecond=0))
     save(cursor, entry)
     return entry

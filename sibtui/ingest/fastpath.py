@@ -32,7 +32,8 @@ from functools import cache
 import pyarrow as pa
 
 from sibtui.catalog.kinds import FileKind
-from sibtui.db.workspace import Workspace, fetch_first
+from sibtui.db.cursors import fetch_first
+from sibtui.db.workspace import Workspace
 from sibtui.errors import LoadCancelled, SibError, WorkspaceError
 from sibtui.hashing import EpilogueHash
 from sibtui.ingest import staging

@@ -17,9 +17,10 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.tables import FILES_COLUMN_NAMES, LOAD_WARNINGS_COLUMNS, Table
+from sibtui.db.cursors import fetch_first
 from sibtui.db.failures import explain
 from sibtui.db.schema import quote
-from sibtui.db.workspace import Workspace, fetch_first
+from sibtui.db.workspace import Workspace
 from sibtui.errors import DuplicateFileError, WorkspaceError
 
 _QUEUE_DEPTH = 2  # batches in flight: enough to overlap, small enough to bound memory

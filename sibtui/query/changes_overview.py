@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sibtui.catalog.fields import FIELDS
+from sibtui.catalog.tables import CNX_BENEFICIARIES
+from sibtui.compare.assignment import assignment_summary, still_missing_sql
 from sibtui.compare.changes import (
     CHANGE_COLUMNS,
     CHANGE_KINDS,
@@ -21,6 +24,7 @@ from sibtui.compare.changes import (
     comparable,
     pair_changes_sql,
 )
+from sibtui.compare.queries import change_counts
 from sibtui.compare.snapshots import CompareError, Snapshot, SnapshotPair, choose_pair, list_snapshots
 from sibtui.db.identifiers import quote
 from sibtui.query.spec import GridSpec
@@ -60,9 +64,6 @@ class ChangesOverview:
 def changes_overview(cursor: duckdb.DuckDBPyConnection, from_id: int | None = None,
                      to_id: int | None = None) -> ChangesOverview:
     """The pair (the two latest conferences unless given) and what changed; raises CompareError."""
-    from sibtui.compare.assignment import assignment_summary
-    from sibtui.compare.queries import change_counts
-
     pair = choose_pair(cursor, from_id, to_id)
     found = change_counts(cursor, pair)
     counts = [KindCount(kind, CHANGE_LABELS[kind], rows, ccos) for kind, rows, ccos in found]
@@ -107,8 +108,6 @@ def kind_spec(pair: SnapshotPair, kind: str) -> GridSpec:
 
 
 def _missing_spec(pair: SnapshotPair, qualifying: bool) -> GridSpec:
-    from sibtui.compare.assignment import still_missing_sql
-
     condition = "" if qualifying else "NOT "
     sql = (f"SELECT b.file_id, b.record_no, m.* FROM ({still_missing_sql(pair.newer.file_id)}) AS m "
            f"JOIN cnx_beneficiaries AS b ON b.file_id = {int(pair.newer.file_id)} AND b.cco = m.cco "
@@ -146,9 +145,6 @@ class ConferenceLine:
 
 def conference_lines(cursor: duckdb.DuckDBPyConnection, ref: ConferenceRef) -> list[ConferenceLine]:
     """Every CNX field of the vínculo, older and newer value, changed as ANS means it."""
-    from sibtui.catalog.fields import FIELDS
-    from sibtui.catalog.tables import CNX_BENEFICIARIES
-
     old = _record(cursor, ref.older.file_id, ref.older_record_no)
     new = _record(cursor, ref.newer.file_id, ref.newer_record_no)
     changed = _changed_fields(cursor, ref) if old and new else set()

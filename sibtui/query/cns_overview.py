@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sibtui.compare.cns_escalation import KIND, MESSAGE, conferences_after, escalation_count, escalation_sql
+from sibtui.query.findings import cns_gap_counts
 from sibtui.query.spec import GridSpec, Restriction
+from sibtui.rules.catalog import RULES
 
 if TYPE_CHECKING:
     import duckdb
@@ -31,10 +34,6 @@ class CnsCategory:
 def cns_categories(cursor: duckdb.DuckDBPyConnection, after: int | None = None) -> list[CnsCategory]:
     """Counts per category and table, in the pre-critique's order, then the vínculos ANS could
     not give a CNS in `after` conferences although qualified (`sibtui.compare.cns_escalation`)."""
-    from sibtui.compare.cns_escalation import KIND, MESSAGE, conferences_after, escalation_count
-    from sibtui.query.findings import cns_gap_counts
-    from sibtui.rules.catalog import RULES
-
     categories = []
     for count in cns_gap_counts(cursor):
         rule = RULES.get(count.category)
@@ -50,8 +49,6 @@ def cns_categories(cursor: duckdb.DuckDBPyConnection, after: int | None = None) 
 
 def category_spec(category: CnsCategory, after: int | None = None) -> GridSpec:
     """The records of one category, our CNS and the CNX's side by side."""
-    from sibtui.compare.cns_escalation import KIND, conferences_after, escalation_sql
-
     if category.category == KIND:
         return GridSpec(sql=escalation_sql(conferences_after(after)), records_of="cnx_beneficiaries",
                         title="CNS: provável divergência com a Receita", hidden_columns=("mensagem",),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from sibtui.catalog.fields import FIELDS
+
 # Catalogue fields whose label is too long for a header.
 _SHORTER = {
     "nome": "Nome",
@@ -106,8 +108,6 @@ def short_label(column: str) -> str:
         return _SHORTER[column]
     if column in _WORKSPACE:
         return _WORKSPACE[column]
-    from sibtui.catalog.fields import FIELDS
-
     field = FIELDS.get(column)
     if field is None:
         return column

@@ -29,9 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from sibtui.db.failures import explain
 from sibtui.errors import SibError
 from sibtui.privacy import Masker, mask_free_text, masking_enabled, redact_message
+from sibtui.query.xlsx import write_xlsx
 
 if TYPE_CHECKING:
     import duckdb
@@ -83,8 +88,6 @@ def export_query(
 
     `mask`: hide personal data (None: as mask mode says).
     """
-    import duckdb
-
     path = Path(path).expanduser()
     masked = masking_enabled() if mask is None else mask
     temporary: Path | None = None
@@ -165,8 +168,6 @@ def _write_csv(reader, handle: int, options: ExportOptions, progress, cancel: Ca
 def _write_xlsx(reader, handle: int, options: ExportOptions, progress, cancel: CancelCallback, masker,
                 temporary: Path) -> int:
     """The workbook is written to the owner-only temporary file (XlsxWriter reopens it by name)."""
-    from sibtui.query.xlsx import write_xlsx
-
     os.close(handle)
 
     def rows():
@@ -183,8 +184,6 @@ def _write_xlsx(reader, handle: int, options: ExportOptions, progress, cancel: C
 
 def _write_parquet(reader, handle: int, options: ExportOptions, progress, cancel: CancelCallback, masker,
                    temporary: Path) -> int:
-    import pyarrow.parquet as pq
-
     written = 0
     with open(handle, "wb") as stream:
         with pq.ParquetWriter(stream, reader.schema) as writer:
@@ -199,8 +198,6 @@ def _write_parquet(reader, handle: int, options: ExportOptions, progress, cancel
 
 
 def _masked_batch(batch, masker: Masker):
-    import pyarrow as pa
-
     rows = masker.rows(zip(*(column.to_pylist() for column in batch.columns)))
     columns = list(zip(*rows)) or [[] for _ in batch.schema]
     return pa.RecordBatch.from_arrays(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sibtui.query.drill_specs import finding_records_spec
 from sibtui.query.spec import GridSpec, Restriction
+from sibtui.rules.catalog import RULES
 
 if TYPE_CHECKING:
     import duckdb
@@ -51,8 +52,6 @@ ORDER BY CASE max(severity) WHEN 'error' THEN 0 ELSE 1 END, records DESC, rule
 
 def finding_groups(cursor: duckdb.DuckDBPyConnection) -> list[FindingGroup]:
     """Findings per (rule, table), errors first, then by how many records they hit."""
-    from sibtui.rules.catalog import RULES
-
     groups = []
     for rule, table, severity, occurrences, records, fields, message in cursor.execute(_GROUPS_SQL).fetchall():
         catalogued = RULES.get(rule)

@@ -13,6 +13,10 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
+from sibtui.catalog.domains import Base
+from sibtui.catalog.fields import FIELDS
+from sibtui.catalog.kinds import Movement
+
 
 def fold(text: str) -> str:
     """`text` without accents, lower-case: what `folded_sql` makes of a column."""
@@ -32,10 +36,6 @@ def has_letters(text: str) -> bool:
 @cache
 def _labels(column: str) -> dict[str, tuple[str, bool]]:
     """folded label (and folded code) -> (code, compared as an integer) for a domain column."""
-    from sibtui.catalog.domains import Base
-    from sibtui.catalog.fields import FIELDS
-    from sibtui.catalog.kinds import Movement
-
     if column == "movement":
         return {fold(label): (code, False) for code, label in _movement_labels(Movement).items()}
     field = FIELDS.get(column)
@@ -60,8 +60,6 @@ _PUNCTUATION = set(".-/ \t")
 def digits_only(column: str, value: str) -> str | None:
     """`309.067.648-66` -> `30906764866` for a field made of digits (CPF, CNS, CEP, CNPJ...),
     when punctuation and blanks are all that is in the way; None when nothing to strip."""
-    from sibtui.catalog.fields import FIELDS
-
     field = FIELDS.get(column)
     pattern = field.domain.pattern if field is not None else None
     if not pattern or not pattern.startswith("[0-9]{") or not any(char in _PUNCTUATION for char in value):
@@ -73,7 +71,5 @@ def digits_only(column: str, value: str) -> str | None:
 
 def domain_choices(column: str) -> list[tuple[str, str]]:
     """(code, label) of an enumerated field, for the editor to offer at once; [] otherwise."""
-    from sibtui.catalog.fields import FIELDS
-
     field = FIELDS.get(column)
     return list(field.domain.values.items()) if field is not None else []

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+from sibtui.catalog.kinds import Movement
+from sibtui.catalog.shapes import CNX_BENEFICIARIO, MOVEMENT_SHAPES, TRANSFER_BENEFICIARIO
+
 OWN, FOREIGN, ABSENT = "own", "foreign", "absent"
 ALWAYS_FIRST = ("movement",)  # the kind of movement leads, before its elements
 
@@ -41,9 +44,6 @@ def shape_columns(table: str, movement: str | None) -> tuple[tuple[str, bool], .
     """(column, required) of the record's elements in schema order; () when unknown.
 
     Required means required in the record: the leaf and every container above it."""
-    from sibtui.catalog.kinds import Movement
-    from sibtui.catalog.shapes import CNX_BENEFICIARIO, MOVEMENT_SHAPES, TRANSFER_BENEFICIARIO
-
     if table == "cnx_beneficiaries":
         shape = CNX_BENEFICIARIO
     elif table == "transfer_beneficiaries":

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sibtui.edit.regen.cnx_plan import planned_sql
 from sibtui.edit.resend import STATE_LABELS, going_sql, state_label
 
 if TYPE_CHECKING:
@@ -104,8 +105,6 @@ def counts_text(counts: Counter | dict) -> str:
 
 def planned_for_record(cursor: duckdb.DuckDBPyConnection, file_id: int, record_no: int) -> list[tuple[str, list[str]]]:
     """What the edits of one CNX record will be sent as: (movement, the edited fields it carries)."""
-    from sibtui.edit.regen.cnx_plan import planned_sql
-
     rows = cursor.execute(
         f"SELECT movement, list(e.field ORDER BY e.field) FROM ({planned_sql()}) p, unnest(p.edits) AS t(e) "
         "WHERE p.file_id = ? AND p.record_no = ? GROUP BY movement ORDER BY movement",

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from sibtui.query.adhoc import QueryError, checked_sql, error_line, policy, rollback_quietly
-from sibtui.query.paging import PagedView, _scratch_name, attach_scratch, materialise, open_view
+from sibtui.query.paging import PagedView, attach_scratch, materialise, open_view, scratch_name
 from sibtui.query.spec import GridSpec
 from sibtui.query.sql_guard import READ_ONLY_HINT
 
@@ -32,8 +34,6 @@ _MATERIALISED = {"SELECT"}  # results that CREATE TABLE AS can hold; EXPLAIN, PR
 
 def run_sql(cursor: duckdb.DuckDBPyConnection, sql: str, masked: bool | None = None) -> PagedView:
     """Run `sql` (one or more statements) and return the last one's result as a paged view."""
-    import duckdb
-
     if not sql.strip():
         raise QueryError("consulta vazia")
     rules = policy(cursor, False, masked)
@@ -72,7 +72,7 @@ def _fetched(cursor: duckdb.DuckDBPyConnection, query: str):
 def _arrow_view(cursor: duckdb.DuckDBPyConnection, table) -> PagedView:
     if table is None:
         return open_view(cursor, GridSpec(sql="SELECT 'ok' AS resultado", hidden_columns=()))
-    name = _scratch_name("arrow")
+    name = scratch_name("arrow")
     cursor.register("__sibtui_result", table)
     try:
         cursor.execute(f"CREATE TABLE {name} AS SELECT * FROM __sibtui_result")

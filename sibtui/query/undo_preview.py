@@ -11,6 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sibtui.edit import journal
+from sibtui.edit.ddl import DECISION_FIELD
+from sibtui.edit.decisions import DECISION_LABELS
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -46,8 +50,6 @@ class StepPreview:
 
 def preview_step(cursor: duckdb.DuckDBPyConnection, which: str) -> StepPreview | None:
     """The action `which` ("undo"/"redo") would take next, or None when there is none."""
-    from sibtui.edit import journal
-
     actions = journal.history(cursor)
     state = journal.undo_state(actions)
     target = state.next_undo if which == "undo" else state.next_redo
@@ -70,9 +72,6 @@ def preview_step(cursor: duckdb.DuckDBPyConnection, which: str) -> StepPreview |
 
 def _readable(field: str, now: str | None, after: str | None) -> tuple[str | None, str | None]:
     """A resend decision in words (`hold` -> "não reenviar", none -> "pendente"); values as they are."""
-    from sibtui.edit.ddl import DECISION_FIELD
-    from sibtui.edit.decisions import DECISION_LABELS
-
     if field != DECISION_FIELD:
         return now, after
     return DECISION_LABELS.get(now, now), DECISION_LABELS.get(after, after)
@@ -80,7 +79,5 @@ def _readable(field: str, now: str | None, after: str | None) -> tuple[str | Non
 
 def next_target(cursor: duckdb.DuckDBPyConnection, which: str) -> int | None:
     """The action id undo or redo would take now (to confirm it is still the one previewed)."""
-    from sibtui.edit import journal
-
     state = journal.undo_state(journal.history(cursor))
     return state.next_undo if which == "undo" else state.next_redo

@@ -19,6 +19,11 @@ import decimal
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+import xlsxwriter
+
+from sibtui.catalog.domains import Base
+from sibtui.catalog.fields import FIELDS
+
 EXCEL_ROWS = 1_048_576  # rows of a sheet, the header included
 SHEET_NAME = "sibtui"
 MAX_COLUMN_WIDTH = 50
@@ -28,9 +33,6 @@ DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 
 def date_columns() -> frozenset[str]:
     """Columns of the catalogue whose text is a date (`dataNascimento`, `dataCancelamento`...)."""
-    from sibtui.catalog.domains import Base
-    from sibtui.catalog.fields import FIELDS
-
     return frozenset(name for name, field in FIELDS.items() if field.domain.base is Base.DATE)
 
 
@@ -39,8 +41,6 @@ def write_xlsx(path: Path | str, columns: Sequence[str], rows: Iterable[Sequence
     """Write `rows` under a header of `columns` to `path` (an existing file is replaced);
     return how many rows were written. `every_batch(written)` is called every 10,000 rows
     (to report progress, or raise to cancel)."""
-    import xlsxwriter
-
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                                 "strings_to_formulas": False, "strings_to_urls": False})
     try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from sibtui.query.errors_by_code import MOVEMENT_LABELS
 from sibtui.tui.cells import visible
 from sibtui.tui.masking import field_value, free_text
 
@@ -45,8 +46,6 @@ def resend_text(resend: ResendInfo) -> Text:
 
 def planned_text(planned: list[tuple[str, list[str]]]) -> Text:
     """"Suas edições vão à ANS como: cancelamento (dataCancelamento, motivoCancelamento)"."""
-    from sibtui.query.errors_by_code import MOVEMENT_LABELS
-
     text = Text("Suas edições vão à ANS como: ", style="bold")
     text.append(" · ".join(f"{MOVEMENT_LABELS.get(movement, movement).lower()} ({', '.join(fields)})"
                            for movement, fields in planned), style="cyan")

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import duckdb
 
-from sibtui.edit.ddl import DECISION_FIELD
+from sibtui.edit.ddl import DECISION_FIELD, current_rows_sql
 from sibtui.edit.records import SBX_TABLE
 from sibtui.edit.regen.cnx_plan import edits_not_sent
 from sibtui.edit.regen.plan import SCOPE_ALL, SCOPE_CNX_EDITS, SCOPE_REJECTED, SourcePlan
 from sibtui.edit.resend import COM_TITULAR, JA_NA_ANS, NAO_REENVIAR, PENDENTE, going_sql
 from sibtui.rules.catalog import Severity
+from sibtui.rules.same_as_ans import noop_retificacoes_sql
 
 NAMED = 8  # records named in a note before "…"
 SEE_ALL = "sibtui fix list --decisions"
@@ -75,9 +76,6 @@ def _state_notes(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
 
 
 def _noop_all_note(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
-    from sibtui.edit.ddl import current_rows_sql
-    from sibtui.rules.same_as_ans import noop_retificacoes_sql
-
     current = f"SELECT * FROM ({current_rows_sql(SBX_TABLE)}) WHERE file_id = {int(plan.source_file_id or 0)}"
     records = [row[0] for row in cursor.execute(
         f"SELECT record_no FROM ({noop_retificacoes_sql(current)}) ORDER BY 1").fetchall()]

@@ -28,7 +28,9 @@ import threading
 import time
 from pathlib import Path
 
-from sibtui.edit.regen.verify import Expected
+from sibtui.edit.regen.verify import Expected, judge, reload
+from sibtui.errors import SibError
+from sibtui.ingest.sniff import sniff
 
 CHILD_FROM_MOVEMENTS = 20_000  # smaller parts are proven in process: a child costs ~0.3 s to start
 _DIGEST_BYTES = 8
@@ -147,10 +149,6 @@ def _wait_for_head(path: Path, instructions: _Instructions, head_bytes: int = 64
 
 
 def child_main(argument: str) -> None:
-    from sibtui.edit.regen.verify import judge, reload
-    from sibtui.errors import SibError
-    from sibtui.ingest.sniff import sniff
-
     path = Path(argument)
     instructions = _Instructions()
     threading.Thread(target=instructions.read_from, args=(sys.stdin.buffer,), daemon=True).start()

@@ -29,6 +29,7 @@ import duckdb
 from sibtui.edit.regen import log
 from sibtui.edit.regen.output import CLAIM_SUFFIX, PART_SUFFIX, SBX_NAME, part_prefix
 from sibtui.errors import SibError
+from sibtui.ingest.hashcheck import check_hash
 
 
 def workspace_tag(cursor: duckdb.DuckDBPyConnection) -> str:
@@ -94,8 +95,6 @@ def _finish_claim(final: Path, claims: list[Path]) -> bool:
 
 
 def _whole(path: Path, logged_hash: str | None) -> bool:
-    from sibtui.ingest.hashcheck import check_hash
-
     if not path.is_file() or not logged_hash:
         return False
     try:

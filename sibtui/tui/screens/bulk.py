@@ -21,6 +21,10 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sibtui.edit import editor
+from sibtui.edit.cancel_links import cancel_links
+from sibtui.edit.cns import fill_cns
+from sibtui.edit.ddl import editable_columns
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.tui.cells import visible
@@ -80,8 +84,6 @@ class BulkScreen(ModalScreen[bool]):
             yield Static(Text("Enter escolhe · Esc cancela", style="dim"), id="bulk-hint", markup=False)
 
     def on_mount(self) -> None:
-        from sibtui.edit.ddl import editable_columns
-
         assignment = self.query_one("#bulk-assignment", Input)
         names = sorted({c for table in ("sbx_movements", "cnx_beneficiaries") for c in editable_columns(table)})
         assignment.suggester = SuggestFromList([f"{name} = " for name in names], case_sensitive=False)
@@ -194,9 +196,6 @@ class BulkScreen(ModalScreen[bool]):
 
 
 def _apply(cursor, action: BulkAction, assignment, refs, dry_run: bool, today):
-    from sibtui.edit import editor
-    from sibtui.edit.cns import fill_cns
-
     options = {"dry_run": dry_run, "today": today}
     if action.key == "set":
         column, value = assignment
@@ -204,8 +203,6 @@ def _apply(cursor, action: BulkAction, assignment, refs, dry_run: bool, today):
     if action.key == "fill-cns":
         return fill_cns(cursor, refs, **options)
     if action.key == "cancel":
-        from sibtui.edit.cancel_links import cancel_links
-
         date, motivo = assignment
         return cancel_links(cursor, refs, date, motivo, **options)
     return editor.clean_up(cursor, refs, action.operations, **options)

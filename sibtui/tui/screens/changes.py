@@ -16,7 +16,12 @@ from textual.widgets import DataTable, Static
 
 from sibtui.errors import SibError
 from sibtui.output import format_count
+from sibtui.query.changes_overview import ConferenceRef, changes_overview, kind_spec, ordered_pair, snapshots
+from sibtui.query.records import CNX
 from sibtui.tui.screens.base import ModeScreen
+from sibtui.tui.screens.drill import DrillScreen
+from sibtui.tui.screens.picker import PickScreen
+from sibtui.tui.screens.record_view import RecordScreen
 from sibtui.tui.widgets.drill_table import DrillTable
 
 if TYPE_CHECKING:
@@ -50,8 +55,6 @@ class ChangesScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="changes-load")
     def _load(self, wanted: tuple[int, int] | None) -> None:
-        from sibtui.query.changes_overview import changes_overview
-
         cursor = self.new_cursor()
         try:
             overview = changes_overview(cursor, *(wanted or (None, None)))
@@ -87,9 +90,6 @@ class ChangesScreen(ModeScreen):
 
     @on(DataTable.RowSelected, "#change-kinds")
     def _selected(self, event: DataTable.RowSelected) -> None:
-        from sibtui.query.changes_overview import kind_spec
-        from sibtui.tui.screens.drill import DrillScreen
-
         if self.overview is None or event.cursor_row >= len(self.overview.counts):
             return
         count = self.overview.counts[event.cursor_row]
@@ -106,8 +106,6 @@ class ChangesScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="changes-snapshots")
     def _list_snapshots(self) -> None:
-        from sibtui.query.changes_overview import snapshots
-
         cursor = self.new_cursor()
         try:
             found = snapshots(cursor)
@@ -116,8 +114,6 @@ class ChangesScreen(ModeScreen):
         self.app.call_from_thread(self._pick_first, found)
 
     def _pick_first(self, found: list[Snapshot]) -> None:
-        from sibtui.tui.screens.picker import PickScreen
-
         if len(found) < 2:
             self.notify("é preciso ter duas conferências (CNX) carregadas para comparar", severity="warning")
             return
@@ -126,8 +122,6 @@ class ChangesScreen(ModeScreen):
                              lambda value: self._pick_second(found, value))
 
     def _pick_second(self, found: list[Snapshot], value: str | None) -> None:
-        from sibtui.tui.screens.picker import PickScreen
-
         first = next((s for s in found if str(s.file_id) == value), None)
         if first is None:
             return
@@ -141,8 +135,6 @@ class ChangesScreen(ModeScreen):
                              lambda second: self._paired(first, others, second))
 
     def _paired(self, first: Snapshot, others: list[Snapshot], value: str | None) -> None:
-        from sibtui.query.changes_overview import ordered_pair
-
         second = next((s for s in others if str(s.file_id) == value), None)
         if second is not None:
             self.wanted = ordered_pair(first, second)
@@ -153,10 +145,6 @@ def _conference_opener(pair: SnapshotPair):
     """Enter on a change row: the CNX record, older and newer conference side by side."""
 
     def open_conference(screen: Screen, row: dict) -> None:
-        from sibtui.query.changes_overview import ConferenceRef
-        from sibtui.query.records import CNX
-        from sibtui.tui.screens.record_view import RecordScreen
-
         ref = ConferenceRef(pair.older, pair.newer, row.get("from_record_no"), row.get("to_record_no"))
         screen.app.push_screen(RecordScreen(CNX, *ref.record, conference=ref))
 

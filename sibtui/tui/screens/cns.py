@@ -10,9 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from sibtui.compare.cns_assigned import cns_assigned_sql
 from sibtui.output import format_count
-from sibtui.query.cns_overview import CnsCategory, category_spec
+from sibtui.query.cns_overview import CnsCategory, category_spec, cns_categories
 from sibtui.query.records import TABLE_LABELS
+from sibtui.query.spec import GridSpec
 from sibtui.tui.screens.base import ModeScreen
 from sibtui.tui.screens.drill import DrillScreen
 from sibtui.tui.widgets.drill_table import DrillTable
@@ -43,8 +45,6 @@ class CnsScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="cns-load")
     def _load(self) -> None:
-        from sibtui.query.cns_overview import cns_categories
-
         cursor = self.new_cursor()
         try:
             categories = cns_categories(cursor)
@@ -105,9 +105,6 @@ class CnsScreen(ModeScreen):
             self.app.push_screen(DrillScreen(spec, self.MODE))
 
     def action_assigned(self) -> None:
-        from sibtui.compare.cns_assigned import cns_assigned_sql
-        from sibtui.query.spec import GridSpec
-
         spec = GridSpec(sql=cns_assigned_sql(), title="CNS atribuídos pela ANS (x exporta para a sua base)",
                         hidden_columns=())
         self.app.push_screen(DrillScreen(spec, self.MODE))

@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sibtui.edit.decisions import DECISION_LABELS, HOLD, RESEND, decide
+from sibtui.edit.records import RecordRef
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.tui.cells import visible
@@ -80,9 +82,6 @@ class DecisionScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="decide")
     def _run(self, choice: str | None, reason: str | None) -> None:
-        from sibtui.edit.decisions import HOLD, RESEND, decide
-        from sibtui.edit.records import RecordRef
-
         decision = {"hold": HOLD, "resend": RESEND}.get(choice or "")
         cursor = self.app.new_cursor()
         try:
@@ -100,8 +99,6 @@ class DecisionScreen(ModalScreen[bool]):
         self.app.call_from_thread(self._done, result)
 
     def _done(self, result) -> None:
-        from sibtui.edit.decisions import DECISION_LABELS
-
         label = DECISION_LABELS[result.decision]
         message = f"{format_count(result.changed_records)} movimento(s): {label} · u desfaz"
         if result.unchanged:

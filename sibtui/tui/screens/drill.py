@@ -17,8 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sibtui.output import format_count
+from sibtui.query.resend_view import resend_infos
 from sibtui.query.spec import GridSpec
 from sibtui.tui.read_only import writes_allowed
+from sibtui.tui.resend_lines import resend_text
+from sibtui.tui.screens.decide import DecisionScreen
+from sibtui.tui.screens.record_view import open_record
 from sibtui.tui.widgets.grid_panel import GridPanel, records_listed
 from sibtui.tui.widgets.load_bar import LoadBar
 from sibtui.tui.widgets.mode_bar import ModeBar
@@ -77,8 +81,6 @@ class DrillScreen(Screen):
 
     @on(PagedGrid.Opened)
     def _open_record(self, event: PagedGrid.Opened) -> None:
-        from sibtui.tui.screens.record_view import open_record
-
         if self.opener is not None:
             self.opener(self, event.row)
             return
@@ -102,8 +104,6 @@ class DrillScreen(Screen):
 
     @work(thread=True, exclusive=True, group="drill-resend")
     def _load_resend(self, file_id: int, record_no: int) -> None:
-        from sibtui.query.resend_view import resend_infos
-
         cursor = self.app.new_cursor()
         try:
             infos = resend_infos(cursor, file_id)
@@ -116,8 +116,6 @@ class DrillScreen(Screen):
         self._row_changed()  # the cursor may have moved meanwhile
 
     def _show_resend(self, file_id: int, record_no: int, info) -> None:
-        from sibtui.tui.resend_lines import resend_text
-
         line = self.query_one("#drill-resend", Static)
         line.display = True
         if info is None:
@@ -129,16 +127,12 @@ class DrillScreen(Screen):
         line.update(text)
 
     def action_decide(self) -> None:
-        from sibtui.tui.screens.decide import DecisionScreen
-
         row = self.grid.current_row()
         if row is not None and self._movements_listed():
             ref = (int(row["file_id"]), int(row["record_no"]))
             self.app.push_screen(DecisionScreen(f"registro {ref[0]}:{ref[1]}", refs=[ref]))
 
     def action_decide_all(self) -> None:
-        from sibtui.tui.screens.decide import DecisionScreen
-
         view = self.grid.view
         if view is not None and self._movements_listed():
             sql, parameters = view.ordered_sql()

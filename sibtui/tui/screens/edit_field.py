@@ -26,6 +26,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sibtui.catalog.fields import FIELDS
+from sibtui.edit.editor import CNX_REMOVAL_REFUSED, EditRefused, check_edit, set_field
+from sibtui.edit.records import RecordRef
+from sibtui.errors import SibError
 from sibtui.query.folding import digits_only, domain_choices
 from sibtui.tui.cells import value_text, visible
 from sibtui.tui.masking import field_value, free_text, is_masked_field
@@ -54,8 +58,6 @@ class EditFieldScreen(ModalScreen[bool]):
         self._armed_value: str | None = None  # a refused value the analyst may save anyway
 
     def compose(self) -> ComposeResult:
-        from sibtui.catalog.fields import FIELDS
-
         catalogued = FIELDS.get(self.column)
         label = catalogued.label if catalogued else self.column
         with Vertical(id="edit-dialog"):
@@ -82,8 +84,6 @@ class EditFieldScreen(ModalScreen[bool]):
 
     @property
     def ref(self):
-        from sibtui.edit.records import RecordRef
-
         return RecordRef(*self.ref_key)
 
     @on(Input.Changed, "#edit-value")
@@ -104,9 +104,6 @@ class EditFieldScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="edit-check")
     def _check(self, value: str, first: bool = False) -> None:
-        from sibtui.edit.editor import CNX_REMOVAL_REFUSED, check_edit
-        from sibtui.errors import SibError
-
         cursor = self.app.new_cursor()
         try:
             check = check_edit(cursor, self.ref, self.column, value, self.app.today())
@@ -149,9 +146,6 @@ class EditFieldScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="edit-save")
     def _save(self, value: str, force: bool) -> None:
-        from sibtui.edit.editor import EditRefused, set_field
-        from sibtui.errors import SibError
-
         cursor = self.app.new_cursor()
         try:
             result = set_field(cursor, self.ref, self.column, value, force=force, today=self.app.today())

@@ -10,12 +10,22 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from sibtui.output import format_count, plural
-from sibtui.query.errors_by_code import ErrorGroup, RpxFile, affected_records_spec, format_percent
+from sibtui.query.errors_by_code import (
+    ErrorGroup,
+    RpxFile,
+    affected_records_spec,
+    error_groups,
+    format_percent,
+    rpx_files,
+)
+from sibtui.query.resend_view import counts_text, decision_counts
 from sibtui.tui.cells import visible
 from sibtui.tui.hints import append_hints
 from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.screens.base import ModeScreen
+from sibtui.tui.screens.decide import DecisionScreen
 from sibtui.tui.screens.drill import DrillScreen
+from sibtui.tui.screens.explain_code import ExplainCodeScreen
 from sibtui.tui.widgets.drill_table import DrillTable
 
 MOVEMENT_ABBREVIATIONS = {
@@ -65,8 +75,6 @@ class ErrorsScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="errors-files")
     def _load_files(self) -> None:
-        from sibtui.query.errors_by_code import rpx_files
-
         cursor = self.new_cursor()
         try:
             files = rpx_files(cursor)
@@ -122,9 +130,6 @@ class ErrorsScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="errors-groups")
     def _load_groups(self, rpx: RpxFile) -> None:
-        from sibtui.query.errors_by_code import error_groups
-        from sibtui.query.resend_view import decision_counts
-
         cursor = self.new_cursor()
         try:
             groups = error_groups(cursor, rpx)
@@ -182,8 +187,6 @@ class ErrorsScreen(ModeScreen):
 
     def action_explain_code(self) -> None:
         """Write the team's explanation of the code under the cursor (ANS's message on top)."""
-        from sibtui.tui.screens.explain_code import ExplainCodeScreen
-
         row = self.query_one("#error-codes", DataTable).cursor_row
         if not self.groups or row >= len(self.groups):
             self.notify("Nenhum código de erro selecionado.", timeout=3, markup=False)
@@ -194,8 +197,6 @@ class ErrorsScreen(ModeScreen):
 
     def action_decide_all(self) -> None:
         """The resend decision of every movement rejected with the highlighted code."""
-        from sibtui.tui.screens.decide import DecisionScreen
-
         table = self.query_one("#error-codes", DataTable)
         if not self.rpx_list or not self.groups or table.cursor_row >= len(self.groups):
             return
@@ -251,8 +252,6 @@ def group_detail(group: ErrorGroup, decisions=None) -> Text:
     text.append("  campo: ", style="bold")
     text.append(visible(" / ".join(group.field_descriptions) or "—"))
     if decisions:
-        from sibtui.query.resend_view import counts_text
-
         text.append("\nReenvio: ", style="bold")
         text.append(counts_text(decisions), style="cyan")
         text.append(" · Enter lista, d decide · D decide o código", style="dim")

@@ -16,7 +16,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from sibtui.explain.store import Explanation
+from sibtui.errors import SibError
+from sibtui.explain.store import Explanation, remove, write
 from sibtui.tui.cells import visible
 from sibtui.tui.masking import free_text
 
@@ -60,9 +61,6 @@ class ExplainCodeScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="explain-save")
     def _save(self, cause: str, fix: str) -> None:
-        from sibtui.errors import SibError
-        from sibtui.explain.store import remove, write
-
         cursor = self.app.new_cursor()
         try:
             if not cause.strip() and not fix.strip():

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet
 
+from sibtui.output import format_count
 from sibtui.query.export import BRAZILIAN_SPREADSHEET, ExportOptions
 from sibtui.tui.widgets.toggles import Check, Radio
 
@@ -46,8 +47,6 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self._masked = masked
 
     def compose(self) -> ComposeResult:
-        from sibtui.output import format_count
-
         with Vertical(id="export-dialog"):
             masked = " · dados pessoais mascarados" if self._masked else ""
             yield Label(f"Exportar {format_count(self._row_count)} linhas{masked}", id="export-title", markup=False)

@@ -9,7 +9,13 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from sibtui.output import format_count, plural
-from sibtui.query.findings_overview import FindingGroup, SeverityTotal, group_records_spec
+from sibtui.query.findings_overview import (
+    FindingGroup,
+    SeverityTotal,
+    finding_groups,
+    group_records_spec,
+    severity_totals,
+)
 from sibtui.query.records import TABLE_LABELS
 from sibtui.tui.cells import visible
 from sibtui.tui.checks import checks_available
@@ -66,8 +72,6 @@ class FindingsScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="findings-load")
     def _load(self) -> None:
-        from sibtui.query.findings_overview import finding_groups, severity_totals
-
         cursor = self.new_cursor()
         try:
             groups = finding_groups(cursor)

@@ -13,8 +13,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from sibtui.edit.decision_list import state_counts
 from sibtui.output import format_count
+from sibtui.query.pending_overview import pending_spec
+from sibtui.query.resend_view import counts_text
 from sibtui.tui.read_only import writes_allowed
+from sibtui.tui.screens.record_view import open_record
+from sibtui.tui.screens.regenerate import RegenerateScreen, show_latest_diff
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.load_bar import LoadBar
 from sibtui.tui.widgets.mode_bar import ModeBar
@@ -42,8 +47,6 @@ class PendingScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        from sibtui.query.pending_overview import pending_spec
-
         panel = self.query_one("#pending-grid", GridPanel)
         panel.show(pending_spec())
         panel.grid.focus()
@@ -53,8 +56,6 @@ class PendingScreen(Screen):
 
     @work(thread=True, exclusive=True, group="pending-states")
     def _load_states(self) -> None:
-        from sibtui.edit.decision_list import state_counts
-
         cursor = self.app.new_cursor()
         try:
             counts = state_counts(cursor)
@@ -79,28 +80,20 @@ class PendingScreen(Screen):
 
     @on(PagedGrid.Opened)
     def _open_record(self, event: PagedGrid.Opened) -> None:
-        from sibtui.tui.screens.record_view import open_record
-
         open_record(self, event.row, event.row.get("table_name"))
 
     def action_back(self) -> None:
         self.dismiss()
 
     def action_regenerate(self) -> None:
-        from sibtui.tui.screens.regenerate import RegenerateScreen
-
         self.app.push_screen(RegenerateScreen())
 
     def action_diff(self) -> None:
-        from sibtui.tui.screens.regenerate import show_latest_diff
-
         show_latest_diff(self)
 
 
 def resend_summary(counts: dict[str, int]) -> Text:
     """What the next SBX sends of the rejected movements, and what stays out (pt-BR)."""
-    from sibtui.query.resend_view import counts_text
-
     if not counts:
         return Text("Nenhum movimento rejeitado a reenviar.", style="dim")
     going = {state: counts.get(state, 0) for state in ("corrigido", "como_esta", "com_titular")}

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from sibtui.edit.resend import CASCADE_CODES
 from sibtui.query.records import RecordDetail
 from sibtui.tui.cells import value_text, visible
 from sibtui.tui.hints import append_hints
 from sibtui.tui.masking import field_value, free_text, is_masked_field
+from sibtui.tui.resend_lines import linked_text
 
 if TYPE_CHECKING:
     from sibtui.query.changes_overview import ConferenceRef
@@ -62,9 +64,6 @@ def problems_text(detail: RecordDetail, resend: ResendInfo | None = None) -> Tex
 
     A cascade's titular error (1802) gets the real cause: the titular rejected in the same file.
     """
-    from sibtui.edit.resend import CASCADE_CODES
-    from sibtui.tui.resend_lines import linked_text
-
     text = Text()
     if not detail.rejections and not detail.findings:
         return Text("Nenhum erro do RPX e nenhum achado da pré-crítica neste registro.", style="dim")

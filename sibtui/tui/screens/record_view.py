@@ -22,11 +22,17 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from sibtui.query.records import RecordDetail
+from sibtui.catalog.tables import TABLES_BY_NAME
+from sibtui.query.changes_overview import conference_lines
+from sibtui.query.edited import edited_originals
+from sibtui.query.records import RecordDetail, record_detail, resolve_record
+from sibtui.query.resend_view import planned_for_record, resend_info
 from sibtui.tui.cells import raw_text
 from sibtui.tui.masking import field_value, masking
 from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.resend_lines import planned_text, resend_text
+from sibtui.tui.screens.decide import DecisionScreen
+from sibtui.tui.screens.edit_field import EditFieldScreen
 from sibtui.tui.screens.record_fields import RecordFields
 from sibtui.tui.screens.record_text import conference_title, problems_by_field, problems_text, side_text
 from sibtui.tui.widgets.load_bar import LoadBar
@@ -132,10 +138,6 @@ class RecordScreen(Screen):
 
     @work(thread=True, exclusive=True, group="record-load")
     def _load(self) -> None:
-        from sibtui.query.edited import edited_originals
-        from sibtui.query.records import record_detail
-        from sibtui.query.resend_view import planned_for_record, resend_info
-
         cursor = self.app.new_cursor()
         try:
             detail = record_detail(cursor, *self.key)
@@ -145,8 +147,6 @@ class RecordScreen(Screen):
                        if self.key[0] in ("cnx_beneficiaries", "transfer_beneficiaries") else [])
             conference = None
             if self.conference is not None:
-                from sibtui.query.changes_overview import conference_lines
-
                 conference = conference_lines(cursor, self.conference)
         finally:
             cursor.close()
@@ -263,8 +263,6 @@ class RecordScreen(Screen):
             widget.scroll_end(animate=False) if end else widget.scroll_home(animate=False)
 
     def action_edit(self) -> None:
-        from sibtui.tui.screens.edit_field import EditFieldScreen
-
         name = self.current_field
         if self.detail is None or name is None:
             return
@@ -274,8 +272,6 @@ class RecordScreen(Screen):
         self.app.push_screen(screen)  # a save bumps data_version: the record is read again
 
     def action_decide(self) -> None:
-        from sibtui.tui.screens.decide import DecisionScreen
-
         if self.resend is None or self.detail is None:
             return
         screen = DecisionScreen(f"registro {self.key[1]}:{self.key[2]}", refs=[(self.key[1], self.key[2])])
@@ -297,8 +293,6 @@ class RecordScreen(Screen):
 
 
 def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
-    from sibtui.query.records import resolve_record
-
     cursor = screen.app.new_cursor()
     try:
         key = resolve_record(cursor, row, table_hint)
@@ -311,9 +305,6 @@ def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
 
 
 def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | None) -> None:
-    from sibtui.catalog.tables import TABLES_BY_NAME
-    from sibtui.query.records import resolve_record
-
     cursor = screen.app.new_cursor()
     try:
         key = resolve_record(cursor, row, table_hint)
@@ -331,7 +322,5 @@ def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | 
         screen.app.call_from_thread(screen.notify, f"{column} não é um campo do registro: escolha a coluna do campo",
                                     severity="warning", markup=False)
         return
-    from sibtui.tui.screens.edit_field import EditFieldScreen
-
     where = f"{key[0]} · arquivo {key[1]} · registro {key[2]}"
     screen.app.call_from_thread(screen.app.push_screen, EditFieldScreen(*key, column, current, where))

@@ -17,9 +17,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
+from sibtui.edit.diff import NoRegeneration, latest_regeneration_id
+from sibtui.edit.regen.run import regenerate
 from sibtui.errors import SibError
 from sibtui.output import format_count
+from sibtui.query.pending_overview import diff_spec
 from sibtui.tui.cells import visible
+from sibtui.tui.screens.drill import DrillScreen
 from sibtui.tui.widgets.toggles import Check
 
 DEFAULT_FOLDER = "sbx-corrigidos"
@@ -83,8 +87,6 @@ class RegenerateScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="regenerate")
     def _run(self, folder: Path, all_movements: bool, include_pending: bool, stop: threading.Event) -> None:
-        from sibtui.edit.regen.run import regenerate
-
         job = self.app.call_from_thread(self.app.jobs.start, "geração dos SBX", stop.set)
         cursor = self.app.new_cursor()
         try:
@@ -145,9 +147,6 @@ class RegenerateScreen(ModalScreen[None]):
 
     def action_diff(self) -> None:
         if self.regeneration_ids:
-            from sibtui.query.pending_overview import diff_spec
-            from sibtui.tui.screens.drill import DrillScreen
-
             self.app.push_screen(DrillScreen(diff_spec(self.regeneration_ids), self.app.current_mode))
 
 
@@ -208,10 +207,6 @@ def show_latest_diff(screen: Screen) -> None:
 
 
 def _latest_diff(screen: Screen) -> None:
-    from sibtui.edit.diff import NoRegeneration, latest_regeneration_id
-    from sibtui.query.pending_overview import diff_spec
-    from sibtui.tui.screens.drill import DrillScreen
-
     cursor = screen.app.new_cursor()
     try:
         regeneration_id = latest_regeneration_id(cursor)

@@ -9,6 +9,7 @@ import time
 
 from rich.text import Text
 from textual import work
+from textual._tree_sitter import get_language
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TextArea
@@ -16,8 +17,10 @@ from textual.widgets import Static, TextArea
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.query.examples import EXAMPLES
+from sibtui.query.sql_runner import run_sql
 from sibtui.tui.masking import free_text, masking
 from sibtui.tui.screens.base import ModeScreen
+from sibtui.tui.screens.picker import PickScreen
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.paged_grid import PagedGrid
 
@@ -26,8 +29,6 @@ IDLE_HINT = "F5/Ctrl+R executa · Esc cancela · F2 exemplos · F3 histórico ·
 
 def _sql_language() -> str | None:
     """'sql' when the tree-sitter grammar is installed; plain text otherwise."""
-    from textual._tree_sitter import get_language
-
     return "sql" if get_language("sql") is not None else None
 
 
@@ -101,8 +102,6 @@ class SqlScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="sql-run")
     def _run(self, sql: str) -> None:
-        from sibtui.query.sql_runner import run_sql
-
         masked = masking()  # the whole run, its result and its history line follow this
         cursor = self.new_cursor()
         self.app.call_from_thread(self._started, cursor)
@@ -151,8 +150,6 @@ class SqlScreen(ModeScreen):
         status.update(text)
 
     def action_history(self) -> None:
-        from sibtui.tui.screens.picker import PickScreen
-
         entries = list(reversed(self.app.history.entries()))
         if not entries:
             self.notify("o histórico está vazio", timeout=3)
@@ -161,8 +158,6 @@ class SqlScreen(ModeScreen):
         self.app.push_screen(PickScreen("Histórico de consultas", choices), self._put_sql)
 
     def action_examples(self) -> None:
-        from sibtui.tui.screens.picker import PickScreen
-
         choices = [(example.title, example.sql) for example in EXAMPLES]
         self.app.push_screen(PickScreen("Consultas de exemplo", choices), self._put_sql)
 

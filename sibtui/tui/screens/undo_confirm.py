@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from sibtui.query.column_labels import short_label
 from sibtui.query.undo_preview import StepPreview
 from sibtui.tui.cells import value_text
 from sibtui.tui.masking import field_value
@@ -55,8 +56,6 @@ def title_text(preview: StepPreview) -> str:
 
 def steps_text(preview: StepPreview) -> Text:
     """One line per field: where, which field, the value now → the value after (masked in mask mode)."""
-    from sibtui.query.column_labels import short_label
-
     text = Text()
     for step in preview.steps:
         text.append(f"{step.file_name} · registro {step.record_no} · ", style="dim")

@@ -1,0 +1,35 @@
+"""Small habits of every DuckDB cursor sibtui uses (light: DuckDB itself is not imported)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+class CursorSource(Protocol):
+    """Anything that hands out a cursor for the calling thread (a workspace, an app)."""
+
+    def cursor(self) -> duckdb.DuckDBPyConnection: ...
+
+
+def fetch_first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | tuple = ()) -> tuple | None:
+    """First row of a query, with the result read to its end.
+
+    DuckDB 2 keeps a result open until a fetch returns nothing; an open result blocks
+    `register()` and other work on that connection, so never leave one behind.
+    """
+    rows = cursor.execute(sql, list(parameters)).fetchall()
+    return rows[0] if rows else None
+
+
+@contextmanager
+def closing(cursor: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`cursor`, closed when the block ends, however it ends (its TEMP tables go with it)."""
+    try:
+        yield cursor
+    finally:
+        cursor.close()
