@@ -157,7 +157,7 @@ async def test_editing_a_grid_cell_marks_exactly_that_cell(loaded):
         await settle(pilot)
         assert grid.cursor_row == 4  # the grid came back where it was
         assert grid.current_row()["cns"] == VALID_CNS
-        assert grid.is_edited(4, "cns") and not grid.is_edited(4, "nome") and not grid.is_edited(5, "cns")
+        assert grid.is_marked(4, "cns") and not grid.is_marked(4, "nome") and not grid.is_marked(5, "cns")
         assert "✎ 1 alteração (F4)" in text_of(app.screen, ".grid-status")
 
 

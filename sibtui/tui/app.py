@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -36,6 +36,7 @@ from sibtui.tui import modes, undo_steps
 from sibtui.tui.checks import checks_available, checks_summary
 from sibtui.tui.jobs import Jobs
 from sibtui.tui.read_only import READ_ONLY_REFUSAL, writes, writes_allowed
+from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.load_bar import LoadState
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the load worker
@@ -293,6 +294,26 @@ class SibApp(App[int]):
         finally:
             cursor.close()
         self.call_from_thread(setattr, self, "pending", counts)
+
+    # -- what grids ask for (a widget opens no screen) ----------------------------------------
+
+    @on(GridPanel.EditRequested)
+    def _grid_edit(self, request: GridPanel.EditRequested) -> None:
+        from sibtui.tui import grid_requests
+
+        grid_requests.edit(self.screen, request)
+
+    @on(GridPanel.BulkRequested)
+    def _grid_bulk(self, request: GridPanel.BulkRequested) -> None:
+        from sibtui.tui import grid_requests
+
+        grid_requests.bulk(self.screen, request)
+
+    @on(GridPanel.ExportRequested)
+    def _grid_export(self, request: GridPanel.ExportRequested) -> None:
+        from sibtui.tui import grid_requests
+
+        grid_requests.export(self.screen, request)
 
     def action_undo(self) -> None:
         undo_steps.ask(self, "undo")

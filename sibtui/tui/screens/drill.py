@@ -23,6 +23,7 @@ from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.resend_lines import resend_text
 from sibtui.tui.screens.decide import DecisionScreen
 from sibtui.tui.screens.record_view import open_record
+from sibtui.tui.widgets.grid_decorations import EditedValues
 from sibtui.tui.widgets.grid_panel import GridPanel, records_listed
 from sibtui.tui.widgets.load_bar import LoadBar
 from sibtui.tui.widgets.mode_bar import ModeBar
@@ -46,7 +47,7 @@ class DrillScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield ModeBar(self.mode)
-        yield GridPanel(self.app.new_cursor, id="drill-grid")
+        yield GridPanel(self.app.new_cursor, EditedValues(), id="drill-grid")
         yield Static("", id="drill-resend", markup=False)
         yield LoadBar()
         yield Footer(compact=True)

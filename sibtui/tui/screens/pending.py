@@ -20,6 +20,7 @@ from sibtui.query.resend_view import counts_text
 from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.screens.record_view import open_record
 from sibtui.tui.screens.regenerate import RegenerateScreen, show_latest_diff
+from sibtui.tui.widgets.grid_decorations import EditedValues
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.load_bar import LoadBar
 from sibtui.tui.widgets.mode_bar import ModeBar
@@ -42,7 +43,7 @@ class PendingScreen(Screen):
         yield ModeBar(self.mode)
         yield Static("", id="pending-summary", markup=False)
         yield Static("", id="pending-resend", markup=False)
-        yield GridPanel(self.app.new_cursor, id="pending-grid")
+        yield GridPanel(self.app.new_cursor, EditedValues(), id="pending-grid")
         yield LoadBar()
         yield Footer(compact=True)
 

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from sibtui.query.names import CNX, SBX, TABLE_LABELS
 from sibtui.query.spec import GridSpec, leading_for
 from sibtui.tui.screens.base import ModeScreen
+from sibtui.tui.widgets.grid_decorations import EditedValues
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.paged_grid import PagedGrid
 
@@ -29,7 +30,7 @@ class RecordsScreen(ModeScreen):
         self._spec: GridSpec | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield GridPanel(self.new_cursor, id="records-grid")
+        yield GridPanel(self.new_cursor, EditedValues(), id="records-grid")
 
     @property
     def panel(self) -> GridPanel:

@@ -10,7 +10,7 @@ or, on demand, the raw column names the filter bar and SQL use.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -96,7 +96,7 @@ class RowStyles(NamedTuple):
     row: Style
     cursor: Style
     marker: Style  # NULL and '' (a value absent or empty)
-    edited: Style  # a value the analyst changed
+    edited: Style  # a value marked (one the analyst changed)
 
 
 def header_segments(names: Sequence[str], headers: Sequence[str], widths: Sequence[int], sort, style: Style
@@ -111,35 +111,18 @@ def header_segments(names: Sequence[str], headers: Sequence[str], widths: Sequen
 
 
 def row_segments(values: Sequence[object], widths: Sequence[int], numeric: Sequence[bool], cursor_column: int | None,
-                 edited: set[int], styles: RowStyles) -> list[Segment]:
+                 marked: set[int], styles: RowStyles) -> list[Segment]:
     """One row: every value as plain text (never markup) in its column's width."""
     segments = []
     for index, (value, width) in enumerate(zip(values, widths)):
         style = styles.cursor if index == cursor_column else styles.row
         if value is None or value == "":
             style = style + styles.marker
-        if index in edited:
+        if index in marked:
             style = style + styles.edited
         segments.append(Segment(fit(cell_text(value), width, numeric[index] and value is not None), style))
         segments.append(Segment(" ", styles.row))
     return segments
-
-
-class EditedCells:
-    """(file_id, record_no, column) of the values the analyst changed, among the rows read."""
-
-    def __init__(self, cells: Iterable[tuple[int, int, str]] | None = None) -> None:
-        self._cells = set(cells or ())
-
-    def add(self, cells: Iterable[tuple[int, int, str]]) -> None:
-        self._cells |= set(cells)
-
-    def columns_of(self, values: Sequence[object], names: Sequence[str]) -> set[int]:
-        """Indexes of the edited values in a row (a grid without record keys has none)."""
-        if not self._cells or "file_id" not in names or "record_no" not in names:
-            return set()
-        key = (values[names.index("file_id")], values[names.index("record_no")])
-        return {index for index, name in enumerate(names) if (*key, name) in self._cells}
 
 
 class ColumnLayout:

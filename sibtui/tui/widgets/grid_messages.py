@@ -10,6 +10,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from sibtui.query.paging import PagedView
+    from sibtui.tui.masking import GridMasker
 
 
 class Ready(Message, namespace="paged_grid"):
@@ -19,12 +20,14 @@ class Ready(Message, namespace="paged_grid"):
         super().__init__()
         self.grid = grid
 
+
 class Moved(Message, namespace="paged_grid"):
     """The cursor moved (or the rows under it changed)."""
 
     def __init__(self, grid) -> None:
         super().__init__()
         self.grid = grid
+
 
 class Opened(Message, namespace="paged_grid"):
     """Enter on a row: its values by column name."""
@@ -34,11 +37,13 @@ class Opened(Message, namespace="paged_grid"):
         self.grid = grid
         self.row = row
 
+
 class Failed(Message, namespace="paged_grid"):
     def __init__(self, grid, message: str) -> None:
         super().__init__()
         self.grid = grid
         self.message = message
+
 
 class Searched(Message, namespace="paged_grid"):
     def __init__(self, grid, text: str, position: int | None) -> None:
@@ -47,19 +52,21 @@ class Searched(Message, namespace="paged_grid"):
         self.text = text
         self.position = position
 
+
 class Prepared(Message, namespace="paged_grid"):
     """A worker prepared a spec (private to the grid: it checks the token)."""
 
-    def __init__(self, token: int, view: PagedView, first_page: list[tuple], edited: set,
-                 place: tuple[int, int, float] | None, hidden_field: str | None = None) -> None:
+    def __init__(self, token: int, view: PagedView, first_page: list[tuple], marks: set,
+                 place: tuple[int, int, float] | None, masker: GridMasker) -> None:
         super().__init__()
-        self.token, self.view, self.first_page, self.edited, self.place = token, view, first_page, edited, place
-        self.hidden_field = hidden_field
+        self.token, self.view, self.first_page, self.marks, self.place = token, view, first_page, marks, place
+        self.masker = masker
+
 
 class Fetched(Message, namespace="paged_grid"):
     """A worker read a window of rows (private to the grid)."""
 
     def __init__(self, token: int, page: int, rows: list[tuple] | None, error: str | None = None,
-                 edited: set | None = None) -> None:
+                 marks: set | None = None) -> None:
         super().__init__()
-        self.token, self.page, self.rows, self.error, self.edited = token, page, rows, error, edited or set()
+        self.token, self.page, self.rows, self.error, self.marks = token, page, rows, error, marks or set()

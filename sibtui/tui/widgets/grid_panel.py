@@ -1,6 +1,10 @@
 """A paged grid with what every grid offers: a truthful count line, the filter bar,
 `/` search with next/previous, export, and edits (`e` the cell under the cursor, `b` a bulk
-action on every record listed). Records, drill-downs and SQL results use it."""
+action on every record listed). Records, drill-downs and SQL results use it.
+
+A widget opens no screen: editing, a bulk action and the export's dialog are asked for with
+a message (`EditRequested`, `BulkRequested`, `ExportRequested`), and `sibtui.tui.grid_requests`
+answers them; the export itself (a worker) starts here when the dialog gives a request."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
@@ -21,6 +26,7 @@ from sibtui.query.spec import GridSpec, parse_filters
 from sibtui.tui.cells import raw_text
 from sibtui.tui.masking import filter_text, free_text, masking
 from sibtui.tui.read_only import writes_allowed
+from sibtui.tui.widgets.grid_decorations import GridDecorations
 from sibtui.tui.widgets.paged_grid import CursorFactory, PagedGrid
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
@@ -44,15 +50,38 @@ class GridPanel(Vertical):
         Binding("H", "toggle_headers", "Cabeçalhos: rótulos ou nomes das colunas", show=False, id="grid.headers"),
     ]
 
-    def __init__(self, cursor_factory: CursorFactory, *, id: str | None = None) -> None:
+    class EditRequested(Message, namespace="grid_panel"):
+        """`e`: edit the value under the cursor (`row` as stored, the record's table when known)."""
+
+        def __init__(self, row: dict[str, object], column: str, record_table: str | None) -> None:
+            super().__init__()
+            self.row, self.column, self.record_table = row, column, record_table
+
+    class BulkRequested(Message, namespace="grid_panel"):
+        """`b`: one action on every record listed (the listing as SQL in view order)."""
+
+        def __init__(self, sql: str, parameters: list, total: int, title: str) -> None:
+            super().__init__()
+            self.sql, self.parameters, self.total, self.title = sql, parameters, total, title
+
+    class ExportRequested(Message, namespace="grid_panel"):
+        """`x`: ask where and how to export; answer with `GridPanel.export(request)`."""
+
+        def __init__(self, panel: GridPanel, default_path: Path, total: int, masked: bool) -> None:
+            super().__init__()
+            self.panel, self.default_path, self.total, self.masked = panel, default_path, total, masked
+
+    def __init__(self, cursor_factory: CursorFactory, decorations: GridDecorations | None = None, *,
+                 id: str | None = None) -> None:
         super().__init__(id=id, classes="grid-panel")
         self._cursor_factory = cursor_factory
+        self._decorations = decorations
         self._prompt_mode: str | None = None
         self._last_search = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="grid-status", markup=False)
-        yield PagedGrid(self._cursor_factory)
+        yield PagedGrid(self._cursor_factory, self._decorations)
         yield Input(classes="grid-prompt")
 
     def on_mount(self) -> None:
@@ -88,19 +117,15 @@ class GridPanel(Vertical):
     # -- edits -----------------------------------------------------------------------------
 
     def action_edit(self) -> None:
-        from sibtui.tui.screens.record_view import edit_cell
-
         row, column = self.grid.current_row(), self.grid.current_column
         if row is not None and column is not None:
-            edit_cell(self.screen, row, column, self.grid.spec.record_table if self.grid.spec else None)
+            self.post_message(self.EditRequested(row, column, self.grid.spec.record_table if self.grid.spec else None))
 
     def action_bulk(self) -> None:
-        from sibtui.tui.screens.bulk import BulkScreen
-
         view = self.grid.view
         if view is not None and records_listed(self.grid):
             sql, parameters = view.ordered_sql()
-            self.app.push_screen(BulkScreen(sql, parameters, view.total, view.spec.title or "registros"))
+            self.post_message(self.BulkRequested(sql, parameters, view.total, view.spec.title or "registros"))
 
     # -- filter and search -----------------------------------------------------------------
 
@@ -206,21 +231,20 @@ class GridPanel(Vertical):
     # -- export ----------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from sibtui.tui.screens.export import ExportScreen
-
         view = self.grid.view
         if view is None:
             return
         name = _SAFE_NAME.sub("-", (view.spec.title or "sibtui").lower()).strip("-")[:40] or "sibtui"
-        self.app.push_screen(ExportScreen(str(Path.cwd() / f"{name}.xlsx"), view.total, masking()), self._export_chosen)
+        self.post_message(self.ExportRequested(self, Path.cwd() / f"{name}.xlsx", view.total, masking()))
 
-    def _export_chosen(self, request) -> None:
+    def export(self, request) -> None:
+        """Export the rows shown as `request` says (from the export dialog), in a worker."""
         if request is not None and self.grid.view is not None:
             self._export(self.grid.view, request)
 
     @work(thread=True, group="grid-export")
     def _export(self, view, request) -> None:
-        from sibtui.query.export import export_query
+        from sibtui.query.export import export_query  # pyarrow and xlsxwriter: when exporting
 
         cursor = self._cursor_factory()
         cancelled = []

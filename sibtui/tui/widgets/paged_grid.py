@@ -6,8 +6,9 @@ and is fetched in the background (`grid_reads`, one fetch in flight), so holding
 jumping to the end of 10,000,000 rows never blocks the UI. Every value goes out as a plain
 Segment: data is never markup. Widths and headers: `grid_layout`.
 
-The cache holds values as stored; in mask mode the rows are masked as they are drawn and
-copied (`privacy.Masker` over the view's columns), so F8 redraws without a new query.
+The cache holds values as stored. What is drawn over them is the screen's to say
+(`grid_decorations`): in mask mode the rows are masked as they are drawn and copied, so F8
+redraws without a new query, and a grid of records marks the values the analyst edited.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from sibtui.tui.cells import NULL_MARK
 from sibtui.tui.masking import GridMasker, masking
 from sibtui.tui.widgets import grid_messages, grid_reads
 from sibtui.tui.widgets.grid_cache import PageCache
-from sibtui.tui.widgets.grid_layout import ColumnLayout, EditedCells, RowStyles, header_segments, row_segments
+from sibtui.tui.widgets.grid_decorations import GridDecorations, Marks
+from sibtui.tui.widgets.grid_layout import ColumnLayout, RowStyles, header_segments, row_segments
 
 if TYPE_CHECKING:
     from sibtui.query.paging import PagedView
@@ -71,9 +73,12 @@ class PagedGrid(ScrollView, can_focus=True):
     _Prepared = grid_messages.Prepared
     _Fetched = grid_messages.Fetched
 
-    def __init__(self, cursor_factory: CursorFactory, *, id: str | None = None, classes: str | None = None):
+    def __init__(self, cursor_factory: CursorFactory, decorations: GridDecorations | None = None, *,
+                 id: str | None = None, classes: str | None = None):
+        """`decorations`: what is drawn over the values (default: masked in mask mode, nothing marked)."""
         super().__init__(id=id, classes=classes)
         self._cursor_factory = cursor_factory
+        self._decorations = decorations or GridDecorations()
         self.spec: GridSpec | None = None
         self.view: PagedView | None = None
         self.cursor_row = 0
@@ -84,7 +89,7 @@ class PagedGrid(ScrollView, can_focus=True):
         self._sample: list[tuple] = []  # the first page read: what the widths were measured on
         self._fetching = False
         self.column_layout = ColumnLayout()  # headers, widths and where each column starts
-        self._edited = EditedCells()  # the values the analyst changed, among the rows read
+        self._marks: Marks = set()  # what the decorations marked among the rows read
         self._masker: GridMasker | None = None  # made with the view
         self._wanted_column: str | None = None  # the column the cursor returns to once a view is ready
 
@@ -178,11 +183,11 @@ class PagedGrid(ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="grid-prepare")
     def _prepare(self, token: int, spec: GridSpec, place: tuple[int, int, float] | None = None) -> None:
-        self.post_message(grid_reads.prepare(self._cursor_factory, token, spec, place))
+        self.post_message(grid_reads.prepare(self._cursor_factory, self._decorations, token, spec, place))
 
     @work(thread=True, group="grid-fetch")
     def _fetch(self, token: int, view: PagedView, page: int, pages: int = 1) -> None:
-        self.post_message(grid_reads.fetch(self._cursor_factory, token, view, page, pages))
+        self.post_message(grid_reads.fetch(self._cursor_factory, self._decorations, token, view, page, pages))
 
     @work(thread=True, exclusive=True, group="grid-find")
     def _find(self, token: int, view: PagedView, text: str, start: int, backwards: bool) -> None:
@@ -197,7 +202,7 @@ class PagedGrid(ScrollView, can_focus=True):
     def _on_prepared(self, message: _Prepared) -> None:
         message.stop()
         if message.token == self._token:
-            self._adopt(message.view, message.first_page, message.edited, message.place, message.hidden_field)
+            self._adopt(message.view, message.first_page, message.marks, message.place, message.masker)
 
     @on(_Fetched)
     def _on_fetched(self, message: _Fetched) -> None:
@@ -211,7 +216,7 @@ class PagedGrid(ScrollView, can_focus=True):
             self.post_message(self.Failed(self, message.error))
             return
         self._cache.store_window(message.page, message.rows or [])
-        self._edited.add(message.edited)
+        self._marks |= message.marks
         self.refresh()
         self._after_move()
         self._pump()
@@ -223,14 +228,14 @@ class PagedGrid(ScrollView, can_focus=True):
 
     # -- preparing and caching -----------------------------------------------------------
 
-    def _adopt(self, view: PagedView, first_page: list[tuple], edited: set | None = None,
-               place: tuple[int, int, float] | None = None, field: str | None = None) -> None:
+    def _adopt(self, view: PagedView, first_page: list[tuple], marks: Marks | None = None,
+               place: tuple[int, int, float] | None = None, masker: GridMasker | None = None) -> None:
         self._release_view()
         self.view = view
-        self._masker = GridMasker(view.column_names, field)
+        self._masker = masker or GridMasker(view.column_names)
         self.message = ""
         self._cache.clear(view.page_rows)
-        self._edited = EditedCells(edited)
+        self._marks = set(marks or ())
         row, column, scroll_y = place or (0, 0, 0)
         self._cache.store(row // self._page_rows, first_page)
         self._sample = first_page
@@ -251,16 +256,16 @@ class PagedGrid(ScrollView, can_focus=True):
             self._close_view(self.view)
         self.view = None
         self._cache.clear()
-        self._edited = EditedCells()
+        self._marks = set()
         self._fetching = False
 
-    def is_edited(self, position: int, column: str) -> bool:
-        """Whether the value at `position`, `column` is one the analyst changed."""
+    def is_marked(self, position: int, column: str) -> bool:
+        """Whether the value at `position`, `column` is drawn marked (an edited value, in a grid of records)."""
         values = self._row(position)
         if values is None or self.view is None:
             return False
         names = self.view.column_names
-        return column in names and names.index(column) in self._edited.columns_of(values, names)
+        return column in names and names.index(column) in self._decorations.marked(self._marks, values, names)
 
     def _measure(self, view: PagedView, sample: list[tuple]) -> None:
         """Headers and widths from the first page, the catalogue and the terminal's width."""
@@ -339,9 +344,10 @@ class PagedGrid(ScrollView, can_focus=True):
         styles = RowStyles(row_style, base + self.get_component_rich_style("paged-grid--cursor"),
                            self.get_component_rich_style("paged-grid--marker"),
                            self.get_component_rich_style("paged-grid--edited"))
-        edited = self._edited.columns_of(values, self.view.column_names)
+        marked = self._decorations.marked(self._marks, values, self.view.column_names)
         cursor_column = self.cursor_column if on_cursor else None
-        return Strip(row_segments(values, self.column_layout.widths, self.column_layout.numeric, cursor_column, edited, styles))
+        return Strip(row_segments(values, self.column_layout.widths, self.column_layout.numeric, cursor_column, marked,
+                                  styles))
 
     def on_mount(self) -> None:
         self.watch(self.app, "masked", lambda _: self.refresh(), init=False)
