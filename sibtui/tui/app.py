@@ -298,22 +298,13 @@ class SibApp(App[int]):
     # -- what grids ask for (a widget opens no screen) ----------------------------------------
 
     @on(GridPanel.EditRequested)
-    def _grid_edit(self, request: GridPanel.EditRequested) -> None:
-        from sibtui.tui import grid_requests
-
-        grid_requests.edit(self.screen, request)
-
     @on(GridPanel.BulkRequested)
-    def _grid_bulk(self, request: GridPanel.BulkRequested) -> None:
-        from sibtui.tui import grid_requests
-
-        grid_requests.bulk(self.screen, request)
-
     @on(GridPanel.ExportRequested)
-    def _grid_export(self, request: GridPanel.ExportRequested) -> None:
-        from sibtui.tui import grid_requests
+    def _grid_request(self, request: GridPanel.EditRequested | GridPanel.BulkRequested | GridPanel.ExportRequested
+                      ) -> None:
+        from sibtui.tui.grid_requests import answer  # the editor, bulk and export screens
 
-        grid_requests.export(self.screen, request)
+        answer(self.screen, request)
 
     def action_undo(self) -> None:
         undo_steps.ask(self, "undo")

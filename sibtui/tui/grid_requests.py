@@ -23,3 +23,14 @@ def bulk(screen: Screen, request: GridPanel.BulkRequested) -> None:
 def export(screen: Screen, request: GridPanel.ExportRequested) -> None:
     screen.app.push_screen(ExportScreen(str(request.default_path), request.total, request.masked),
                            request.panel.export)
+
+
+def answer(screen: Screen, request: GridPanel.EditRequested | GridPanel.BulkRequested | GridPanel.ExportRequested
+           ) -> None:
+    """Open what `request` asks for over `screen`."""
+    if isinstance(request, GridPanel.EditRequested):
+        edit(screen, request)
+    elif isinstance(request, GridPanel.BulkRequested):
+        bulk(screen, request)
+    else:
+        export(screen, request)
