@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_DB := $(VENV)/sample-workspace.duckdb
 
-.PHONY: run test bench lock clean
+.PHONY: run test bench deadcode lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ test: $(STAMP)  ## the whole test suite, on both cores (pytest-xdist)
 
 bench: $(STAMP)  ## performance figures (not part of the tests)
 	$(BIN)/python -m bench
+
+deadcode: $(STAMP)  ## names nothing seems to use (a list to read: vulture guesses)
+	$(BIN)/vulture sibtui tests bench tools --min-confidence 60
 
 lock: $(STAMP)  ## refresh requirements.lock from the current environment
 	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check > requirements.lock

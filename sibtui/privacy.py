@@ -156,7 +156,7 @@ class Masker:
             if how == "field":
                 values[index] = mask_value(detail, value)  # type: ignore[arg-type]
             elif how == "by_row":
-                field = values[detail] if detail is not None else None  # type: ignore[index]
+                field = values[detail] if detail is not None else None  # type: ignore[call-overload]
                 if detail is None or field in personal_fields():
                     values[index] = mask_value(field if isinstance(field, str) else None, value)
             else:

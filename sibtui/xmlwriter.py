@@ -189,7 +189,7 @@ def _compile_group(node: Node, depth: int, indent: str, top: bool = False) -> Re
         out.append("")  # the start tag, once it is known the element has content
         present = bool(rendered)
         for step in steps:
-            if type(step) is not tuple:
+            if not isinstance(step, tuple):
                 present = step(values, out, pieces) or present
                 continue
             value = get(step[0])

@@ -49,7 +49,7 @@ def _leaf_paths(table: str, record: str, node: Node, prefix: str) -> Iterator[tu
 
 def arrow(rows: list[tuple], names: tuple[str, ...]) -> pa.Table:
     """Rows as an Arrow table with these column names (an empty list keeps the columns)."""
-    columns = list(zip(*rows)) if rows else [[] for _ in names]
+    columns: list = list(zip(*rows)) if rows else [[] for _ in names]
     return pa.table({name: list(column) for name, column in zip(names, columns)})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import duckdb
@@ -24,6 +24,19 @@ def fetch_first(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | 
     """
     rows = cursor.execute(sql, list(parameters)).fetchall()
     return rows[0] if rows else None
+
+
+def fetch_row(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | tuple = ()) -> tuple:
+    """The one row a query always returns (an aggregate, a setting); LookupError if it returned none."""
+    row = fetch_first(cursor, sql, parameters)
+    if row is None:
+        raise LookupError(f"no row from: {sql.split(chr(10))[0][:80]}")
+    return row
+
+
+def fetch_value(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | tuple = ()) -> Any:
+    """The first column of the one row a query always returns."""
+    return fetch_row(cursor, sql, parameters)[0]
 
 
 @contextmanager

@@ -146,7 +146,7 @@ class _TrackedCursor:
         return getattr(self._cursor, name)
 
 
-def _config(memory_limit: str) -> dict[str, str | bool]:
+def _config(memory_limit: str) -> dict[str, str | bool | int | float | list[str]]:
     """No SQL reads or writes files (`read_csv('/etc/passwd')`, `COPY`, `ATTACH`, extensions):
     sibtui reads SIB files with its own parser and writes exports and SBX files itself."""
     return {"memory_limit": memory_limit, "enable_external_access": False}

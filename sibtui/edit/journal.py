@@ -79,7 +79,7 @@ def os_user() -> str:
 
 
 def changes_table(changes: Sequence[Change]) -> pa.Table:
-    columns = list(zip(*((c.table, c.ref.file_id, c.ref.record_no, c.field, c.old, c.new, c.reason) for c in changes)))
+    columns: list = list(zip(*((c.table, c.ref.file_id, c.ref.record_no, c.field, c.old, c.new, c.reason) for c in changes)))
     if not columns:
         columns = [[] for _ in _CHANGE_SCHEMA]
     return pa.Table.from_arrays([pa.array(list(col), type=f.type) for col, f in zip(columns, _CHANGE_SCHEMA)],

@@ -7,6 +7,7 @@ registration in DuckDB, never a million Python objects in a query.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeAlias
 
 import duckdb
 import pyarrow as pa
@@ -16,7 +17,7 @@ from sibtui.db.identifiers import quote
 from sibtui.edit.records import CNX_TABLE, SBX_TABLE, TRANSFER_TABLE, EditError, RecordRef
 
 REF_SCHEMA = pa.schema([("file_id", pa.int64()), ("record_no", pa.int64())])
-RecordSet = Iterable[RecordRef] | pa.Table
+RecordSet: TypeAlias = Iterable[RecordRef] | pa.Table
 
 
 def as_ref_table(records: RecordSet) -> pa.Table:
@@ -24,7 +25,7 @@ def as_ref_table(records: RecordSet) -> pa.Table:
     if isinstance(records, pa.Table):
         table = records.select(["file_id", "record_no"]).cast(REF_SCHEMA)
     else:
-        refs = sorted(set(records))
+        refs: list[RecordRef] = sorted(set(records))
         table = pa.table(
             {"file_id": pa.array([r.file_id for r in refs], pa.int64()),
              "record_no": pa.array([r.record_no for r in refs], pa.int64())},

@@ -32,7 +32,7 @@ from functools import cache
 import pyarrow as pa
 
 from sibtui.catalog.kinds import FileKind
-from sibtui.db.cursors import fetch_first
+from sibtui.db.cursors import fetch_value
 from sibtui.db.workspace import Workspace
 from sibtui.errors import LoadCancelled, SibError, WorkspaceError
 from sibtui.hashing import EpilogueHash
@@ -141,10 +141,9 @@ def _load_settings(workspace: Workspace, limit: str) -> Iterator[None]:
     try:
         # The limit as configured: DuckDB reports it rounded, and setting the rounded value
         # back would let it creep down load after load.
-        previous = getattr(workspace, "memory_limit", None) or fetch_first(
-            cursor, "SELECT current_setting('memory_limit')"
-        )[0]
-        threads = int(fetch_first(cursor, "SELECT current_setting('threads')")[0])
+        previous = getattr(workspace, "memory_limit", None) or fetch_value(
+            cursor, "SELECT current_setting('memory_limit')")
+        threads = int(fetch_value(cursor, "SELECT current_setting('threads')"))
         cursor.execute(f"SET memory_limit = '{limit}'")
         cursor.execute("SET threads = 1")
     except BaseException:
@@ -180,8 +179,8 @@ class _Pipeline:
         path = self._sniffed.path
         size = path.stat().st_size
         with path.open("rb") as raw:
-            reader = SourceReader(path, raw, tee=self._tee)
-            self._digest = reader._digest = _ThreadedDigest()  # SHA-256 off the chunking path
+            self._digest = _ThreadedDigest()  # SHA-256 off the chunking path
+            reader = SourceReader(path, raw, tee=self._tee, digest=self._digest)
             head = reader.read(HEAD_BYTES)
             region = find_region(path, head, size, self._layout.tag)
             skeleton, outside_rows = parse_skeleton(self._sniffed, region.prefix, region.suffix, self._layout.container)

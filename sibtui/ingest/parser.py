@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from lxml import etree
 
@@ -104,7 +104,7 @@ class DocumentParser:
         self._result = ParseResult(kind=sniffed.kind)
         self._last_done: dict[int, etree._Element] = {}
         self._open: list[etree._Element] = []
-        self._seen: dict[str, int] = {}  # tag -> line, for elements that occur once
+        self._seen: dict[str, int | None] = {}  # tag -> line, for elements that occur once
         self._record_numbers: dict[str, int] = {}
         self._total_bytes = self.path.stat().st_size
         self._reader: SourceReader | None = None
@@ -205,7 +205,7 @@ class DocumentParser:
             return
         if previous is not self._last_done.get(depth):
             self._unexpected_element(previous, parent)
-        if not is_blank(previous.tail):
+        if not is_blank(previous.tail):  # type: ignore[union-attr]  # mypy forgets the None test above
             self._unexpected_text(parent, after=previous)
 
     def _open_ancestors(self, parent: etree._Element) -> None:
@@ -305,7 +305,7 @@ class DocumentParser:
             self._store_section(tag, source_line(element), values)
         self._hash.update(pieces)
 
-    def _store_section(self, tag: str, line: int, values: dict) -> None:
+    def _store_section(self, tag: str, line: int | None, values: dict) -> None:
         if tag == shapes.CABECALHO.tag:
             failures = values.get("falhaNegocio", {}).get("falha", [])
             for falha in failures:
@@ -413,14 +413,14 @@ class DocumentParser:
         if not is_blank(child.tail):
             self._unexpected_text(parent, after=child)
 
-    def _fail(self, element: etree._Element, reason: str) -> None:
+    def _fail(self, element: etree._Element, reason: str) -> NoReturn:
         raise InputError(self.path, reason, source_line(element), local_name(element.tag))
 
-    def _unexpected_element(self, element: etree._Element, parent) -> None:
+    def _unexpected_element(self, element: etree._Element, parent) -> NoReturn:
         where = f" inside <{local_name(parent.tag)}>" if parent is not None else ""
         raise InputError(self.path, f"unknown or misplaced element{where}", source_line(element), local_name(element.tag))
 
-    def _unexpected_text(self, parent: etree._Element, after: etree._Element | None = None) -> None:
+    def _unexpected_text(self, parent: etree._Element, after: etree._Element | None = None) -> NoReturn:
         where = f"after <{local_name(after.tag)}>" if after is not None else "inside"
         line = source_line(after) if after is not None else source_line(parent)
         raise InputError(self.path, f"unexpected text {where} (only elements belong here)", line, local_name(parent.tag))

@@ -33,7 +33,7 @@ class RecordPlan:
     child_slots: dict[str, "int | dict[str, int]"]  # leaf -> slot, group -> {leaf -> slot}
     constant: tuple[int, str] | None  # (slot, value), e.g. the movement name
 
-    def new_row(self, record_no: int, line: int) -> list:
+    def new_row(self, record_no: int, line: int | None) -> list:
         row: list = [None] * self.width
         row[0] = record_no
         row[1] = line
@@ -63,7 +63,7 @@ class RecordPlan:
             if type(target) is int:
                 _store_leaf(child, target, row, pieces, fail)
             else:
-                _store_group(child, target, row, pieces, fail)
+                _store_group(child, target, row, pieces, fail)  # type: ignore[arg-type]  # `type() is` beats isinstance here
             tail = child.tail
             if tail and tail.strip(XML_WHITESPACE):
                 fail(child, "unexpected text after this element")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from sibtui.errors import InputError
 
@@ -105,16 +105,25 @@ def full_fingerprint(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+class Digest(Protocol):
+    """What fingerprints the bytes read: hashlib's SHA-256, or one that hashes on a thread."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+    def hexdigest(self) -> str: ...
+
+
 class SourceReader:
     """File-like object handed to lxml: counts bytes, fingerprints, checks for UTF-8."""
 
     def __init__(self, path: Path, stream: BinaryIO, expect_latin1: bool = True,
-                 tee: Callable[[bytes], None] | None = None):
-        """`tee` also receives every chunk read (the original kept, `sibtui.ingest.originals`)."""
+                 tee: Callable[[bytes], None] | None = None, digest: Digest | None = None):
+        """`tee` also receives every chunk read (the original kept, `sibtui.ingest.originals`);
+        `digest` fingerprints them (default: hashlib's SHA-256)."""
         self.path = path
         self._stream = stream
         self._tee = tee
-        self._digest = hashlib.sha256()
+        self._digest: Digest = digest if digest is not None else hashlib.sha256()
         self._expect_latin1 = expect_latin1
         self._checked_non_ascii = False
         self.bytes_read = 0

@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.tables import FILES_COLUMN_NAMES, LOAD_WARNINGS_COLUMNS, Table
-from sibtui.db.cursors import fetch_first
+from sibtui.db.cursors import fetch_first, fetch_value
 from sibtui.db.failures import explain
 from sibtui.db.schema import quote
 from sibtui.db.workspace import Workspace
@@ -108,7 +108,7 @@ class TransactionWriter:
         cursor = self._cursor
         try:
             cursor.execute("BEGIN TRANSACTION")
-            self.file_id = fetch_first(cursor, "SELECT coalesce(max(file_id), 0) + 1 FROM files")[0]
+            self.file_id = fetch_value(cursor, "SELECT coalesce(max(file_id), 0) + 1 FROM files")
             self._started.set()
             while True:
                 item = self._queue.get()

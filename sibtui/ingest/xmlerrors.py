@@ -81,11 +81,6 @@ def _cause(error: etree.XMLSyntaxError) -> tuple[str, int]:
     return message, line
 
 
-def describe_syntax_error(error: etree.XMLSyntaxError) -> str:
-    """One readable line for an lxml syntax error (its location goes in the error's line)."""
-    return describe_message(str(error.msg or error))
-
-
 def describe_message(text: str) -> str:
     message = _LOCATION_SUFFIX.sub("", text).strip()
     for needle, friendly in _FRIENDLY:

@@ -9,7 +9,7 @@ the team's own explanation of the code when one was written (`sibtui.explain`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sibtui.catalog import domains
@@ -105,10 +105,6 @@ class ErrorGroup:
     def share(self) -> float:
         return self.records / self.file_records if self.file_records else 0.0
 
-    @property
-    def movement_labels(self) -> tuple[str, ...]:
-        return tuple(MOVEMENT_LABELS.get(m, m) for m in self.movements)
-
 
 _RPX_FILES_SQL = """
 SELECT r.file_id, f.name, r.status, r.numeroProtocolo, r.nomeArquivo, sbx.file_id,
@@ -147,7 +143,7 @@ def rpx_files(cursor: duckdb.DuckDBPyConnection) -> list[RpxFile]:
     files = []
     for row in cursor.execute(_RPX_FILES_SQL).fetchall():
         totals = tuple(MovementTotal(*total) for total in cursor.execute(_TOTALS_SQL, [row[0]]).fetchall())
-        files.append(RpxFile(*row, totals=totals))
+        files.append(replace(RpxFile(*row), totals=totals))
     return files
 
 

@@ -199,7 +199,7 @@ def _write_parquet(reader, handle: int, options: ExportOptions, progress, cancel
 
 def _masked_batch(batch, masker: Masker):
     rows = masker.rows(zip(*(column.to_pylist() for column in batch.columns)))
-    columns = list(zip(*rows)) or [[] for _ in batch.schema]
+    columns: list = list(zip(*rows)) or [[] for _ in batch.schema]
     return pa.RecordBatch.from_arrays(
         [pa.array(list(values), type=field.type) for values, field in zip(columns, batch.schema)], schema=batch.schema
     )

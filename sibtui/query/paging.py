@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from sibtui.catalog.tables import CURRENT_VIEW_SUFFIX, EDITABLE_TABLES
-from sibtui.db.cursors import fetch_first
+from sibtui.db.cursors import fetch_first, fetch_value
 from sibtui.db.failures import first_line
 from sibtui.db.identifiers import quote
 from sibtui.edit.ddl import current_rows_sql
@@ -113,7 +113,7 @@ def _positions(cursor: duckdb.DuckDBPyConnection, spec: GridSpec, relation: str,
         parameters,
     )
     owned.append(positions)
-    total = int(fetch_first(cursor, f"SELECT count(*) FROM {positions}")[0])
+    total = int(fetch_value(cursor, f"SELECT count(*) FROM {positions}"))
     record_table = None
     if records:
         name = spec.relation or ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sibtui.db.cursors import fetch_first
+from sibtui.db.cursors import fetch_row
 from sibtui.query.paging_base import PAGE_ROWS, RID, PagedView, rowid_source
 from sibtui.query.spec import Column, GridSpec
 
@@ -105,7 +105,7 @@ class ResultRanges(_Ranges):
 def dense_segments(cursor: duckdb.DuckDBPyConnection, relation: str, records: bool) -> list[Segment] | None:
     """One segment per file (or one for a result's rowids) when the keys run without holes; None otherwise."""
     if not records:
-        low, high, count = fetch_first(cursor, f"SELECT min(rowid), max(rowid), count(*) FROM {relation}")
+        low, high, count = fetch_row(cursor, f"SELECT min(rowid), max(rowid), count(*) FROM {relation}")
         if not count:
             return []
         return [Segment(0, None, int(low), int(count))] if high - low + 1 == count else None

@@ -165,7 +165,9 @@ def parse_filters(text: str, columns: Sequence[str]) -> tuple[Filter, ...]:
 
 
 def _split_clauses(text: str) -> list[str]:
-    clauses, current, quoted = [], [], False
+    clauses: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in text:
         if char == '"':
             quoted = not quoted

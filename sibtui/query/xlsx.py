@@ -18,6 +18,7 @@ import datetime as dt
 import decimal
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -59,7 +60,7 @@ class _SheetWriter:
         self.date = workbook.add_format({"num_format": DATE_FORMAT})
         self.datetime = workbook.add_format({"num_format": DATETIME_FORMAT})
         self.text_dates = date_columns() & set(columns)
-        self.sheet = None
+        self.sheet: Any = None  # xlsxwriter's Worksheet (untyped), opened with the first row
         self.sheets = 0
 
     def write(self, rows: Iterable[Sequence[object]]) -> int:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from sibtui.db.cursors import fetch_value
 from sibtui.errors import SibError
 from sibtui.rules.catalog import RULES
 
@@ -121,7 +122,7 @@ def compare_with_rpx(cursor: duckdb.DuckDBPyConnection, rpx_file_id: int) -> Rpx
         raise CannotCompare(f"file {rpx_file_id} ({rpx_name}) is not an RPX")
     if sbx_file_id is None:
         raise CannotCompare(f"{rpx_name} answers {sbx_name}, which is not loaded: load that SBX first")
-    records = cursor.execute("SELECT count(*) FROM sbx_movements WHERE file_id = ?", [sbx_file_id]).fetchone()[0]
+    records = fetch_value(cursor, "SELECT count(*) FROM sbx_movements WHERE file_id = ?", [sbx_file_id])
     rejections = attributed(cursor.execute(
         "SELECT rpx_record_no, sbx_record_no, trim(codigoErro) FROM rpx_rejection_links WHERE rpx_file_id = ?",
         [rpx_file_id]).fetchall())
@@ -231,7 +232,7 @@ def _predicted(rules: dict[str, str], codes: set[str]) -> dict[str, bool]:
     for rule, severity in rules.items():
         known = RULES.get(rule)
         record_codes = [code for code in known.codes if len(code) == 4] if known and severity == "error" else []
-        if not record_codes:  # a warning, or a whole-file code: judged on the file, not on records
+        if known is None or not record_codes:  # a warning, or a whole-file code: judged on the file, not on records
             continue
         matched = [code for code in codes if known.pre_empts(code)]
         for code in matched:

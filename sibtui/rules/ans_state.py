@@ -18,6 +18,7 @@ from functools import partial
 
 import duckdb
 
+from sibtui.db.cursors import fetch_row
 from sibtui.db.identifiers import quote
 from sibtui.rules.context import CNX_ROW_COLUMNS, CheckContext
 from sibtui.rules.field_sql import literal, parsed_date
@@ -95,9 +96,6 @@ def helper_tables_sql(ctx: CheckContext) -> tuple[str, ...]:
 
     )
 
-
-def helper_tables(ctx: CheckContext) -> tuple[str, ...]:
-    return (ctx.mentioned_codes, ctx.ans_codes, ctx.ans_code_facts, ctx.file_codes, ctx.file_cancellations)
 
 def held(ctx: CheckContext) -> str:
     """The CNX row of the vínculo a movement names, when the reference CNX predates the SBX."""
@@ -248,9 +246,9 @@ def ans_state_rules(ctx: CheckContext) -> list[RecordRule]:
 def unchanged_select(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> str | None:
     """3011, written once the movements are known: the retificações' whole CNX rows are read,
     but only the columns some retificação carries (a month's retificações send a few fields)."""
-    retifications, *counts = cursor.execute(
-        f"SELECT count(*), {', '.join(f'count({quote(c)})' for c in RETIFICATION_COLUMNS)} FROM {ctx.moves} "
-        "WHERE movement = 'retificacao' AND ref_predates").fetchone()
+    retifications, *counts = fetch_row(
+        cursor, f"SELECT count(*), {', '.join(f'count({quote(c)})' for c in RETIFICATION_COLUMNS)} FROM {ctx.moves} "
+        "WHERE movement = 'retificacao' AND ref_predates")
     if not retifications:
         return None
     sent = tuple(column for column, count in zip(RETIFICATION_COLUMNS, counts) if count)

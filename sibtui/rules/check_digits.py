@@ -10,7 +10,7 @@ by accident and are always rejected.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 DEFINITIVE_CNS_FIRST_DIGITS = frozenset("12")
 PROVISIONAL_CNS_FIRST_DIGITS = frozenset("789")
@@ -25,7 +25,7 @@ def _digits(value: str | None, length: int) -> list[int] | None:
     return [int(character) for character in value]
 
 
-def _weighted_sum(digits: Sequence[int], weights: Sequence[int]) -> int:
+def _weighted_sum(digits: Iterable[int], weights: Iterable[int]) -> int:
     return sum(digit * weight for digit, weight in zip(digits, weights))
 
 
@@ -110,7 +110,7 @@ def is_valid_cns(value: str | None) -> bool:
     `000`, or `001` when the plain digit would have been 10.
     """
     digits = _digits(value, 15)
-    if digits is None or value[0] not in DEFINITIVE_CNS_FIRST_DIGITS | PROVISIONAL_CNS_FIRST_DIGITS:
+    if digits is None or value is None or value[0] not in DEFINITIVE_CNS_FIRST_DIGITS | PROVISIONAL_CNS_FIRST_DIGITS:
         return False
     if _cns_sum(digits) % 11 != 0:
         return False

@@ -79,10 +79,6 @@ def helper_tables_sql(ctx: CheckContext) -> tuple[str, ...]:
     )
 
 
-def helper_tables(ctx: CheckContext) -> tuple[str, ...]:
-    return (ctx.sbx_cns, ctx.ref_active_cns)
-
-
 def cnx_helper_tables_sql(ctx: CheckContext) -> tuple[str, ...]:
     """The conference side (`sibtui.rules.cnx_side`): active CNS repeated inside the newest CNX of each operator."""
     return (

@@ -34,6 +34,7 @@ import pyarrow as pa
 from sibtui.catalog.calendar import SENDING_DEADLINE_DAY
 from sibtui.catalog.municipalities import load_municipalities
 from sibtui.catalog.tables import CNX_BENEFICIARIES, CURRENT_VIEW_SUFFIX, SBX_MOVEMENTS
+from sibtui.db.cursors import fetch_value
 from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, integer_value, parsed_date
 from sibtui.rules.same_as_ans import ans_rows_sql
 
@@ -304,7 +305,7 @@ def build_context(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
     register_municipalities(ctx, cursor)
     for statement in (sbx_files_sql(ctx), newest_cnx_sql(ctx), mentioned_ccos_sql(ctx), cnx_rows_sql(ctx)):
         cursor.execute(statement)
-    if cursor.execute(cnx_rows_repeated_sql(ctx)).fetchone()[0]:
+    if fetch_value(cursor, cnx_rows_repeated_sql(ctx)):
         cursor.execute(cnx_rows_deduplicate_sql(ctx))
     cursor.execute(known_ccos_sql(ctx))
     cursor.execute(moves_sql(ctx))

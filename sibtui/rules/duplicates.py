@@ -92,9 +92,6 @@ def helper_tables_sql(ctx: CheckContext) -> tuple:
     )
 
 
-def helper_tables(ctx: CheckContext) -> tuple[str, ...]:
-    return (ctx.inclusion_keys, ctx.cnx_identities, ctx.duplicates)
-
 KIND_FIELDS = " ".join(f"WHEN '{kind}' THEN '{column}'" for kind, column in KEY_COLUMNS.items())
 
 

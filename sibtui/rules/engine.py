@@ -79,7 +79,7 @@ class Step:
 
     description: str
     source_table: str
-    selects: list[str | Callable[[duckdb.DuckDBPyConnection], str | list[str] | None]]
+    selects: Sequence[str | Callable[[duckdb.DuckDBPyConnection], str | list[str] | None]]
     prepare: tuple[str, ...] = ()  # statements run first (e.g. another `__moves`)
     only_if: str | None = None  # a SELECT of one boolean: the step runs only when it is true
     beside: bool = False  # the conference's own checks: run in a thread of their own (`cnx_side`)

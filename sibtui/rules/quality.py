@@ -32,10 +32,6 @@ def helper_tables_sql(ctx: CheckContext) -> tuple[str, ...]:
     )
 
 
-def helper_tables(ctx: CheckContext) -> tuple[str, ...]:
-    return (ctx.cnx_plans,)
-
-
 def _accent_tolerant(word: str) -> str:
     """A placeholder word as a pattern that also takes its accented spelling (NÃO, INFORMAÇÃO)."""
     return word.replace(" ", " +").replace("A", "[AÃÁÂ]").replace("C", "[CÇ]").replace("O", "[OÕÓÔ]")

@@ -33,7 +33,7 @@ from textual.screen import Screen
 from sibtui import privacy
 from sibtui.errors import SibError, WorkspaceError
 from sibtui.tui import modes, undo_steps
-from sibtui.tui.checks import checks_available, checks_summary
+from sibtui.tui.checks import checks_summary
 from sibtui.tui.jobs import Jobs
 from sibtui.tui.read_only import READ_ONLY_REFUSAL, writes, writes_allowed
 from sibtui.tui.widgets.grid_panel import GridPanel
@@ -245,14 +245,14 @@ class SibApp(App[int]):
         self._go_home(file_count)
         summary = f"{loaded} carregados · {duplicates} já estavam no workspace · {failed} com erro"
         self.notify(("carga cancelada · " if cancelled else "") + summary, timeout=6)
-        if loaded and checks_available():
+        if loaded:
             self.run_checks(announce=True)
 
     def run_checks(self, announce: bool = False) -> None:
         """Regenerate the findings (`sibtui.edit.precritique.run_checks`) in a worker.
 
         `announce`: the analyst asked (`c`): say that it started and what it found."""
-        if checks_available() and not self.read_only:
+        if not self.read_only:
             if announce:
                 self.notify("pré-crítica rodando… (Esc cancela)", timeout=3)
             self._run_checks(announce)

@@ -1,13 +1,6 @@
-"""Whether the pre-critique engine is installed, asked without importing it (it pulls in
-DuckDB and the rules), so the first frame never pays for it; and what a run found, in words."""
+"""What a pre-critique run found, in words (light: the first frame imports it)."""
 
 from __future__ import annotations
-
-import importlib.util
-
-
-def checks_available() -> bool:
-    return importlib.util.find_spec("sibtui.rules.engine") is not None
 
 
 def checks_summary(report) -> str:

@@ -110,7 +110,7 @@ def _compiled(shape: Node) -> _Compiled:
     """Compiled facet checks of a shape (cached by identity: hashing a tree walks all of it)."""
     compiled = _COMPILED.get(id(shape))
     if compiled is None:
-        leaves = tuple((node.column_name, node.required, facet_check(node.value_domain), set())
+        leaves = tuple((node.column_name, node.required, facet_check(node.value_domain), set[str]())
                        for node in shape.leaves())
         choices = tuple((choice, tuple(n.column_name for n in shape.leaves() if n.choice == choice))
                         for choice in shape.required_choices)

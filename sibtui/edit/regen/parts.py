@@ -87,7 +87,7 @@ class PlanWriter:
         part = PartWriter(self.options.out_dir, header, self.options.part_tag)
         movements = min(MAX_MOVEMENTS, self.total - len(self.parts) * MAX_MOVEMENTS)
         self.parts.append(part)
-        self.expected.append(Expected(header.name, header.registro_ans, header.values["dataHoraRegistroTransacao"], ""))
+        self.expected.append(Expected(header.name, header.registro_ans, header.values["dataHoraRegistroTransacao"] or "", ""))
         large = movements >= proof.CHILD_FROM_MOVEMENTS
         self.proofs.append(proof.ChildProof.start(part.temp_path) if large else None)
 
@@ -236,7 +236,7 @@ def part_headers(cursor, plan: SourcePlan, options: Options, part_count: int) ->
     taken = log.taken_names(cursor)
     moment = options.clock().replace(microsecond=0)
     sequencial = log.next_sequencial(cursor, plan.registro_ans)
-    headers = []
+    headers: list[PartHeader] = []
     while len(headers) < part_count:
         name = sbx_name(plan.registro_ans or "", moment)
         if name.upper() not in taken and not (options.out_dir / name).exists():

@@ -97,10 +97,6 @@ ORDER BY keyed."__rank", greatest(keyed.record_no, coalesce(t.position, 0)), t.p
 """
 
 
-def count_sbx_rows(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: int | None = None) -> int:
-    return int(cursor.execute(f"SELECT count(*) FROM ({selection_sql(plan, upto_edit_id)})").fetchall()[0][0])
-
-
 def sbx_keys(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan, upto_edit_id: int) -> set[tuple]:
     """What one SBX plan would write, as movement keys (`sibtui.edit.regen.supersede`)."""
     file_id = int(plan.source_file_id or 0)
@@ -156,7 +152,8 @@ def _titulares_first(rows: list[dict]) -> list[dict]:
     def key(item: tuple[int, dict]) -> tuple[int, bool, int]:
         index, row = item
         titular_at = position.get(row.pop("__titular"))
-        follows = titular_at is not None and titular_at != index
-        return (max(index, titular_at if follows else 0), follows, index)
+        if titular_at is None or titular_at == index:
+            return (index, False, index)
+        return (max(index, titular_at), True, index)
 
     return [row for _, row in sorted(enumerate(rows), key=key)]

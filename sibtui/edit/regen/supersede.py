@@ -72,6 +72,7 @@ WHERE r.superseded_at IS NULL
 
 def waiting_files(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> list[WaitingFile]:
     """The waiting files of the plan's source (the same SBX, or the CNX edits of its operator)."""
+    parameters: list[object]
     if plan.scope == SCOPE_CNX_EDITS:
         where, parameters = "scope = ? AND registroANS IS NOT DISTINCT FROM ?", [SCOPE_CNX_EDITS, plan.registro_ans]
     else:

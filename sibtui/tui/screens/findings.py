@@ -18,7 +18,6 @@ from sibtui.query.findings_overview import (
 )
 from sibtui.query.records import TABLE_LABELS
 from sibtui.tui.cells import visible
-from sibtui.tui.checks import checks_available
 from sibtui.tui.masking import free_text
 from sibtui.tui.read_only import writes_allowed
 from sibtui.tui.screens.base import ModeScreen
@@ -64,7 +63,7 @@ class FindingsScreen(ModeScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "run_checks":
-            return checks_available() and writes_allowed(self.app, action)
+            return writes_allowed(self.app, action)
         return True
 
     def refresh_data(self) -> None:
@@ -119,7 +118,7 @@ def findings_summary(groups: list[FindingGroup], totals: dict[str, SeverityTotal
     """"Erros: 39 achados em 36 registros · Avisos: 7 achados em 7 registros": findings and
     the distinct records they are on (a record with two findings is one record)."""
     if not groups:
-        hint = "c roda a pré-crítica" if checks_available() else "a pré-crítica (sibtui check) ainda não rodou"
+        hint = "c roda a pré-crítica"
         return Text(f"Nenhum achado neste workspace; {hint}.", style="dim")
     text = Text()
     for severity, title, style in (("error", "Erros", "red"), ("warning", "Avisos", "yellow")):
