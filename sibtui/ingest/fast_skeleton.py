@@ -21,7 +21,8 @@ from sibtui.catalog.tables import Table
 from sibtui.errors import InputError
 from sibtui.hashing import EpilogueHash
 from sibtui.ingest.fast_chunks import Declined
-from sibtui.ingest.parser import DocumentParser, ParseResult, RowSink
+from sibtui.ingest.parser import DocumentParser
+from sibtui.ingest.results import ParseResult, RowSink
 from sibtui.ingest.sniff import Sniffed
 
 

@@ -26,7 +26,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import pyarrow as pa
@@ -42,7 +42,7 @@ from sibtui.ingest.fast_batch import ParsedChunk, parse_chunk
 from sibtui.ingest.fast_chunks import ChunkReader, Declined, Region, find_region
 from sibtui.ingest.fast_layout import RecordLayout, cnx_layout, config_path
 from sibtui.ingest.fast_skeleton import Skeleton, parse_skeleton
-from sibtui.ingest.parser import CancelCallback, ParseResult, ProgressCallback
+from sibtui.ingest.results import CancelCallback, ParseResult, ProgressCallback
 from sibtui.ingest.sniff import Sniffed
 from sibtui.ingest.source import SourceReader
 from sibtui.ingest.writer_thread import TransactionWriter
@@ -159,31 +159,33 @@ def _load_settings(workspace: Workspace, limit: str) -> Iterator[None]:
             cursor.close()
 
 
+@dataclass
 class _Pipeline:
-    def __init__(self, workspace, sniffed, layout, writer, file_id, progress, cancel, tee=None):
-        self._workspace = workspace
-        self._tee = tee
-        self._sniffed = sniffed
-        self._layout = layout
-        self._writer = writer
-        self._file_id = file_id
-        self._progress = progress
-        self._cancel = cancel
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._to_duckdb: queue.Queue = queue.Queue(maxsize=_QUEUE_DEPTH)
-        self._streaming = False
-        self._digest: _ThreadedDigest | None = None
+    """Chunks parsed on worker threads, their batches handed to the writer's transaction."""
+
+    workspace: Workspace
+    sniffed: Sniffed
+    layout: RecordLayout
+    writer: TransactionWriter
+    file_id: int
+    progress: ProgressCallback | None
+    cancel: CancelCallback | None
+    tee: Callable[[bytes], None] | None = None  # receives every byte read, in order (the original kept)
+    _stopping: threading.Event = field(default_factory=threading.Event, init=False)
+    _threads: list[threading.Thread] = field(default_factory=list, init=False)
+    _to_duckdb: queue.Queue = field(default_factory=lambda: queue.Queue(maxsize=_QUEUE_DEPTH), init=False)
+    _streaming: bool = field(default=False, init=False)
+    _digest: _ThreadedDigest | None = field(default=None, init=False)
 
     def run(self) -> tuple[ParseResult, dict[str, int]]:
-        path = self._sniffed.path
+        path = self.sniffed.path
         size = path.stat().st_size
         with path.open("rb") as raw:
             self._digest = _ThreadedDigest()  # SHA-256 off the chunking path
-            reader = SourceReader(path, raw, tee=self._tee, digest=self._digest)
+            reader = SourceReader(path, raw, tee=self.tee, digest=self._digest)
             head = reader.read(HEAD_BYTES)
-            region = find_region(path, head, size, self._layout.tag)
-            skeleton, outside_rows = parse_skeleton(self._sniffed, region.prefix, region.suffix, self._layout.container)
+            region = find_region(path, head, size, self.layout.tag)
+            skeleton, outside_rows = parse_skeleton(self.sniffed, region.prefix, region.suffix, self.layout.container)
             row_counts = self._insert_outside(outside_rows)
             self._check_cancel()
             hash_ = EpilogueHash()
@@ -192,12 +194,12 @@ class _Pipeline:
             hash_.update([skeleton.hash_after])
             while reader.read(HEAD_BYTES):
                 pass
-        row_counts[self._layout.table.name] = records
+        row_counts[self.layout.table.name] = records
         result = self._result(skeleton, hash_, records, reader)
         if result.hash_encoding is None:
             raise Declined("declared hash not reproduced in column order; the reference computes it")
-        if self._progress is not None:
-            self._progress(reader.bytes_read, size, records)
+        if self.progress is not None:
+            self.progress(reader.bytes_read, size, records)
         return result, row_counts
 
     def stop(self) -> None:
@@ -213,19 +215,19 @@ class _Pipeline:
 
     def _stream(self, reader: SourceReader, region: Region, head: bytes, hash_: EpilogueHash, size: int) -> int:
         initial = head[region.start : region.end]
-        chunks = ChunkReader(reader, region, self._layout.tag, initial).chunks()
+        chunks = ChunkReader(reader, region, self.layout.tag, initial).chunks()
         parsed = self._start(self._parse_stage, self._start(self._produce, chunks))
         records = 0
         for item in self._drain(parsed):
             chunk, batch = item
             if records == 0:
-                staging.publish(self._workspace, self._layout.table, self._file_id, batch.batch)
+                staging.publish(self.workspace, self.layout.table, self.file_id, batch.batch)
                 self._start_insert()
             hash_.update_utf8(batch.hash_text)
             self._put(self._to_duckdb, batch.batch)
             records += batch.batch.num_rows
-            if self._progress is not None:
-                self._progress(chunk.end_offset, size, records)
+            if self.progress is not None:
+                self.progress(chunk.end_offset, size, records)
             self._check_cancel()
         if records == 0:
             raise Declined("no records")
@@ -234,10 +236,10 @@ class _Pipeline:
         return records
 
     def _start_insert(self) -> None:
-        schema = arrow_schema(self._layout.table)
+        schema = arrow_schema(self.layout.table)
         stream = pa.RecordBatchReader.from_batches(schema, self._batches_for_duckdb())
         self._streaming = True
-        self._writer.insert(self._layout.table, stream)
+        self.writer.insert(self.layout.table, stream)
 
     def _batches_for_duckdb(self) -> Iterator[pa.RecordBatch]:
         while True:
@@ -247,9 +249,9 @@ class _Pipeline:
             yield item
 
     def _parse_stage(self, chunks: queue.Queue, out: queue.Queue) -> None:
-        parser = fast_parser(self._layout)
+        parser = fast_parser(self.layout)
         for chunk in self._drain(chunks):
-            parsed: ParsedChunk = parse_chunk(parser, self._layout, chunk, chunk.first_record_no)
+            parsed: ParsedChunk = parse_chunk(parser, self.layout, chunk, chunk.first_record_no)
             self._put(out, (chunk, parsed))
 
     def _produce(self, chunks: Iterator, out: queue.Queue) -> None:
@@ -307,28 +309,28 @@ class _Pipeline:
 
     def _writer_stopped(self) -> bool:
         """The writer's INSERT ended early (a database error); its thread holds the reason."""
-        thread = getattr(self._writer, "_thread", None)
+        thread = getattr(self.writer, "_thread", None)
         return thread is not None and not thread.is_alive()
 
     def _writer_error(self) -> BaseException:
         try:
-            self._writer._raise_if_failed()
+            self.writer._raise_if_failed()
         except SibError as error:
             return error
-        return WorkspaceError(f"{self._sniffed.path}: database writer stopped unexpectedly")
+        return WorkspaceError(f"{self.sniffed.path}: database writer stopped unexpectedly")
 
     def _check_cancel(self) -> None:
-        if self._cancel is not None and self._cancel():
-            raise LoadCancelled(f"{self._sniffed.path}: load cancelled")
+        if self.cancel is not None and self.cancel():
+            raise LoadCancelled(f"{self.sniffed.path}: load cancelled")
 
     def _insert_outside(self, rows: list) -> dict[str, int]:
         by_table: dict = {}
         for table, row in rows:
-            if table is self._layout.table:
+            if table is self.layout.table:
                 raise Declined("a record outside the records region")
             by_table.setdefault(table, []).append(row)
         for table, table_rows in by_table.items():
-            self._writer.insert(table, rows_to_arrow(table, table_rows))
+            self.writer.insert(table, rows_to_arrow(table, table_rows))
         return {table.name: len(table_rows) for table, table_rows in by_table.items()}
 
     def _result(self, skeleton: Skeleton, hash_: EpilogueHash, records: int, reader: SourceReader) -> ParseResult:

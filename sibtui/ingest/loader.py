@@ -14,12 +14,14 @@ from datetime import datetime
 from pathlib import Path
 
 from sibtui.catalog.kinds import FileKind
+from sibtui.db.cursors import closing
 from sibtui.db.workspace import Workspace
 from sibtui.errors import DuplicateFileError, InputError, SibError
 from sibtui.ingest import fastpath, originals
 from sibtui.ingest.batches import BatchingSink
 from sibtui.ingest.originals import OriginalKeeper
-from sibtui.ingest.parser import CancelCallback, DocumentParser, LoadWarning, ParseResult, ProgressCallback
+from sibtui.ingest.parser import DocumentParser
+from sibtui.ingest.results import CancelCallback, LoadWarning, ParseResult, ProgressCallback
 from sibtui.ingest.sniff import Sniffed, sniff
 from sibtui.ingest.source import full_fingerprint, quick_fingerprint
 from sibtui.ingest.writer_thread import TransactionWriter
@@ -187,13 +189,10 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
 
 def _refuse_known_content(workspace: Workspace, path: Path, quick: str) -> None:
     """Skip a full parse when the same bytes are already loaded (checked again at commit)."""
-    cursor = workspace.cursor()
-    try:
+    with closing(workspace.cursor()) as cursor:
         candidates = cursor.execute(
             "SELECT file_id, name, sha256 FROM files WHERE quick_fingerprint = ?", [quick]
         ).fetchall()
-    finally:
-        cursor.close()
     if not candidates:
         return
     digest = full_fingerprint(path)

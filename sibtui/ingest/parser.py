@@ -13,73 +13,28 @@ element, because loading such a file would silently lose or misplace data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn, Protocol
+from typing import NoReturn
 
 from lxml import etree
 
 from sibtui.catalog import shapes, tables
 from sibtui.catalog.document import ROOT_TAG, Placement, Role
-from sibtui.catalog.kinds import FileKind
 from sibtui.catalog.shapes import Node
 from sibtui.catalog.tables import Table
 from sibtui.errors import InputError, LoadCancelled
 from sibtui.hashing import EpilogueHash, is_blank
 from sibtui.ingest.layouts import TRACKED_TAGS, layout_for
+from sibtui.ingest.results import CancelCallback, LoadWarning, ParseResult, ProgressCallback, RowSink
 from sibtui.ingest.sniff import Sniffed
 from sibtui.ingest.source import SourceReader
 from sibtui.ingest.xmlerrors import local_name, safe_parser_options, source_line, syntax_error
-
-ProgressCallback = Callable[[int, int, int], None]  # (bytes read, total bytes, records)
-CancelCallback = Callable[[], bool]
 
 PROGRESS_EVERY = 2_000  # records between progress reports and cancel checks
 _XSI_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}"
 _TRACKED_FILTER = tuple("{*}" + tag for tag in TRACKED_TAGS)
 
 
-class RowSink(Protocol):
-    """Receives rows as `[*key_columns without file_id, *value_columns]` for a table."""
-
-    def add(self, table: Table, row: list) -> None: ...
-
-
-@dataclass
-class LoadWarning:
-    line: int | None
-    element: str | None
-    message: str
-
-
-@dataclass
-class ParseResult:
-    """Everything about a file that is not a record row."""
-
-    kind: FileKind
-    header: dict[str, str | None] = field(default_factory=dict)
-    motivo_nao_envio: str | None = None
-    transfer: dict[str, str | None] = field(default_factory=dict)  # a transfer's `tab` (TAB_COLUMNS)
-    hash_declared: str | None = None
-    hash_latin1: str = ""
-    hash_utf8: str = ""
-    hash_encoding: str | None = None
-    non_latin1_text: bool = False
-    record_count: int = 0
-    sha256: str = ""
-    size_bytes: int = 0
-    warnings: list[LoadWarning] = field(default_factory=list)
-
-    @property
-    def hash_ok(self) -> bool:
-        return self.hash_encoding is not None
-
-    @property
-    def registro_ans(self) -> str | None:
-        """The operator this file belongs to: origin of an SBX, destination of an RPX/CNX."""
-        column = "origem_registroANS" if self.kind is FileKind.SBX else "destino_registroANS"
-        return self.header.get(column)
 
 
 class DocumentParser:

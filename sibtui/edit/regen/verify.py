@@ -30,7 +30,8 @@ from sibtui.catalog.shapes import Node
 from sibtui.catalog.tables import SBX_MOVEMENTS, Table
 from sibtui.errors import SibError
 from sibtui.hashing import XML_WHITESPACE
-from sibtui.ingest.parser import DocumentParser, ParseResult
+from sibtui.ingest.parser import DocumentParser
+from sibtui.ingest.results import ParseResult
 from sibtui.ingest.sniff import Sniffed, sniff
 from sibtui.ingest.xmlerrors import safe_parser_options
 from sibtui.rules.file_rules import ACCEPTED_VERSIONS, ANS_CNPJ, MAX_MOVEMENTS
