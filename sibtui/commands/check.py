@@ -24,6 +24,7 @@ from typing import TextIO
 
 from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
+from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.edit.precritique import CheckReport, run_checks
 from sibtui.output import format_count, resolved_format, write_rows
@@ -47,16 +48,13 @@ def run_check(db: Path | None, output_format: str | None, today: dt.date | None 
     with Workspace(db or default_workspace_path(), must_exist=True) as workspace:
         report = run_checks(workspace, today=today, cancel=interrupts.interrupted)
         interrupts.check()  # cancelled between steps: the previous findings stay, nothing is printed
-        cursor = workspace.cursor()
-        try:
+        with closing(workspace.cursor()) as cursor:
             output_format = resolved_format(output_format, sys.stdout)
             if output_format == "table":
                 print_findings(masked_rows(FINDING_COLUMNS, finding_rows(cursor)), sys.stdout)
             else:
                 write_rows(FINDING_COLUMNS, finding_rows(cursor), output_format, sys.stdout)
             print_summary(report, cursor)
-        finally:
-            cursor.close()
     return EXIT_PROBLEM if report.has_errors else EXIT_OK
 
 
@@ -108,11 +106,8 @@ def run_against_rpx(db: Path | None, output_format: str | None, rpx_file_id: int
     with Workspace(db or default_workspace_path(), must_exist=True) as workspace:
         run_checks(workspace, today=today, cancel=interrupts.interrupted)
         interrupts.check()
-        cursor = workspace.cursor()
-        try:
+        with closing(workspace.cursor()) as cursor:
             comparison = compare_with_rpx(cursor, rpx_file_id)
-        finally:
-            cursor.close()
     write_rows(COLUMNS, comparison.rows(), resolved_format(output_format, sys.stdout), sys.stdout)
     if comparison.whole_file_code is not None:
         verdict = (f"foreseen by {', '.join(comparison.foreseen_by)}" if comparison.foreseen_by

@@ -13,6 +13,7 @@ from sibtui.compare.cns_assigned import CNS_ASSIGNED_COLUMNS, cns_assigned_rows
 from sibtui.compare.cns_escalation import COLUMNS, KIND, MESSAGE, conferences_after, escalation_count, escalation_rows
 from sibtui.compare.queries import change_counts, changes_list_sql
 from sibtui.compare.snapshots import choose_pair
+from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.output import write_rows
 from sibtui.query.adhoc import run_query
@@ -22,8 +23,7 @@ from sibtui.workspace import Workspace
 
 def run(options: argparse.Namespace) -> int:
     with Workspace(options.db or default_workspace_path(), read_only=True) as workspace:
-        cursor = workspace.cursor()
-        try:
+        with closing(workspace.cursor()) as cursor:
             if getattr(options, "cns_assigned", False):
                 return _cns_assigned(cursor, options)
             after = conferences_after(getattr(options, "cns_after", None))
@@ -51,8 +51,6 @@ def run(options: argparse.Namespace) -> int:
                 escalated = escalation_count(cursor, after)
                 rows.append((KIND, f"Sem CNS há {after}+ conferências, qualificado: {MESSAGE}", escalated, escalated))
                 write_rows(("kind", "descricao", "linhas", "ccos"), rows, options.format, sys.stdout)
-        finally:
-            cursor.close()
     return EXIT_OK
 
 

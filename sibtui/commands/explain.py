@@ -15,6 +15,7 @@ import argparse
 import sys
 
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
+from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.explain.store import remove, write
 from sibtui.explain.transfer import export, import_file
@@ -27,11 +28,8 @@ LIST_COLUMNS = ("codigoErro", "field_id", "ans_message", "ans_message_differs", 
 
 def run(options: argparse.Namespace) -> int:
     with Workspace(getattr(options, "db", None) or default_workspace_path(), must_exist=True) as workspace:
-        cursor = workspace.cursor()
-        try:
+        with closing(workspace.cursor()) as cursor:
             return ACTIONS[options.explain_action](cursor, options)
-        finally:
-            cursor.close()
 
 
 def _list(cursor, options: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from sibtui import privacy
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.edit import editor
 from sibtui.edit.cns import fill_cns
@@ -36,11 +37,8 @@ def run(options: argparse.Namespace) -> int:
     action = _ACTIONS[options.fix_action]
     db = getattr(options, "db", None) or default_workspace_path()
     with Workspace(db, must_exist=True) as workspace:
-        cursor = workspace.cursor()
-        try:
+        with closing(workspace.cursor()) as cursor:
             return action(cursor, options)
-        finally:
-            cursor.close()
 
 
 def _records(cursor, options: argparse.Namespace):

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from sibtui.commands import EXIT_OK
+from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.errors import SibError
 from sibtui.output import write_rows
@@ -36,11 +37,8 @@ def run_query_command(db: Path | None, sql: str, output_format: str | None, allo
     output_format = file_format(output, output_format)
     with Workspace(db or default_workspace_path(), read_only=not allow_writes,
                    must_exist=True) as workspace:
-        cursor = workspace.cursor()
-        try:
+        with closing(workspace.cursor()) as cursor:
             written = run_interruptible(cursor, lambda: _print(cursor, sql, output_format, allow_writes, output))
-        finally:
-            cursor.close()
     if output is not None:
         print(f"{written:,} rows written to {output}".replace(",", "."), file=sys.stderr)
     return EXIT_OK

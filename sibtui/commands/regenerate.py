@@ -14,6 +14,7 @@ from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from sibtui.commands.progress import RegenerationProgressBar
 from sibtui.cycle.no_movement import REASONS, parse_competencia, write_no_movement
+from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.edit.diff import MOVEMENT_COLUMNS, movement_rows
 from sibtui.edit.regen.run import load_schema, regenerate
@@ -26,8 +27,7 @@ def run(options: argparse.Namespace) -> int:
     if options.no_movement is not None or options.reason is not None:
         return _no_movement(options)
     with Workspace(options.db or default_workspace_path(), must_exist=True) as workspace, RegenerationProgressBar(enabled=not options.quiet) as bar:
-        cursor = workspace.cursor()
-        try:
+        with closing(workspace.cursor()) as cursor:
             result = regenerate(
                 cursor, options.out, sbx_file_ids=options.sbx, all_movements=options.all,
                 include_cnx_edits=options.cnx_edits, include_pending=options.include_pending, xsd_path=options.xsd,
@@ -36,8 +36,6 @@ def run(options: argparse.Namespace) -> int:
             )
             if options.report is not None:
                 _write_report(cursor, options.report, result)
-        finally:
-            cursor.close()
     for note in result.recovered:
         say(f"nota: {note}", file=sys.stderr)
     for regeneration in result.regenerations:

@@ -9,6 +9,7 @@ from datetime import date
 from sibtui.commands import EXIT_OK
 from sibtui.cycle.months import NO_MOVEMENT_REASONS, month_rows
 from sibtui.cycle.status import CycleRow, cycle_rows, next_deadline
+from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.output import resolved_format, write_rows
 from sibtui.workspace import Workspace
@@ -36,15 +37,12 @@ MONTH_COLUMNS = (
 def run(options: argparse.Namespace) -> int:
     today = options.today or date.today()
     with Workspace(options.db or default_workspace_path(), read_only=True) as workspace:
-        cursor = workspace.cursor()
-        try:
+        with closing(workspace.cursor()) as cursor:
             if getattr(options, "months", False):
                 write_rows(MONTH_COLUMNS, [_month_values(row, today) for row in month_rows(cursor, today)],
                            options.format, sys.stdout)
                 return EXIT_OK
             rows = [_values(row, today) for row in cycle_rows(cursor, today)]
-        finally:
-            cursor.close()
     write_rows(COLUMNS, rows, options.format, sys.stdout)
     if resolved_format(options.format, sys.stdout) == "table":
         print(f"próximo prazo de envio: {next_deadline(today):%d/%m/%Y}", file=sys.stderr)

@@ -39,6 +39,16 @@ def fetch_value(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list | 
     return fetch_row(cursor, sql, parameters)[0]
 
 
+def copy_arrow(cursor: duckdb.DuckDBPyConnection, statement: str, table: Any, name: str = "__sibtui_arrow") -> None:
+    """Run `statement SELECT * FROM <table>` with the Arrow `table` registered only for it:
+    `copy_arrow(cursor, "INSERT INTO findings", found)`, `...("CREATE TEMP TABLE t AS", rows)`."""
+    cursor.register(name, table)
+    try:
+        cursor.execute(f"{statement} SELECT * FROM {name}")
+    finally:
+        cursor.unregister(name)
+
+
 @contextmanager
 def closing(cursor: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """`cursor`, closed when the block ends, however it ends (its TEMP tables go with it)."""

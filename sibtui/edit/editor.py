@@ -301,20 +301,21 @@ def undo_state(cursor: duckdb.DuckDBPyConnection) -> journal.UndoState:
 
 def undo(cursor: duckdb.DuckDBPyConnection) -> EditResult | None:
     """Revert the newest action not yet undone; None when there is nothing to undo."""
-    with write_lock():
-        target = undo_state(cursor).next_undo
-        if target is None:
-            return None
-        return _replay(cursor, journal.UNDO, target, restore_old=True)
+    return _step(cursor, journal.UNDO)
 
 
 def redo(cursor: duckdb.DuckDBPyConnection) -> EditResult | None:
     """Re-apply the newest undone action; None when there is nothing to redo."""
+    return _step(cursor, journal.REDO)
+
+
+def _step(cursor: duckdb.DuckDBPyConnection, kind: str) -> EditResult | None:
     with write_lock():
-        target = undo_state(cursor).next_redo
+        state = undo_state(cursor)
+        target = state.next_undo if kind == journal.UNDO else state.next_redo
         if target is None:
             return None
-        return _replay(cursor, journal.REDO, target, restore_old=False)
+        return _replay(cursor, kind, target, restore_old=kind == journal.UNDO)
 
 
 def _replay(cursor: duckdb.DuckDBPyConnection, action: str, target: int, restore_old: bool) -> EditResult:

@@ -13,6 +13,7 @@ element, because loading such a file would silently lose or misplace data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 

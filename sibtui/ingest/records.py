@@ -57,9 +57,7 @@ class RecordPlan:
         for child in element:
             target = child_slots.get(child.tag)
             if target is None:
-                target = child_slots.get(local_name(child.tag))
-                if target is None:
-                    fail(child, f"unknown or misplaced element inside <{self.tag}>")
+                target = _namespaced_slot(child_slots, child, self.tag, fail)
             if type(target) is int:
                 _store_leaf(child, target, row, pieces, fail)
             else:
@@ -78,13 +76,19 @@ def _store_group(group: etree._Element, slots: dict[str, int], row: list, pieces
     for leaf in group:
         slot = slots.get(leaf.tag)
         if slot is None:
-            slot = slots.get(local_name(leaf.tag))
-            if slot is None:
-                fail(leaf, f"unknown or misplaced element inside <{local_name(group.tag)}>")
+            slot = _namespaced_slot(slots, leaf, local_name(group.tag), fail)
         _store_leaf(leaf, slot, row, pieces, fail)
         tail = leaf.tail
         if tail and tail.strip(XML_WHITESPACE):
             fail(leaf, "unexpected text after this element")
+
+
+def _namespaced_slot(slots: dict, element: etree._Element, parent: str, fail: FailCallback):
+    """The slot of a namespaced element (the tag's local name), or the failure of one that has none."""
+    slot = slots.get(local_name(element.tag))
+    if slot is None:
+        fail(element, f"unknown or misplaced element inside <{parent}>")
+    return slot
 
 
 def _store_leaf(leaf: etree._Element, slot: int, row: list, pieces: list[str], fail: FailCallback) -> None:

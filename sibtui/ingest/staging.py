@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.tables import Table
+from sibtui.db.cursors import closing
 from sibtui.db.identifiers import quote
 from sibtui.db.workspace import Workspace
 
@@ -27,8 +28,7 @@ def preview_table(table: Table) -> str:
 
 
 def publish(workspace: Workspace, table: Table, file_id: int, batch: pa.RecordBatch) -> None:
-    cursor = workspace.cursor()
-    try:
+    with closing(workspace.cursor()) as cursor:
         cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {STAGING_DATABASE}")
         cursor.register("__preview", batch)
         try:
@@ -38,19 +38,15 @@ def publish(workspace: Workspace, table: Table, file_id: int, batch: pa.RecordBa
             )
         finally:
             cursor.unregister("__preview")
-    finally:
-        cursor.close()
 
 
 def withdraw(workspace: Workspace, table: Table) -> None:
-    cursor = workspace.cursor()
-    try:
-        attached = cursor.execute(
-            "SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [STAGING_DATABASE]
-        ).fetchall()[0][0]
-        if attached:
-            cursor.execute(f"DROP TABLE IF EXISTS {preview_table(table)}")
-    except duckdb.Error:
-        pass  # nothing to withdraw, or the connection is closing
-    finally:
-        cursor.close()
+    with closing(workspace.cursor()) as cursor:
+        try:
+            attached = cursor.execute(
+                "SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [STAGING_DATABASE]
+            ).fetchall()[0][0]
+            if attached:
+                cursor.execute(f"DROP TABLE IF EXISTS {preview_table(table)}")
+        except duckdb.Error:
+            pass  # nothing to withdraw, or the connection is closing

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from sibtui.db.cursors import copy_arrow
 from sibtui.query.adhoc import QueryError, checked_sql, error_line, policy, rollback_quietly
 from sibtui.query.paging import PagedView, attach_scratch, materialise, open_view, scratch_name
 from sibtui.query.spec import GridSpec
@@ -73,11 +74,7 @@ def _arrow_view(cursor: duckdb.DuckDBPyConnection, table) -> PagedView:
     if table is None:
         return open_view(cursor, GridSpec(sql="SELECT 'ok' AS resultado", hidden_columns=()))
     name = scratch_name("arrow")
-    cursor.register("__sibtui_result", table)
-    try:
-        cursor.execute(f"CREATE TABLE {name} AS SELECT * FROM __sibtui_result")
-    finally:
-        cursor.unregister("__sibtui_result")
+    copy_arrow(cursor, f"CREATE TABLE {name} AS", table)
     try:
         return open_view(cursor, GridSpec(sql=f"SELECT * FROM {name}", hidden_columns=()))
     finally:

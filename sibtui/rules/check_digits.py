@@ -10,7 +10,8 @@ by accident and are always rejected.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 DEFINITIVE_CNS_FIRST_DIGITS = frozenset("12")
 PROVISIONAL_CNS_FIRST_DIGITS = frozenset("789")
@@ -44,14 +45,19 @@ def _cpf_digits(base: Sequence[int]) -> tuple[int, int]:
     return first, second
 
 
-def is_valid_cpf(value: str | None) -> bool:
-    digits = _digits(value, 11)
-    return digits is not None and _cpf_digits(digits[:9]) == tuple(digits[9:])
+def _valid(base: int, length: int, check: Callable[[Sequence[int]], tuple[int, ...]], value: str | None) -> bool:
+    """`value` is `length` digits, those after the first `base` being what `check` computes from those."""
+    digits = _digits(value, length)
+    return digits is not None and check(digits[:base]) == tuple(digits[base:])
 
 
-def with_cpf_digits(base: str) -> str:
-    """A valid CPF from its first 9 digits."""
-    return base + "".join(map(str, _cpf_digits([int(c) for c in base])))
+def _completed(check: Callable[[Sequence[int]], tuple[int, ...]], base: str) -> str:
+    """`base` followed by the digits `check` computes from it (to build valid test values)."""
+    return base + "".join(map(str, check([int(c) for c in base])))
+
+
+is_valid_cpf = partial(_valid, 9, 11, _cpf_digits)
+with_cpf_digits = partial(_completed, _cpf_digits)  # from the first 9 digits
 
 
 # --- CNPJ (§5.4) --------------------------------------------------------------------------
@@ -66,14 +72,8 @@ def _cnpj_digits(base: Sequence[int]) -> tuple[int, int]:
     return first, second
 
 
-def is_valid_cnpj(value: str | None) -> bool:
-    digits = _digits(value, 14)
-    return digits is not None and _cnpj_digits(digits[:12]) == tuple(digits[12:])
-
-
-def with_cnpj_digits(base: str) -> str:
-    """A valid CNPJ from its first 12 digits."""
-    return base + "".join(map(str, _cnpj_digits([int(c) for c in base])))
+is_valid_cnpj = partial(_valid, 12, 14, _cnpj_digits)
+with_cnpj_digits = partial(_completed, _cnpj_digits)  # from the first 12 digits
 
 
 # --- PIS/PASEP/NIT (§5.5) -----------------------------------------------------------------
@@ -81,19 +81,13 @@ def with_cnpj_digits(base: str) -> str:
 _PIS_WEIGHTS = (3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
-def _pis_digit(base: Sequence[int]) -> int:
+def _pis_digit(base: Sequence[int]) -> tuple[int]:
     digit = 11 - _weighted_sum(base, _PIS_WEIGHTS) % 11
-    return 0 if digit >= 10 else digit
+    return (0 if digit >= 10 else digit,)
 
 
-def is_valid_pis(value: str | None) -> bool:
-    digits = _digits(value, 11)
-    return digits is not None and _pis_digit(digits[:10]) == digits[10]
-
-
-def with_pis_digit(base: str) -> str:
-    """A valid PIS/PASEP/NIT from its first 10 digits."""
-    return base + str(_pis_digit([int(c) for c in base]))
+is_valid_pis = partial(_valid, 10, 11, _pis_digit)
+with_pis_digit = partial(_completed, _pis_digit)  # from the first 10 digits
 
 
 # --- CNS (§5.2) ---------------------------------------------------------------------------
@@ -167,13 +161,12 @@ def with_cco_digits(base: str) -> str:
     return f"{base}0{_cco_digit([int(c) for c in base])}"
 
 
-def is_valid_registro_ans(value: str | None) -> bool:
-    digits = _digits(value, 6)
-    return digits is not None and digits[5] == _mod11_digit(digits[:5], (6, 5, 4, 3, 2))
+def _registro_ans_digit(base: Sequence[int]) -> tuple[int]:
+    return (_mod11_digit(base, (6, 5, 4, 3, 2)),)
 
 
-def with_registro_ans_digit(base: str) -> str:
-    return base + str(_mod11_digit([int(c) for c in base], (6, 5, 4, 3, 2)))
+is_valid_registro_ans = partial(_valid, 5, 6, _registro_ans_digit)
+with_registro_ans_digit = partial(_completed, _registro_ans_digit)  # from the first 5 digits
 
 
 # --- CEI and CAEPF (§5.6): unsettled public algorithms, warning only ------------------------

@@ -34,7 +34,7 @@ import pyarrow as pa
 from sibtui.catalog.calendar import SENDING_DEADLINE_DAY
 from sibtui.catalog.municipalities import load_municipalities
 from sibtui.catalog.tables import CNX_BENEFICIARIES, CURRENT_VIEW_SUFFIX, SBX_MOVEMENTS
-from sibtui.db.cursors import fetch_value
+from sibtui.db.cursors import copy_arrow, fetch_value
 from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, integer_value, parsed_date
 from sibtui.rules.same_as_ans import ans_rows_sql
 
@@ -291,11 +291,7 @@ def register_municipalities(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection
     """The IBGE table (codigo_sib, uf) the address rules join."""
     municipalities = load_municipalities().values()
     table = pa.table({"codigo_sib": [m.codigo_sib for m in municipalities], "uf": [m.uf for m in municipalities]})
-    cursor.register("__municipality_arrow", table)
-    try:
-        cursor.execute(f"CREATE OR REPLACE TEMP TABLE {ctx.municipalities} AS SELECT * FROM __municipality_arrow")
-    finally:
-        cursor.unregister("__municipality_arrow")
+    copy_arrow(cursor, f"CREATE OR REPLACE TEMP TABLE {ctx.municipalities} AS", table)
 
 
 def build_context(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:

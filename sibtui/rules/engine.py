@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.tables import CNX_BENEFICIARIES, SBX_MOVEMENTS
+from sibtui.db.cursors import copy_arrow
 from sibtui.errors import SibError
 from sibtui.rules import ans_state, cascade, cns, context, duplicates, field_sql, file_rules, quality, records
 from sibtui.rules.catalog import RULES_LIST
@@ -207,11 +208,7 @@ def _stage(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, step: Step) -> 
 def _stage_arrow(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, found: pa.Table | None) -> None:
     if found is None or found.num_rows == 0:
         return
-    cursor.register("__found_arrow", found)
-    try:
-        cursor.execute(f"INSERT INTO {ctx.stage} SELECT * FROM __found_arrow")
-    finally:
-        cursor.unregister("__found_arrow")
+    copy_arrow(cursor, f"INSERT INTO {ctx.stage}", found)
 
 
 def _replace_findings(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
@@ -235,11 +232,7 @@ def _replace_findings(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> N
 def _register_rules(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
     """rule -> severity, registered before the steps (the cascade reads it)."""
     table = pa.table({"rule": [r.id for r in RULES_LIST], "severity": [r.severity.value for r in RULES_LIST]})
-    cursor.register("__rules_arrow", table)
-    try:
-        cursor.execute(f"CREATE OR REPLACE TEMP TABLE {ctx.rules} AS SELECT * FROM __rules_arrow")
-    finally:
-        cursor.unregister("__rules_arrow")
+    copy_arrow(cursor, f"CREATE OR REPLACE TEMP TABLE {ctx.rules} AS", table)
 
 
 def finding_counts(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:

@@ -138,20 +138,15 @@ def domain_checks(domain: Domain, value: str, today: dt.date) -> list[Check]:
     Conditions may name the derived values of `DERIVED`: run them where
     `derived_columns` adds those (as `column_select` and `distinct_column_select` do).
     """
-    if domain.values:
-        return _enum_checks(domain, value)
-    if domain.base is Base.DATE:
+    family = values.check_family(domain)
+    if family == "date":
         return _date_checks(domain, value, today)
-    if domain.check in STRICT_CHECKS:
-        return _strict_checks(domain, value)
-    if domain.check in LENIENT_CHECKS:
-        return _lenient_checks(domain, value)
-    if domain.name == "st_no_pessoa":
-        return _size_checks(domain, value) + [(f"NOT {matches(value, domain.pattern or '')}", "name_invalid",
-                                                values.REASON_NAME)]
-    if domain.pattern:
-        return _pattern_checks(domain, value)
-    return _size_checks(domain, value)
+    return _CHECKS[family](domain, value)
+
+
+def _name_checks(domain: Domain, value: str) -> list[Check]:
+    return _size_checks(domain, value) + [(f"NOT {matches(value, domain.pattern or '')}", "name_invalid",
+                                            values.REASON_NAME)]
 
 
 def _enum_checks(domain: Domain, value: str) -> list[Check]:
@@ -415,3 +410,9 @@ def cnx_field_selects(
             yield column_select(source, column, rows + value_checks, where, keep=keep)
         else:
             yield distinct_column_select(source, column, rows, value_checks, where, keep=keep)
+
+
+_CHECKS: dict[str, Callable[[Domain, str], list[Check]]] = {
+    "enum": _enum_checks, "strict": _strict_checks, "lenient": _lenient_checks, "name": _name_checks,
+    "pattern": _pattern_checks, "size": _size_checks,
+}

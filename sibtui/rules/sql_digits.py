@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 
 @dataclass(frozen=True)
@@ -183,40 +184,20 @@ def guarded(name: str, value: str) -> str:
     return f"coalesce(({all_digits(value, count)})::INTEGER + ({arithmetic(name, value)})::INTEGER = 2, false)"
 
 
-def cpf_ok(value: str) -> str:
-    return guarded("cpf", value)
-
-
-def cnpj_ok(value: str) -> str:
-    return guarded("cnpj", value)
-
-
-def pis_ok(value: str) -> str:
-    return guarded("pis", value)
-
-
-def cns_ok(value: str) -> str:
-    return guarded("cns", value)
+cpf_ok = partial(guarded, "cpf")
+cnpj_ok = partial(guarded, "cnpj")
+pis_ok = partial(guarded, "pis")
+cns_ok = partial(guarded, "cns")
 
 
 def cns_provisional(value: str) -> str:
     return f"({cns_ok(value)} AND substr({value}, 1, 1) IN ('7', '8', '9'))"
 
 
-def cco_ok(value: str) -> str:
-    return guarded("cco", value)
-
-
-def registro_ans_ok(value: str) -> str:
-    return guarded("registro_ans", value)
-
-
-def cei_ok(value: str) -> str:
-    return guarded("cei", value)
-
-
-def caepf_ok(value: str) -> str:
-    return guarded("caepf", value)
+cco_ok = partial(guarded, "cco")
+registro_ans_ok = partial(guarded, "registro_ans")
+cei_ok = partial(guarded, "cei")
+caepf_ok = partial(guarded, "caepf")
 
 
 CHECKS = {

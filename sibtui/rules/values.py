@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sibtui.catalog.domains import Base, Domain
@@ -27,7 +28,7 @@ STRICT_CHECKS = {"cpf": "cpf_invalid", "cns": "cns_invalid", "cnpj": "cnpj_inval
 # ANS-assigned or unsettled identifiers: the pattern is the XSD's (error), the digit a warning.
 LENIENT_CHECKS = {"cco": "cco_invalid", "registro_ans": "registro_ans_invalid", "cei": "cei_invalid",
                   "caepf": "caepf_invalid"}
-CHECK_FUNCTIONS = {
+CHECK_FUNCTIONS: dict[str, Callable[[str | None], bool]] = {
     "cpf": cd.is_valid_cpf, "cns": cd.is_valid_cns, "cnpj": cd.is_valid_cnpj, "pis": cd.is_valid_pis,
     "cco": cd.is_valid_cco, "registro_ans": cd.is_valid_registro_ans, "cei": cd.is_valid_cei,
     "caepf": cd.is_valid_caepf,
@@ -93,21 +94,28 @@ def pattern_digits(domain: Domain) -> int | None:
 # --- the checks ---------------------------------------------------------------------------
 
 
+def check_family(domain: Domain) -> str:
+    """Which checks a domain takes, decided once for both readings: here in Python and, the
+    same checks as SQL, in `sibtui.rules.field_sql.domain_checks`."""
+    if domain.values:
+        return "enum"
+    if domain.base is Base.DATE:
+        return "date"
+    if domain.check in STRICT_CHECKS:
+        return "strict"
+    if domain.check in LENIENT_CHECKS:
+        return "lenient"
+    if domain.name == "st_no_pessoa":
+        return "name"
+    return "pattern" if domain.pattern else "size"
+
+
 def check_value(domain: Domain, value: str, today: dt.date) -> Verdict | None:
     """The first rule `value` (present, as stored) breaks in `domain`, or None."""
-    if domain.values:
-        return _check_enum(domain, value)
-    if domain.base is Base.DATE:
+    family = check_family(domain)
+    if family == "date":
         return _check_date(domain, value, today)
-    if domain.check in STRICT_CHECKS:
-        return _check_strict(domain, value)
-    if domain.check in LENIENT_CHECKS:
-        return _check_lenient(domain, value)
-    if domain.name == "st_no_pessoa":
-        return _check_name(domain, value)
-    if domain.pattern:
-        return _check_pattern(domain, value)
-    return _check_size(domain, value)
+    return _CHECKS[family](domain, value)
 
 
 def _check_enum(domain: Domain, value: str) -> Verdict | None:
@@ -194,3 +202,9 @@ def _check_size(domain: Domain, value: str) -> Verdict | None:
     too_short = domain.min_length is not None and len(value) < domain.min_length
     too_long = domain.max_length is not None and len(value) > domain.max_length
     return Verdict("size_invalid", size_reason(domain)) if too_short or too_long else None
+
+
+_CHECKS: dict[str, Callable[[Domain, str], Verdict | None]] = {
+    "enum": _check_enum, "strict": _check_strict, "lenient": _check_lenient, "name": _check_name,
+    "pattern": _check_pattern, "size": _check_size,
+}

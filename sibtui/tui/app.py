@@ -31,6 +31,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from sibtui import privacy
+from sibtui.db.cursors import closing
 from sibtui.errors import SibError, WorkspaceError
 from sibtui.tui import modes, undo_steps
 from sibtui.tui.checks import checks_summary
@@ -288,11 +289,8 @@ class SibApp(App[int]):
     def _count_pending(self) -> None:
         from sibtui.edit.pending import pending_count
 
-        cursor = self.new_cursor()
-        try:
+        with closing(self.new_cursor()) as cursor:
             counts = pending_count(cursor)
-        finally:
-            cursor.close()
         self.call_from_thread(setattr, self, "pending", counts)
 
     # -- what grids ask for (a widget opens no screen) ----------------------------------------
@@ -421,8 +419,5 @@ def _first_home(files: list[Path]) -> str:
 
 
 def _file_count(workspace) -> int:
-    cursor = workspace.cursor()
-    try:
+    with closing(workspace.cursor()) as cursor:
         return int(cursor.execute("SELECT count(*) FROM files").fetchall()[0][0])
-    finally:
-        cursor.close()

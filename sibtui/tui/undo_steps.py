@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from sibtui.db.cursors import closing
 from sibtui.errors import SibError
 
 
@@ -17,11 +18,8 @@ def ask(app, which: str) -> None:
 def _preview(app, which: str) -> None:
     from sibtui.query.undo_preview import preview_step
 
-    cursor = app.new_cursor()
-    try:
+    with closing(app.new_cursor()) as cursor:
         preview = preview_step(cursor, which)
-    finally:
-        cursor.close()
     if preview is None:
         app.call_from_thread(app.notify, "nada a desfazer" if which == "undo" else "nada a refazer", timeout=3)
         return
@@ -46,18 +44,16 @@ def _step(app, which: str, expected: int) -> None:
     from sibtui.edit import editor
     from sibtui.query.undo_preview import next_target
 
-    cursor = app.new_cursor()
-    try:
-        if next_target(cursor, which) != expected:  # another process edited meanwhile
-            app.call_from_thread(app.notify, "o diário mudou enquanto a pergunta estava aberta: "
-                                 "pressione a tecla de novo para ver o que seria feito", severity="warning")
+    with closing(app.new_cursor()) as cursor:
+        try:
+            if next_target(cursor, which) != expected:  # another process edited meanwhile
+                app.call_from_thread(app.notify, "o diário mudou enquanto a pergunta estava aberta: "
+                                     "pressione a tecla de novo para ver o que seria feito", severity="warning")
+                return
+            result = getattr(editor, which)(cursor)
+        except SibError as error:
+            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
             return
-        result = getattr(editor, which)(cursor)
-    except SibError as error:
-        app.call_from_thread(app.notify, str(error), severity="error", markup=False)
-        return
-    finally:
-        cursor.close()
     if result is None:
         return
     fields = len(result.changes)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from sibtui.db.cursors import copy_arrow
 from sibtui.edit.ddl import (
     PUBLISHED_REGENERATIONS,
     REGENERATED_CHANGES_COLUMNS,
@@ -86,11 +87,7 @@ def record(
     )
     with _transaction(cursor):
         for name, table in tables:
-            cursor.register("__regen_rows", table)
-            try:
-                cursor.execute(f"INSERT INTO {name} SELECT * FROM __regen_rows")
-            finally:
-                cursor.unregister("__regen_rows")
+            copy_arrow(cursor, f"INSERT INTO {name}", table)
 
 
 def settle(cursor: duckdb.DuckDBPyConnection, regeneration_id: int, published: list[int], dropped: list[int]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
+from sibtui.db.cursors import fetch_value
 from sibtui.edit.ddl import DECISION_FIELD, current_rows_sql
 from sibtui.edit.records import SBX_TABLE
 from sibtui.edit.regen.cnx_plan import edits_not_sent
@@ -105,23 +106,20 @@ def _going_with_errors_note(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan)
 
 
 def _unlinked_note(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
-    unlinked = cursor.execute(
-        "SELECT count(DISTINCT rpx_record_no) FROM rpx_rejection_links "
-        "WHERE rpx_file_id = ? AND sbx_file_id = ? AND sbx_record_no IS NULL",
-        [plan.rpx_file_id, plan.source_file_id],
-    ).fetchall()[0][0]
+    unlinked = fetch_value(cursor, "SELECT count(DISTINCT rpx_record_no) FROM rpx_rejection_links "
+                           "WHERE rpx_file_id = ? AND sbx_file_id = ? AND sbx_record_no IS NULL",
+                           [plan.rpx_file_id, plan.source_file_id])
     if unlinked:
         plan.notes.append(f"{unlinked} registro(s) rejeitado(s) no {plan.rpx_name} sem movimento correspondente "
                           f"no {plan.source_name}: não entram")
 
 
 def _accepted_edits_note(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
-    left_out = cursor.execute(
-        "SELECT count(DISTINCT record_no) FROM edit_journal j WHERE table_name = ? AND file_id = ? AND field <> ? "
-        "AND record_no NOT IN (SELECT sbx_record_no FROM rpx_rejection_links WHERE rpx_file_id = ? "
+    left_out = fetch_value(
+        cursor, "SELECT count(DISTINCT record_no) FROM edit_journal j WHERE table_name = ? AND file_id = ? "
+        "AND field <> ? AND record_no NOT IN (SELECT sbx_record_no FROM rpx_rejection_links WHERE rpx_file_id = ? "
         "AND sbx_file_id = ? AND sbx_record_no IS NOT NULL)",
-        [SBX_TABLE, plan.source_file_id, DECISION_FIELD, plan.rpx_file_id, plan.source_file_id],
-    ).fetchall()[0][0]
+        [SBX_TABLE, plan.source_file_id, DECISION_FIELD, plan.rpx_file_id, plan.source_file_id])
     if left_out:
         plan.notes.append(f"{left_out} movimento(s) editado(s) que a ANS aceitou não entram: para corrigir um "
                           "vínculo já aceito, edite o registro da conferência (CNX), que vira o movimento certo")

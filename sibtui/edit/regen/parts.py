@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 from lxml import etree
 
 from sibtui import __version__
@@ -49,24 +50,26 @@ class Options:
     part_tag: str = ""  # in the temporary names, so recovery knows this workspace's own left-overs
 
 
+@dataclass
 class PlanWriter:
     """Writes one plan's parts, keeps what the log needs, and publishes only proven files."""
 
-    def __init__(self, cursor, plan: SourcePlan, options: Options, total: int, regeneration: Regeneration,
-                 upto: int):
-        self.cursor = cursor
-        self.plan = plan
-        self.options = options
-        self.total = total
-        self.regeneration = regeneration
-        self.upto = upto
-        self.headers = part_headers(cursor, plan, options, math.ceil(total / MAX_MOVEMENTS))
-        self.parts: list[PartWriter] = []
-        self.expected: list[Expected] = []
-        self.proofs: list[proof.ChildProof | None] = []  # a child re-reading each large part as it grows
-        self.movement_rows: list[dict] = []
-        self.change_rows: list[dict] = []
-        self.published: set[int] = set()
+    cursor: duckdb.DuckDBPyConnection
+    plan: SourcePlan
+    options: Options
+    total: int
+    regeneration: Regeneration
+    upto: int
+    headers: list[PartHeader] = field(init=False)
+    parts: list[PartWriter] = field(default_factory=list, init=False)
+    expected: list[Expected] = field(default_factory=list, init=False)
+    proofs: list[proof.ChildProof | None] = field(default_factory=list, init=False)  # a child re-reads each large part
+    movement_rows: list[dict] = field(default_factory=list, init=False)
+    change_rows: list[dict] = field(default_factory=list, init=False)
+    published: set[int] = field(default_factory=set, init=False)
+
+    def __post_init__(self) -> None:
+        self.headers = part_headers(self.cursor, self.plan, self.options, math.ceil(self.total / MAX_MOVEMENTS))
 
     # --- writing ---------------------------------------------------------------------------
 

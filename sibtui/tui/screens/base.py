@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import DataTable, Footer
 
+from sibtui.db.cursors import closing
 from sibtui.tui.widgets.load_bar import LoadBar
 from sibtui.tui.widgets.mode_bar import ModeBar
 
@@ -15,6 +19,7 @@ class ModeScreen(Screen):
     """A screen reachable with a number key; subclasses compose the body."""
 
     MODE = ""
+    COLUMNS: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # (table selector, ((title, width), ...))
 
     def compose(self) -> ComposeResult:
         yield ModeBar(self.MODE)
@@ -26,6 +31,8 @@ class ModeScreen(Screen):
         yield from ()
 
     def on_mount(self) -> None:
+        for selector, columns in self.COLUMNS:
+            add_columns(self.query_one(selector, DataTable), columns)
         self.watch(self.app, "data_version", self._data_changed, init=True)
 
     def _data_changed(self, version: int) -> None:
@@ -37,3 +44,20 @@ class ModeScreen(Screen):
 
     def new_cursor(self):
         return self.app.new_cursor()
+
+    def read_then_show(self, group: str, read: Callable[[Any], tuple], show: Callable[..., None]) -> None:
+        """`show(*read(cursor))`: the read in a worker of `group` (a newer read cancels an older
+        one), on a cursor of its own closed after it, the show back in the UI thread."""
+
+        def work() -> None:
+            with closing(self.new_cursor()) as cursor:
+                shown = read(cursor)
+            self.app.call_from_thread(show, *shown)
+
+        self.run_worker(work, thread=True, exclusive=True, group=group)
+
+
+def add_columns(table: DataTable, columns: Iterable[tuple[str, int]]) -> None:
+    """The columns of a fixed table: (title, width) each."""
+    for title, width in columns:
+        table.add_column(title, width=width)

@@ -21,6 +21,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sibtui.db.cursors import closing
 from sibtui.edit import editor
 from sibtui.edit.cancel_links import cancel_links
 from sibtui.edit.cns import fill_cns
@@ -139,16 +140,14 @@ class BulkScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="bulk")
     def _run(self, action: BulkAction, assignment: tuple[str, str | None] | None, dry_run: bool) -> None:
-        cursor = self.app.new_cursor()
-        try:
-            refs = cursor.sql(f"SELECT DISTINCT file_id, record_no FROM ({self.sql})",
-                              params=self.parameters or None).to_arrow_table()
-            result = _apply(cursor, action, assignment, refs, dry_run, self.app.today())
-        except SibError as error:
-            self.app.call_from_thread(self._hint, visible(str(error)), "bold red")
-            return
-        finally:
-            cursor.close()
+        with closing(self.app.new_cursor()) as cursor:
+            try:
+                refs = cursor.sql(f"SELECT DISTINCT file_id, record_no FROM ({self.sql})",
+                                  params=self.parameters or None).to_arrow_table()
+                result = _apply(cursor, action, assignment, refs, dry_run, self.app.today())
+            except SibError as error:
+                self.app.call_from_thread(self._hint, visible(str(error)), "bold red")
+                return
         self.app.call_from_thread(self._previewed if dry_run else self._applied, result)
 
     def _previewed(self, result) -> None:

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from sibtui.db.cursors import closing
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.query.changes_overview import ConferenceRef, changes_overview, kind_spec, ordered_pair, snapshots
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 class ChangesScreen(ModeScreen):
     MODE = "changes"
     CSS_PATH = "changes.tcss"
+    COLUMNS = (("#change-kinds", (("mudança", 48), ("linhas", 8), ("CCOs", 8))),)
     BINDINGS = [Binding("p", "choose_pair", "Outro par", id="changes.choose_pair")]
 
     def __init__(self) -> None:
@@ -44,25 +46,17 @@ class ChangesScreen(ModeScreen):
         yield DrillTable(id="change-kinds")
         yield Static("", id="changes-detail", markup=False)
 
-    def on_mount(self) -> None:
-        table = self.query_one("#change-kinds", DataTable)
-        for title, width in (("mudança", 48), ("linhas", 8), ("CCOs", 8)):
-            table.add_column(title, width=width)
-        super().on_mount()
-
     def refresh_data(self) -> None:
         self._load(self.wanted)
 
     @work(thread=True, exclusive=True, group="changes-load")
     def _load(self, wanted: tuple[int, int] | None) -> None:
-        cursor = self.new_cursor()
-        try:
-            overview = changes_overview(cursor, *(wanted or (None, None)))
-        except SibError as error:
-            self.app.call_from_thread(self._refused, str(error))
-            return
-        finally:
-            cursor.close()
+        with closing(self.new_cursor()) as cursor:
+            try:
+                overview = changes_overview(cursor, *(wanted or (None, None)))
+            except SibError as error:
+                self.app.call_from_thread(self._refused, str(error))
+                return
         self.app.call_from_thread(self._show, overview)
 
     def _refused(self, reason: str) -> None:
@@ -102,16 +96,7 @@ class ChangesScreen(ModeScreen):
     # -- choosing another pair ---------------------------------------------------------------
 
     def action_choose_pair(self) -> None:
-        self._list_snapshots()
-
-    @work(thread=True, exclusive=True, group="changes-snapshots")
-    def _list_snapshots(self) -> None:
-        cursor = self.new_cursor()
-        try:
-            found = snapshots(cursor)
-        finally:
-            cursor.close()
-        self.app.call_from_thread(self._pick_first, found)
+        self.read_then_show("changes-snapshots", lambda cursor: (snapshots(cursor),), self._pick_first)
 
     def _pick_first(self, found: list[Snapshot]) -> None:
         if len(found) < 2:

@@ -5,7 +5,7 @@ the operator's own base: `x` there exports it."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -23,6 +23,8 @@ from sibtui.tui.widgets.drill_table import DrillTable
 class CnsScreen(ModeScreen):
     MODE = "cns"
     CSS_PATH = "cns.tcss"
+    COLUMNS = (("#cns-categories", (("categoria", 22), ("tabela", 17), ("reg.", 6), ("ANS atribui", 11),
+                                    ("o que é", 14))),)
     BINDINGS = [Binding("a", "assigned", "CNS atribuídos pela ANS", id="cns.assigned")]
 
     def __init__(self) -> None:
@@ -34,23 +36,8 @@ class CnsScreen(ModeScreen):
         yield DrillTable(id="cns-categories")
         yield Static("", id="cns-detail", markup=False)
 
-    def on_mount(self) -> None:
-        table = self.query_one("#cns-categories", DataTable)
-        for title, width in (("categoria", 22), ("tabela", 17), ("reg.", 6), ("ANS atribui", 11), ("o que é", 14)):
-            table.add_column(title, width=width)
-        super().on_mount()
-
     def refresh_data(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, group="cns-load")
-    def _load(self) -> None:
-        cursor = self.new_cursor()
-        try:
-            categories = cns_categories(cursor)
-        finally:
-            cursor.close()
-        self.app.call_from_thread(self._show, categories)
+        self.read_then_show("cns-load", lambda cursor: (cns_categories(cursor),), self._show)
 
     def _show(self, categories: list[CnsCategory]) -> None:
         self.categories = categories

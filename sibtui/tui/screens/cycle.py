@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import OptionList, Static
@@ -53,22 +53,8 @@ class CycleScreen(ModeScreen):
         yield Static("", id="cycle-hint", markup=False)
 
     def refresh_data(self) -> None:
-        self._load(self.app.today())
-
-    @work(thread=True, exclusive=True, group="cycle-load")
-    def _load(self, today: date) -> None:
-        from sibtui.cycle.months import month_rows
-        from sibtui.cycle.status import cycle_rows, next_deadline
-        from sibtui.edit.transfer import transfer_summaries
-
-        cursor = self.new_cursor()
-        try:
-            rows = cycle_rows(cursor, today)
-            months = month_rows(cursor, today, rows)
-            transfers = transfer_summaries(cursor)
-        finally:
-            cursor.close()
-        self.app.call_from_thread(self._show, rows, next_deadline(today), today, months, transfers)
+        today = self.app.today()
+        self.read_then_show("cycle-load", lambda cursor: _read_cycle(cursor, today), self._show)
 
     def _show(self, rows: list[CycleRow], deadline: date, today: date, months: list | None = None,
               transfers: list | None = None) -> None:
@@ -274,3 +260,14 @@ def _no_movement(code: str) -> str:
 
 def _day(moment: datetime | date) -> str:
     return f"{moment:%d/%m/%Y}"
+
+
+def _read_cycle(cursor, today: date) -> tuple:
+    """The rows, the next deadline and the day (read in the worker: the first screen's import of
+    the core, DuckDB included, stays off the UI thread)."""
+    from sibtui.cycle.months import month_rows
+    from sibtui.cycle.status import cycle_rows, next_deadline
+    from sibtui.edit.transfer import transfer_summaries
+
+    rows = cycle_rows(cursor, today)
+    return rows, next_deadline(today), today, month_rows(cursor, today, rows), transfer_summaries(cursor)

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sibtui.db.cursors import closing
 from sibtui.edit.decisions import DECISION_LABELS, HOLD, RESEND, decide
 from sibtui.edit.records import RecordRef
 from sibtui.errors import SibError
@@ -83,19 +84,17 @@ class DecisionScreen(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="decide")
     def _run(self, choice: str | None, reason: str | None) -> None:
         decision = {"hold": HOLD, "resend": RESEND}.get(choice or "")
-        cursor = self.app.new_cursor()
-        try:
-            if self.refs is not None:
-                records = [RecordRef(*ref) for ref in self.refs]
-            else:
-                records = cursor.sql(f"SELECT DISTINCT file_id, record_no FROM ({self.sql})",
-                                     params=self.parameters or None).to_arrow_table()
-            result = decide(cursor, records, decision, reason)
-        except SibError as error:
-            self.app.call_from_thread(self._hint, visible(str(error)), "bold red")
-            return
-        finally:
-            cursor.close()
+        with closing(self.app.new_cursor()) as cursor:
+            try:
+                if self.refs is not None:
+                    records = [RecordRef(*ref) for ref in self.refs]
+                else:
+                    records = cursor.sql(f"SELECT DISTINCT file_id, record_no FROM ({self.sql})",
+                                         params=self.parameters or None).to_arrow_table()
+                result = decide(cursor, records, decision, reason)
+            except SibError as error:
+                self.app.call_from_thread(self._hint, visible(str(error)), "bold red")
+                return
         self.app.call_from_thread(self._done, result)
 
     def _done(self, result) -> None:

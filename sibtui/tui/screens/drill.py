@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from sibtui.db.cursors import closing
 from sibtui.output import format_count
 from sibtui.query.resend_view import resend_infos
 from sibtui.query.spec import GridSpec
@@ -105,11 +106,8 @@ class DrillScreen(Screen):
 
     @work(thread=True, exclusive=True, group="drill-resend")
     def _load_resend(self, file_id: int, record_no: int) -> None:
-        cursor = self.app.new_cursor()
-        try:
+        with closing(self.app.new_cursor()) as cursor:
             infos = resend_infos(cursor, file_id)
-        finally:
-            cursor.close()
         self.app.call_from_thread(self._loaded_resend, file_id, record_no, infos)
 
     def _loaded_resend(self, file_id: int, record_no: int, infos: dict) -> None:

@@ -27,6 +27,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sibtui.catalog.fields import FIELDS
+from sibtui.db.cursors import closing
 from sibtui.edit.editor import CNX_REMOVAL_REFUSED, EditRefused, check_edit, set_field
 from sibtui.edit.records import RecordRef
 from sibtui.errors import SibError
@@ -104,16 +105,14 @@ class EditFieldScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="edit-check")
     def _check(self, value: str, first: bool = False) -> None:
-        cursor = self.app.new_cursor()
-        try:
-            check = check_edit(cursor, self.ref, self.column, value, self.app.today())
-        except SibError as error:
-            refusal = str(error)
-            editable = not first or CNX_REMOVAL_REFUSED in refusal  # an empty CNX value, not a closed field
-            self.app.call_from_thread(self._show_refusal if editable else self._not_editable, refusal)
-            return
-        finally:
-            cursor.close()
+        with closing(self.app.new_cursor()) as cursor:
+            try:
+                check = check_edit(cursor, self.ref, self.column, value, self.app.today())
+            except SibError as error:
+                refusal = str(error)
+                editable = not first or CNX_REMOVAL_REFUSED in refusal  # an empty CNX value, not a closed field
+                self.app.call_from_thread(self._show_refusal if editable else self._not_editable, refusal)
+                return
         self.app.call_from_thread(self._show_check, value, check)
 
     def _not_editable(self, message: str) -> None:
@@ -146,17 +145,15 @@ class EditFieldScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="edit-save")
     def _save(self, value: str, force: bool) -> None:
-        cursor = self.app.new_cursor()
-        try:
-            result = set_field(cursor, self.ref, self.column, value, force=force, today=self.app.today())
-        except EditRefused as refused:
-            self.app.call_from_thread(self._refused, value, refused.check)
-            return
-        except SibError as error:
-            self.app.call_from_thread(self._show_refusal, str(error))
-            return
-        finally:
-            cursor.close()
+        with closing(self.app.new_cursor()) as cursor:
+            try:
+                result = set_field(cursor, self.ref, self.column, value, force=force, today=self.app.today())
+            except EditRefused as refused:
+                self.app.call_from_thread(self._refused, value, refused.check)
+                return
+            except SibError as error:
+                self.app.call_from_thread(self._show_refusal, str(error))
+                return
         self.app.call_from_thread(self._saved, result)
 
     def _refused(self, value: str, check: ValueCheck) -> None:

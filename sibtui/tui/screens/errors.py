@@ -4,7 +4,7 @@ rejections of the chosen RPX grouped by `codigoErro`; Enter lists the affected r
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -41,6 +41,8 @@ MOVEMENT_ABBREVIATIONS = {
 class ErrorsScreen(ModeScreen):
     MODE = "errors"
     CSS_PATH = "errors.tcss"
+    COLUMNS = (("#rpx-files", (("RPX", 25), ("responde ao SBX", 25), ("situação", 10), ("acerto", 8))),
+               ("#error-codes", (("código", 6), ("reg.", 5), ("% arq.", 7), ("mov.", 8), ("mensagem da ANS", 44))))
     BINDINGS = [
         Binding("r", "next_rpx", "Outro RPX", id="errors.next_rpx"),
         Binding("D", "decide_all", "Decidir o código", show=False, id="errors.decide_all"),
@@ -61,26 +63,8 @@ class ErrorsScreen(ModeScreen):
         yield DrillTable(id="error-codes")
         yield Static("", id="error-detail", markup=False)
 
-    def on_mount(self) -> None:
-        files = self.query_one("#rpx-files", DataTable)
-        for title, width in (("RPX", 25), ("responde ao SBX", 25), ("situação", 10), ("acerto", 8)):
-            files.add_column(title, width=width)
-        codes = self.query_one("#error-codes", DataTable)
-        for title, width in (("código", 6), ("reg.", 5), ("% arq.", 7), ("mov.", 8), ("mensagem da ANS", 44)):
-            codes.add_column(title, width=width)
-        super().on_mount()
-
     def refresh_data(self) -> None:
-        self._load_files()
-
-    @work(thread=True, exclusive=True, group="errors-files")
-    def _load_files(self) -> None:
-        cursor = self.new_cursor()
-        try:
-            files = rpx_files(cursor)
-        finally:
-            cursor.close()
-        self.app.call_from_thread(self._show_files, files)
+        self.read_then_show("errors-files", lambda cursor: (rpx_files(cursor),), self._show_files)
 
     def _show_files(self, files: list[RpxFile]) -> None:
         self.rpx_list = files
@@ -126,17 +110,9 @@ class ErrorsScreen(ModeScreen):
         self.rpx_index = index
         rpx = self.rpx_list[index]
         self.query_one("#rpx-summary", Static).update(rpx_summary(rpx))
-        self._load_groups(rpx)
-
-    @work(thread=True, exclusive=True, group="errors-groups")
-    def _load_groups(self, rpx: RpxFile) -> None:
-        cursor = self.new_cursor()
-        try:
-            groups = error_groups(cursor, rpx)
-            decisions = decision_counts(cursor, rpx.file_id)
-        finally:
-            cursor.close()
-        self.app.call_from_thread(self._show_groups, rpx, groups, decisions)
+        self.read_then_show("errors-groups",
+                            lambda cursor: (rpx, error_groups(cursor, rpx), decision_counts(cursor, rpx.file_id)),
+                            self._show_groups)
 
     def _show_groups(self, rpx: RpxFile, groups: list[ErrorGroup], decisions: dict | None = None) -> None:
         table = self.query_one("#error-codes", DataTable)

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from sibtui.db.cursors import closing
 from sibtui.errors import SibError
 from sibtui.explain.store import Explanation, remove, write
 from sibtui.tui.cells import visible
@@ -61,18 +62,16 @@ class ExplainCodeScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="explain-save")
     def _save(self, cause: str, fix: str) -> None:
-        cursor = self.app.new_cursor()
-        try:
-            if not cause.strip() and not fix.strip():
-                removed = remove(cursor, self.code)
-                self.app.call_from_thread(self._done, "explicação da equipe removida" if removed else None)
+        with closing(self.app.new_cursor()) as cursor:
+            try:
+                if not cause.strip() and not fix.strip():
+                    removed = remove(cursor, self.code)
+                    self.app.call_from_thread(self._done, "explicação da equipe removida" if removed else None)
+                    return
+                entry = write(cursor, self.code, cause, fix)
+            except SibError as error:
+                self.app.call_from_thread(self._refused, str(error))
                 return
-            entry = write(cursor, self.code, cause, fix)
-        except SibError as error:
-            self.app.call_from_thread(self._refused, str(error))
-            return
-        finally:
-            cursor.close()
         self.app.call_from_thread(self._done, f"explicação de {entry.code} gravada ({entry.credit})")
 
     def _refused(self, message: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -30,6 +30,7 @@ SEVERITY_LABELS = {"error": "erro", "warning": "aviso"}
 class FindingsScreen(ModeScreen):
     MODE = "findings"
     CSS_PATH = "findings.tcss"
+    COLUMNS = (("#finding-groups", (("regra", 24), ("tabela", 17), ("grav.", 5), ("reg.", 6), ("campos", 18))),)
     BINDINGS = [Binding("c", "run_checks", "Rodar pré-crítica", id="findings.run_checks")]
 
     def __init__(self) -> None:
@@ -43,9 +44,6 @@ class FindingsScreen(ModeScreen):
         yield Static("", id="finding-detail", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#finding-groups", DataTable)
-        for title, width in (("regra", 24), ("tabela", 17), ("grav.", 5), ("reg.", 6), ("campos", 18)):
-            table.add_column(title, width=width)
         super().on_mount()
         self.watch(self.app, "masked", lambda _: self._describe(), init=False)
         self.watch(self.app, "checking", lambda _: self._summarise(), init=False)
@@ -67,17 +65,8 @@ class FindingsScreen(ModeScreen):
         return True
 
     def refresh_data(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, group="findings-load")
-    def _load(self) -> None:
-        cursor = self.new_cursor()
-        try:
-            groups = finding_groups(cursor)
-            totals = severity_totals(cursor)
-        finally:
-            cursor.close()
-        self.app.call_from_thread(self._show, groups, totals)
+        self.read_then_show("findings-load", lambda cursor: (finding_groups(cursor), severity_totals(cursor)),
+                            self._show)
 
     def _show(self, groups: list[FindingGroup], totals: dict | None = None) -> None:
         self.groups = groups

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from sibtui.db.cursors import closing
 from sibtui.edit.decision_list import state_counts
 from sibtui.output import format_count
 from sibtui.query.pending_overview import pending_spec
@@ -57,11 +58,8 @@ class PendingScreen(Screen):
 
     @work(thread=True, exclusive=True, group="pending-states")
     def _load_states(self) -> None:
-        cursor = self.app.new_cursor()
-        try:
+        with closing(self.app.new_cursor()) as cursor:
             counts = state_counts(cursor)
-        finally:
-            cursor.close()
         self.app.call_from_thread(self._show_states, counts)
 
     def _show_states(self, counts: dict[str, int]) -> None:

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from sibtui.catalog.tables import TABLES_BY_NAME
+from sibtui.db.cursors import closing
 from sibtui.query.changes_overview import conference_lines
 from sibtui.query.edited import edited_originals
 from sibtui.query.records import RecordDetail, record_detail, resolve_record
@@ -138,8 +139,7 @@ class RecordScreen(Screen):
 
     @work(thread=True, exclusive=True, group="record-load")
     def _load(self) -> None:
-        cursor = self.app.new_cursor()
-        try:
+        with closing(self.app.new_cursor()) as cursor:
             detail = record_detail(cursor, *self.key)
             edited = edited_originals(cursor, *self.key)
             resend = resend_info(cursor, *self.key[1:]) if self.key[0] == "sbx_movements" else None
@@ -148,8 +148,6 @@ class RecordScreen(Screen):
             conference = None
             if self.conference is not None:
                 conference = conference_lines(cursor, self.conference)
-        finally:
-            cursor.close()
         self.app.call_from_thread(self._show_resend, resend, planned)
         self.app.call_from_thread(self._show, detail, edited)
         if conference is not None:
@@ -293,11 +291,8 @@ class RecordScreen(Screen):
 
 
 def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
-    cursor = screen.app.new_cursor()
-    try:
+    with closing(screen.app.new_cursor()) as cursor:
         key = resolve_record(cursor, row, table_hint)
-    finally:
-        cursor.close()
     if key is None:
         screen.app.call_from_thread(screen.notify, "esta linha não é um registro de SBX, CNX ou transferência", severity="warning")
         return
@@ -305,16 +300,13 @@ def _resolve(screen: Screen, row: dict, table_hint: str | None) -> None:
 
 
 def _resolve_for_edit(screen: Screen, row: dict, column: str, table_hint: str | None) -> None:
-    cursor = screen.app.new_cursor()
-    try:
+    with closing(screen.app.new_cursor()) as cursor:
         key = resolve_record(cursor, row, table_hint)
         current = None
         if key is not None and column in TABLES_BY_NAME[key[0]].value_columns:
             found = cursor.execute(f'SELECT "{column}" FROM "{key[0]}_current" WHERE file_id = ? AND record_no = ?',
                                    [key[1], key[2]]).fetchall()
             current = found[0][0] if found else None
-    finally:
-        cursor.close()
     if key is None:
         screen.app.call_from_thread(screen.notify, "esta linha não é um registro de SBX, CNX ou transferência", severity="warning")
         return

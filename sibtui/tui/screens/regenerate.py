@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
+from sibtui.db.cursors import closing
 from sibtui.edit.diff import NoRegeneration, latest_regeneration_id
 from sibtui.edit.regen.run import regenerate
 from sibtui.errors import SibError
@@ -207,14 +208,12 @@ def show_latest_diff(screen: Screen) -> None:
 
 
 def _latest_diff(screen: Screen) -> None:
-    cursor = screen.app.new_cursor()
-    try:
-        regeneration_id = latest_regeneration_id(cursor)
-    except NoRegeneration:
-        screen.app.call_from_thread(screen.notify, "nenhum SBX foi regenerado neste workspace ainda (r nas alterações pendentes gera)",
-                                    severity="warning")
-        return
-    finally:
-        cursor.close()
+    with closing(screen.app.new_cursor()) as cursor:
+        try:
+            regeneration_id = latest_regeneration_id(cursor)
+        except NoRegeneration:
+            screen.app.call_from_thread(screen.notify, "nenhum SBX foi regenerado neste workspace ainda (r nas alterações pendentes gera)",
+                                        severity="warning")
+            return
     spec = diff_spec([regeneration_id])
     screen.app.call_from_thread(screen.app.push_screen, DrillScreen(spec, screen.app.current_mode))
