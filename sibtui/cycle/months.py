@@ -28,6 +28,7 @@ import duckdb
 
 from sibtui.catalog.calendar import Competencia, competencia_of, correction_deadline, current_competencia
 from sibtui.cycle.status import AWAITING, ORPHAN, PROCESSED, REJECTED, CycleRow, cycle_rows
+from sibtui.edit.ddl import PUBLISHED_REGENERATIONS
 
 SITUATIONS = ("aceito", "rejeitado", "sem_resposta", "sem_movimento", "faltando")
 SITUATION_LABELS = {
@@ -123,25 +124,23 @@ def month_rows(cursor: duckdb.DuckDBPyConnection, today: date, rows: list[CycleR
         month = min(known)
         end = max(last, max(known))
         while month <= end:
-            row = _month(registro, month, by_month.get((registro, month), []))
-            row.to_send = written.get((registro, str(month)), [])
-            months.append(row)
+            month_row = _month(registro, month, by_month.get((registro, month), []))
+            month_row.to_send = written.get((registro, str(month)), [])
+            months.append(month_row)
             month = month.next()
     return months
 
 
-def _written_not_loaded(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
+def _written_not_loaded(cursor: duckdb.DuckDBPyConnection) -> dict[tuple[str | None, str], list[str]]:
     """(registro, competência) -> no-movement files sibtui wrote that are not loaded back (not sent, as
     far as the workspace knows)."""
-    from sibtui.edit.ddl import PUBLISHED_REGENERATIONS
-
     rows = cursor.execute(
         f"SELECT registroANS, competencia, output_name FROM {PUBLISHED_REGENERATIONS} r "
         "WHERE competencia IS NOT NULL AND moved_to IS NULL "
         "AND NOT EXISTS (SELECT 1 FROM files f WHERE f.kind = 'SBX' AND upper(f.name) = upper(r.output_name)) "
         "ORDER BY created_at"
     ).fetchall()
-    found: dict[tuple[str, str], list[str]] = {}
+    found: dict[tuple[str | None, str], list[str]] = {}
     for registro, competencia, name in rows:
         found.setdefault((registro, competencia), []).append(name)
     return found

@@ -25,12 +25,14 @@ import duckdb
 from sibtui.catalog.calendar import Competencia
 from sibtui.catalog.calendar import parse_competencia as calendar_competencia
 from sibtui.cycle.months import files_of_competencia
+from sibtui.edit.journal import os_user
 from sibtui.edit.records import EditError
 from sibtui.edit.regen import log, recovery
 from sibtui.edit.regen.output import HEADER_TIME_FORMAT, PartWriter, check_folder
 from sibtui.edit.regen.parts import Options, part_headers
 from sibtui.edit.regen.plan import SourcePlan
 from sibtui.edit.regen.results import WrittenFile
+from sibtui.edit.regen.run import one_at_a_time
 from sibtui.edit.regen.verify import Expected, judge, reload, schema_problems
 
 SCOPE_NO_MOVEMENT = "no-movement"
@@ -81,8 +83,6 @@ def write_no_movement(
     clock=None, today: dt.date | None = None,
 ) -> NoMovementResult:
     """Write, prove and publish the no-movement SBX for `competencia` (see the module docstring)."""
-    from sibtui.edit.regen.run import one_at_a_time
-
     reason = reason.strip()
     if reason not in REASONS:
         raise EditError(f"{reason!r}: the reason is 61 ({REASONS['61']}) or 62 ({REASONS['62']})")
@@ -158,8 +158,6 @@ def _write(cursor: duckdb.DuckDBPyConnection, options: Options, result: NoMoveme
 
 
 def _file_row(regeneration_id: int, written: WrittenFile, result: NoMovementResult, options: Options) -> dict:
-    from sibtui.edit.journal import os_user
-
     return {
         "regeneration_id": regeneration_id, "part_no": 1, "part_count": 1, "created_at": dt.datetime.now(),
         "os_user": os_user(), "scope": SCOPE_NO_MOVEMENT, "source_file_id": None,

@@ -137,7 +137,7 @@ class CycleRow:
         """What the analyst must notice about this row, in Portuguese."""
         alerts = []
         competencia = self.competencia
-        if self.correction_overdue(today):
+        if competencia is not None and self.correction_overdue(today):
             alerts.append(f"correção vencida em {correction_deadline(competencia):%d/%m/%Y} "
                           f"(competência {competencia}): envie já")
         elif self.outstanding and competencia and competencia.deadline < today:

@@ -140,11 +140,9 @@ def confirm(cursor: duckdb.DuckDBPyConnection, records: RecordSet, confirmed: bo
             note: str | None = None, dry_run: bool = False) -> ConfirmResult:
     """Mark transferred vínculos of an acquirer's transfer as confirmed (nothing to send), or
     clear the mark, as one journal action. Others are refused with the reason (pt-BR)."""
-    from sibtui.edit.editor import write_lock
-
     refs = as_ref_table(records)
     new = CONFIRM if confirmed else None
-    with write_lock():
+    with journal.write_lock():
         cursor.register("__confirm_refs", refs)
         try:
             rows = cursor.execute(

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from sibtui.compare.cns_assigned import cns_assigned_sql
+from sibtui.compare.cns_escalation import KIND as ESCALATION
 from sibtui.output import format_count
 from sibtui.query.cns_overview import CnsCategory, category_spec, cns_categories
 from sibtui.query.records import TABLE_LABELS
@@ -71,7 +72,6 @@ class CnsScreen(ModeScreen):
         category = self.categories[index]
         text = Text(f"{category.category}: ", style="bold")
         text.append(category.description or "categoria da validação de CNS")
-        from sibtui.compare.cns_escalation import KIND as ESCALATION
 
         if category.category == ESCALATION:
             text.append("\nCPF, nome e nascimento parecem válidos, mas a ANS não atribuiu o CNS: confira os dados "

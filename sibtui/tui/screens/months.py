@@ -15,8 +15,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from sibtui.cycle.months import SITUATION_LABELS, month_rows
 from sibtui.tui.cells import visible
 from sibtui.tui.read_only import writes_allowed
+from sibtui.tui.screens.no_movement import NoMovementScreen
 from sibtui.tui.widgets.load_bar import LoadBar
 from sibtui.tui.widgets.mode_bar import ModeBar
 
@@ -57,8 +59,6 @@ class MonthsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="months-load")
     def _load(self) -> None:
-        from sibtui.cycle.months import month_rows
-
         today = self.app.today()
         cursor = self.app.new_cursor()
         try:
@@ -108,16 +108,12 @@ class MonthsScreen(Screen):
         self.dismiss()
 
     def action_no_movement(self) -> None:
-        from sibtui.tui.screens.no_movement import NoMovementScreen
-
         row = self.current
         if row is not None:
             self.app.push_screen(NoMovementScreen(str(row.competencia), row.registro_ans))
 
 
 def cells(row, today: date) -> tuple[Text, ...]:
-    from sibtui.cycle.months import SITUATION_LABELS
-
     sending, correction = row.sending_state(today), row.correction_state(today)
     situation = SITUATION_LABELS.get(row.situacao, row.situacao)
     if row.no_movement_reason:

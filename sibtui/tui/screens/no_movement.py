@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sibtui.cycle.no_movement import parse_competencia, write_no_movement
 from sibtui.errors import SibError
 from sibtui.tui.cells import visible
 
@@ -65,8 +66,6 @@ class NoMovementScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="no-movement")
     def _write(self, folder: Path, reason: str) -> None:
-        from sibtui.cycle.no_movement import parse_competencia, write_no_movement
-
         cursor = self.app.new_cursor()
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from sibtui.query.names import CNX, SBX, TABLE_LABELS
 from sibtui.query.spec import GridSpec, leading_for
 from sibtui.tui.screens.base import ModeScreen
+from sibtui.tui.screens.record_view import open_record
 from sibtui.tui.widgets.grid_decorations import EditedValues
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.paged_grid import PagedGrid
@@ -50,6 +51,4 @@ class RecordsScreen(ModeScreen):
 
     @on(PagedGrid.Opened)
     def _open_record(self, event: PagedGrid.Opened) -> None:
-        from sibtui.tui.screens.record_view import open_record
-
         open_record(self, event.row, self.table)

@@ -19,11 +19,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from sibtui.edit.records import RecordRef
+from sibtui.edit.transfer import NOT_EFFECTIVE_MOTIVO, confirm, transfer_summaries
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.query.spec import GridSpec, Restriction
 from sibtui.tui.cells import visible
 from sibtui.tui.read_only import writes_allowed
+from sibtui.tui.screens.bulk import BulkScreen
+from sibtui.tui.screens.picker import PickScreen
+from sibtui.tui.screens.record_view import edit_cell, open_record
 from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.load_bar import LoadBar
 from sibtui.tui.widgets.mode_bar import ModeBar
@@ -84,8 +89,6 @@ class TransferScreen(Screen):
 
     @work(thread=True, exclusive=True, group="transfer-load")
     def _load(self, first: bool = False) -> None:
-        from sibtui.edit.transfer import transfer_summaries
-
         cursor = self.app.new_cursor()
         try:
             summaries = transfer_summaries(cursor)
@@ -120,8 +123,6 @@ class TransferScreen(Screen):
 
     @on(PagedGrid.Opened)
     def _open_record(self, event: PagedGrid.Opened) -> None:
-        from sibtui.tui.screens.record_view import open_record
-
         open_record(self, event.row, "transfer_beneficiaries")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -170,9 +171,6 @@ class TransferScreen(Screen):
         self._write_confirmation(refs, confirmed)
 
     def _write_confirmation(self, refs: list[tuple[int, int]], confirmed: bool) -> None:
-        from sibtui.edit.records import RecordRef
-        from sibtui.edit.transfer import confirm
-
         cursor = self.app.new_cursor()
         try:
             result = confirm(cursor, [RecordRef(f, r) for f, r in refs], confirmed)
@@ -192,16 +190,11 @@ class TransferScreen(Screen):
         self.app.call_from_thread(self.app.edits_changed)
 
     def action_recode(self) -> None:
-        from sibtui.tui.screens.record_view import edit_cell
-
         row = self.panel.grid.current_row()
         if row is not None:
             edit_cell(self, row, "codigoBeneficiario", "transfer_beneficiaries")
 
     def action_cancel_link(self) -> None:
-        from sibtui.edit.transfer import NOT_EFFECTIVE_MOTIVO
-        from sibtui.tui.screens.bulk import BulkScreen
-
         row = self.panel.grid.current_row()
         if row is None or self.summary is None:
             return
@@ -211,8 +204,6 @@ class TransferScreen(Screen):
         self.app.push_screen(BulkScreen(sql, [int(row["file_id"]), int(row["record_no"])], 1, title, preset=preset))
 
     def action_pick(self) -> None:
-        from sibtui.tui.screens.picker import PickScreen
-
         choices = [(f"{s.name} · {s.side or '?'} · efetiva {s.effective or '?'} · {s.records} vínculos", str(s.file_id))
                    for s in self.summaries]
         self.app.push_screen(PickScreen("Transferências carregadas", choices), self._picked)
