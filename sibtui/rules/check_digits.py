@@ -56,8 +56,18 @@ def _completed(check: Callable[[Sequence[int]], tuple[int, ...]], base: str) -> 
     return base + "".join(map(str, check([int(c) for c in base])))
 
 
-is_valid_cpf = partial(_valid, 9, 11, _cpf_digits)
-with_cpf_digits = partial(_completed, _cpf_digits)  # from the first 9 digits
+def _named(name: str, function: partial) -> Callable:
+    """`function` under its public name (a bare partial shows only its address in reports)."""
+
+    def named(*arguments):
+        return function(*arguments)
+
+    named.__name__ = named.__qualname__ = name
+    return named
+
+
+is_valid_cpf = _named("is_valid_cpf", partial(_valid, 9, 11, _cpf_digits))
+with_cpf_digits = _named("with_cpf_digits", partial(_completed, _cpf_digits))  # from the first 9 digits
 
 
 # --- CNPJ (§5.4) --------------------------------------------------------------------------
@@ -72,8 +82,8 @@ def _cnpj_digits(base: Sequence[int]) -> tuple[int, int]:
     return first, second
 
 
-is_valid_cnpj = partial(_valid, 12, 14, _cnpj_digits)
-with_cnpj_digits = partial(_completed, _cnpj_digits)  # from the first 12 digits
+is_valid_cnpj = _named("is_valid_cnpj", partial(_valid, 12, 14, _cnpj_digits))
+with_cnpj_digits = _named("with_cnpj_digits", partial(_completed, _cnpj_digits))  # from the first 12 digits
 
 
 # --- PIS/PASEP/NIT (§5.5) -----------------------------------------------------------------
@@ -86,8 +96,8 @@ def _pis_digit(base: Sequence[int]) -> tuple[int]:
     return (0 if digit >= 10 else digit,)
 
 
-is_valid_pis = partial(_valid, 10, 11, _pis_digit)
-with_pis_digit = partial(_completed, _pis_digit)  # from the first 10 digits
+is_valid_pis = _named("is_valid_pis", partial(_valid, 10, 11, _pis_digit))
+with_pis_digit = _named("with_pis_digit", partial(_completed, _pis_digit))  # from the first 10 digits
 
 
 # --- CNS (§5.2) ---------------------------------------------------------------------------
@@ -165,8 +175,8 @@ def _registro_ans_digit(base: Sequence[int]) -> tuple[int]:
     return (_mod11_digit(base, (6, 5, 4, 3, 2)),)
 
 
-is_valid_registro_ans = partial(_valid, 5, 6, _registro_ans_digit)
-with_registro_ans_digit = partial(_completed, _registro_ans_digit)  # from the first 5 digits
+is_valid_registro_ans = _named("is_valid_registro_ans", partial(_valid, 5, 6, _registro_ans_digit))
+with_registro_ans_digit = _named("with_registro_ans_digit", partial(_completed, _registro_ans_digit))  # from the first 5 digits
 
 
 # --- CEI and CAEPF (§5.6): unsettled public algorithms, warning only ------------------------
