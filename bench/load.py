@@ -49,11 +49,13 @@ def load_figures(out: Path, file: Path, records: int, with_reference: bool = Tru
         figures.append(Figure("SAX floor (xmllint --sax --noout)", seconds(sax.seconds), note=_rate(records, size_mb, sax)))
     floor = floors.lxml_floor(file)
     figures.append(Figure("lxml floor (iterparse tag=, clear)", seconds(floor.seconds), note=_rate(records, size_mb, floor)))
-    fast = timed_load(data.fresh(out, "load-fast"), file, "auto")
+    fast_workspace = data.fresh(out, "load-fast")
+    fast = timed_load(fast_workspace, file, "auto")
     ratio = floor.seconds / fast.seconds
     figures.append(Figure("`sibtui load` (fast path)", seconds(fast.seconds), "<= 1/1.5 of the lxml floor",
                           ratio >= 1.5, f"{ratio:.2f}x the floor; {_rate(records, size_mb, fast)}"))
     figures.append(cpu_figure("fast load", fast, floor))
+    figures.append(parser_figure(fast_workspace))
     figures.append(Figure("peak RSS of the load, whole process tree", f"{fast.peak_rss_mib:.0f} MiB", "<= 1 GiB",
                           fast.peak_rss_mib <= GIB))
     if sax is not None:
@@ -65,6 +67,17 @@ def load_figures(out: Path, file: Path, records: int, with_reference: bool = Tru
                               ">= 0.7x the lxml floor", ratio >= 0.7, f"{ratio:.2f}x; {reference.peak_rss_mib:.0f} MiB"))
     figures.extend(probe_figures(out, file))
     return figures
+
+
+def parser_figure(workspace: Path) -> Figure:
+    """Which parser read the file (`files.load_path`) and, if the fast path declined it, why."""
+    from sibtui.db.cursors import closing, fetch_row
+    from sibtui.workspace import Workspace
+
+    with Workspace(workspace, read_only=True) as opened, closing(opened.cursor()) as cursor:
+        path, declined = fetch_row(cursor, "SELECT load_path, fast_path_declined FROM files ORDER BY file_id DESC LIMIT 1")
+    return Figure("parser that read it (files.load_path)", str(path), "fast", path == "fast",
+                  f"declined: {declined}" if declined else "")
 
 
 def cpu_figure(label: str, loaded: Measured, floor: Measured) -> Figure:

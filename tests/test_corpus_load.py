@@ -43,7 +43,7 @@ def fast_attempts(monkeypatch) -> list[str]:
         except BaseException:
             attempts.append("raised")
             raise
-        attempts.append("declined" if loaded is None else "took")
+        attempts.append("took" if isinstance(loaded, fastpath.FastLoad) else "declined")
         return loaded
 
     monkeypatch.setattr(fastpath, "load", spy)

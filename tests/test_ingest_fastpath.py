@@ -20,7 +20,7 @@ from sibtui.ingest import fastpath, staging
 from sibtui.ingest.loader import load_file
 from sibtui.workspace import Workspace
 
-_VOLATILE = {"path", "loaded_at", "load_seconds"}
+_VOLATILE = {"path", "loaded_at", "load_seconds", "load_path", "fast_path_declined"}  # which path: the spy
 SECOND = (
     '<beneficiario cco="045550001209" situacao="INATIVO" dataAtualizacao="2025-02-05">'
     "<identificacao><cpf>48291736537</cpf><nome>JOSÉ D&amp;ÁVILA</nome><sexo>1</sexo>"
@@ -44,7 +44,7 @@ class _Spy:
 
         def spy(*args, **kwargs):
             loaded = original(*args, **kwargs)
-            self.accepted.append(loaded is not None)
+            self.accepted.append(isinstance(loaded, fastpath.FastLoad))
             return loaded
 
         monkeypatch.setattr(fastpath, "load", spy)
@@ -299,6 +299,9 @@ def test_xml2arrow_missing_or_refusing_leaves_the_reference(tmp_path, monkeypatc
     finally:
         fastpath.fast_parser.cache_clear()
     assert report.record_count == 3 and report.hash_ok and spy.accepted == []
+    expected = "xml2arrow cannot be imported" if failure == "import" else "xml2arrow refuses the mapping"
+    [(path, why)] = query(workspace, "SELECT load_path, fast_path_declined FROM files")
+    assert path == "reference" and why.startswith(expected), why
 
 
 def test_memory_limit_and_threads_are_lowered_during_a_fast_load_and_put_back(tmp_path, monkeypatch, spy, workspace):
@@ -336,3 +339,31 @@ def test_a_character_reference_to_a_mark_cannot_hide_an_unknown_element(tmp_path
     assert old in RECORDS
     records = RECORDS.replace("RUA A/B", f"RUA A{reference}B", 1).replace(old, new, 1)
     assert_same(tmp_path, monkeypatch, spy, _hashed_if_possible(PADDING + records), accepted=False)
+
+
+# --- why a file went to the reference (the files row) ---------------------------------------
+
+def test_the_files_row_says_which_parser_read_the_file(tmp_path, monkeypatch, spy, workspace):
+    monkeypatch.setenv(fastpath.PARSER_ENV, "fast")
+    load_file(workspace, write(tmp_path, "ok.cnx", cnx(RECORDS)))
+    load_file(workspace, write(tmp_path, "wrong-hash.cnx", cnx(RECORDS, registro="000582", hash_value="0" * 32)))
+    monkeypatch.setenv(fastpath.PARSER_ENV, "lxml")
+    load_file(workspace, write(tmp_path, "asked.cnx", cnx(RECORDS, registro="000590")))
+    assert spy.accepted == [True, False]
+    rows = query(workspace, "SELECT name, load_path, fast_path_declined FROM files ORDER BY file_id")
+    assert rows[0] == ("ok.cnx", "fast", None)
+    assert rows[1][:2] == ("wrong-hash.cnx", "reference") and rows[1][2].startswith("declared hash"), rows[1]
+    assert rows[2] == ("asked.cnx", "reference", None)  # the reference was asked for: nothing declined
+
+
+def test_a_bug_in_the_fast_path_is_recorded_not_hidden(tmp_path, monkeypatch, spy, workspace):
+    def broken(self):
+        raise KeyError("a bug in the fast path")
+
+    monkeypatch.setenv(fastpath.PARSER_ENV, "fast")
+    monkeypatch.setattr(fastpath._Pipeline, "run", broken)
+    report = load_file(workspace, write(tmp_path, "c.cnx", cnx(RECORDS)))
+    assert report.record_count == 3 and spy.accepted == [False]
+    assert query(workspace, "SELECT load_path, fast_path_declined FROM files") == [
+        ("reference", "KeyError: 'a bug in the fast path'")]
+

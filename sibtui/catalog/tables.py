@@ -145,8 +145,12 @@ FILES_COLUMNS: tuple[tuple[str, str], ...] = (
     # workspaces (`FILES_ADDED_COLUMNS`). `tab` of a transfer, and which side this operator is.
     *((column, "VARCHAR") for column in shapes.TAB_COLUMNS),
     ("transfer_side", "VARCHAR"),  # 'adquirente' | 'cedente' | NULL (not a transfer, or neither)
+    # Added with issue 21: which parser read the file ('fast' xml2arrow | 'reference' lxml) and, when
+    # the fast path was meant for it but handed it over, why (a slow load is never a silent one).
+    ("load_path", "VARCHAR"),
+    ("fast_path_declined", "VARCHAR"),
 )
-FILES_ADDED_COLUMNS: tuple[str, ...] = (*shapes.TAB_COLUMNS, "transfer_side")
+FILES_ADDED_COLUMNS: tuple[str, ...] = (*shapes.TAB_COLUMNS, "transfer_side", "load_path", "fast_path_declined")
 FILES_COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in FILES_COLUMNS)
 
 LOAD_WARNINGS_COLUMNS: tuple[str, ...] = ("file_id", "line", "element", "message")

@@ -147,11 +147,7 @@ def _decide(cursor, options: argparse.Namespace) -> int:
         say(f"refused {refusal.ref}: {refusal.why}", file=sys.stderr)
     if len(result.refused) > _MAX_LINES:
         say(f"... and {len(result.refused) - _MAX_LINES} more refused", file=sys.stderr)
-    verb = "would mark" if result.dry_run else "marked"
-    action = f", action {result.action_id}" if result.action_id is not None else ""
-    print(f"{verb} {len(result.changes)} movement(s) {label}{action}; {result.unchanged} already so, "
-          f"{len(result.refused)} refused", file=sys.stderr)
-    return EXIT_PROBLEM if result.refused else EXIT_OK
+    return _marked(result, "movement(s)", label)
 
 
 def _confirm(cursor, options: argparse.Namespace) -> int:
@@ -173,9 +169,14 @@ def _confirm(cursor, options: argparse.Namespace) -> int:
         say(f"... and {len(result.changes) - _MAX_LINES} more")
     for ref, why in result.refused[:_MAX_LINES]:
         say(f"refused {ref}: {why}", file=sys.stderr)
+    return _marked(result, "vínculo(s)", label)
+
+
+def _marked(result, things: str, label: str) -> int:
+    """The last line of a decision or a confirmation: how many marked, kept and refused."""
     verb = "would mark" if result.dry_run else "marked"
     action = f", action {result.action_id}" if result.action_id is not None else ""
-    print(f"{verb} {len(result.changes)} vínculo(s) {label}{action}; {result.unchanged} already so, "
+    print(f"{verb} {len(result.changes)} {things} {label}{action}; {result.unchanged} already so, "
           f"{len(result.refused)} refused", file=sys.stderr)
     return EXIT_PROBLEM if result.refused else EXIT_OK
 

@@ -33,6 +33,7 @@ import pyarrow as pa
 
 from sibtui.catalog.kinds import FileKind
 from sibtui.db.cursors import fetch_value
+from sibtui.db.failures import first_line
 from sibtui.db.workspace import Workspace
 from sibtui.errors import LoadCancelled, SibError, WorkspaceError
 from sibtui.hashing import EpilogueHash
@@ -67,29 +68,51 @@ class FastLoad:
     row_counts: dict[str, int]
 
 
+@dataclass(frozen=True)
+class FastDeclined:
+    """Why the fast path handed a file to the reference parser (kept in its `files` row)."""
+
+    reason: str
+
+
+_REFUSALS: dict[str, str] = {}  # layout tag -> why xml2arrow gave no parser for it
+
+
 @cache
 def fast_parser(layout: RecordLayout):
     """xml2arrow's parser for `layout`, or None when xml2arrow is missing or refuses the mapping."""
     try:
         from xml2arrow import XmlToArrowParser
-    except ImportError:
+    except ImportError as error:
+        _REFUSALS[layout.tag] = f"xml2arrow cannot be imported: {first_line(error)}"
         return None
     config = config_path(layout)
     try:
         return XmlToArrowParser(str(config))
-    except Exception:  # a version that reads the mapping differently: the reference loads alone
+    except Exception as error:  # a version that reads the mapping differently: the reference loads alone
+        _REFUSALS[layout.tag] = f"xml2arrow refuses the mapping: {type(error).__name__}: {first_line(error)}"
         return None
     finally:
         config.unlink(missing_ok=True)
 
 
-def applies(sniffed: Sniffed) -> bool:
+def _meant_for(sniffed: Sniffed) -> bool:
+    """The file is one the fast path is for: a large CNX (any CNX with SIBTUI_PARSER=fast)."""
     mode = os.environ.get(PARSER_ENV, DEFAULT_MODE).strip().lower()
     if mode == "lxml" or sniffed.kind is not FileKind.CNX or sniffed.namespace:
         return False
-    if mode != "fast" and sniffed.path.stat().st_size < FAST_PATH_MIN_BYTES:
-        return False
-    return fast_parser(cnx_layout()) is not None
+    return mode == "fast" or sniffed.path.stat().st_size >= FAST_PATH_MIN_BYTES
+
+
+def applies(sniffed: Sniffed) -> bool:
+    return _meant_for(sniffed) and fast_parser(cnx_layout()) is not None
+
+
+def unavailable(sniffed: Sniffed) -> FastDeclined | None:
+    """Why a file the fast path is for goes straight to the reference parser; None otherwise."""
+    if not _meant_for(sniffed) or fast_parser(cnx_layout()) is not None:
+        return None
+    return FastDeclined(_REFUSALS.get(cnx_layout().tag, "xml2arrow is not available"))
 
 
 def load(
@@ -98,15 +121,15 @@ def load(
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
     tee: Callable[[bytes], None] | None = None,
-) -> FastLoad | None:
-    """Parse `sniffed` into a new transaction; None (rolled back) when lxml must read it.
+) -> FastLoad | FastDeclined:
+    """Parse `sniffed` into a new transaction; rolled back, and why, when lxml must read it.
     `tee` receives every byte read, in order (the original kept)."""
     layout = cnx_layout()
     with _load_settings(workspace, LOAD_MEMORY_LIMIT):
         return _load(workspace, sniffed, layout, progress, cancel, tee)
 
 
-def _load(workspace, sniffed, layout, progress, cancel, tee=None) -> FastLoad | None:
+def _load(workspace, sniffed, layout, progress, cancel, tee=None) -> FastLoad | FastDeclined:
     writer = TransactionWriter(workspace, str(sniffed.path))
     file_id = writer.start()
     pipeline = _Pipeline(workspace, sniffed, layout, writer, file_id, progress, cancel, tee)
@@ -117,7 +140,10 @@ def _load(workspace, sniffed, layout, progress, cancel, tee=None) -> FastLoad | 
         writer.rollback()
         staging.withdraw(workspace, layout.table)
         if isinstance(error, Exception) and not isinstance(error, SibError):
-            return None  # Declined, OSError, a surprise: the reference reads it, in its own words
+            # Declined, OSError, a surprise (a bug here): the reference reads it, in its own words,
+            # and the files row keeps why, so a slow load is never a silent one.
+            return FastDeclined(str(error) if isinstance(error, Declined) else f"{type(error).__name__}: "
+                                f"{first_line(error)}")
         raise
     pipeline.stop()
     staging.withdraw(workspace, layout.table)
@@ -296,7 +322,7 @@ class _Pipeline:
         while True:
             if self._stopping.is_set() and not force:
                 raise Declined("stopped")
-            if target is self._to_duckdb and self._writer_stopped():
+            if target is self._to_duckdb and self.writer.stopped:
                 if force:
                     return
                 raise self._writer_error()
@@ -307,17 +333,9 @@ class _Pipeline:
                 if force and self._stopping.is_set() and target is not self._to_duckdb:
                     return
 
-    def _writer_stopped(self) -> bool:
-        """The writer's INSERT ended early (a database error); its thread holds the reason."""
-        thread = getattr(self.writer, "_thread", None)
-        return thread is not None and not thread.is_alive()
-
     def _writer_error(self) -> BaseException:
-        try:
-            self.writer._raise_if_failed()
-        except SibError as error:
-            return error
-        return WorkspaceError(f"{self.sniffed.path}: database writer stopped unexpectedly")
+        failure = self.writer.failure()
+        return failure or WorkspaceError(f"{self.sniffed.path}: database writer stopped unexpectedly")
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel():

@@ -74,12 +74,17 @@ def load_file(
     _refuse_known_content(workspace, path, quick)
     keeper = _keeper(workspace)
     try:
-        fast = None
+        fast: fastpath.FastLoad | None = None
+        declined = fastpath.unavailable(sniffed)
         if fastpath.applies(sniffed):
-            fast = fastpath.load(workspace, sniffed, progress, cancel, keeper.feed if keeper else None)
-            if fast is None and keeper is not None:  # the reference reads it again, from the start
-                keeper.discard()
-                keeper = _keeper(workspace)
+            attempt = fastpath.load(workspace, sniffed, progress, cancel, keeper.feed if keeper else None)
+            if isinstance(attempt, fastpath.FastLoad):
+                fast = attempt
+            else:
+                declined = attempt
+                if keeper is not None:  # the reference reads it again, from the start
+                    keeper.discard()
+                    keeper = _keeper(workspace)
         if fast is not None:
             writer, file_id, result, row_counts = fast.writer, fast.file_id, fast.result, fast.row_counts
         else:
@@ -88,8 +93,10 @@ def load_file(
         warnings = result.warnings + _content_warnings(sniffed, result)
         _keep_original(writer, keeper, result, path)
         seconds = time.perf_counter() - started
+        how = {"load_path": "fast" if fast is not None else "reference",
+               "fast_path_declined": declined.reason if declined is not None else None}
         writer.commit(
-            _files_row(path, sniffed, result, quick, seconds),
+            {**_files_row(path, sniffed, result, quick, seconds), **how},
             [(w.line, w.element, w.message) for w in warnings],
         )
     finally:

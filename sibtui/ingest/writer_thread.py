@@ -21,7 +21,7 @@ from sibtui.db.cursors import fetch_first, fetch_value
 from sibtui.db.failures import explain
 from sibtui.db.schema import quote
 from sibtui.db.workspace import Workspace
-from sibtui.errors import DuplicateFileError, WorkspaceError
+from sibtui.errors import DuplicateFileError, SibError, WorkspaceError
 
 _QUEUE_DEPTH = 2  # batches in flight: enough to overlap, small enough to bound memory
 _POLL_SECONDS = 0.1
@@ -58,7 +58,7 @@ class TransactionWriter:
     def start(self) -> int:
         self._thread.start()
         self._started.wait()
-        self._raise_if_failed()
+        self.raise_if_failed()
         assert self.file_id is not None
         return self.file_id
 
@@ -68,7 +68,20 @@ class TransactionWriter:
     def commit(self, files_row: dict[str, Any], warnings: list[tuple]) -> None:
         self._send(_Commit(files_row, warnings))
         self._thread.join()
-        self._raise_if_failed()
+        self.raise_if_failed()
+
+    @property
+    def stopped(self) -> bool:
+        """The transaction ended before a commit was asked for: a database error (see `failure`)."""
+        return self._thread.ident is not None and not self._thread.is_alive()
+
+    def failure(self) -> SibError | None:
+        """Why the transaction failed, as the one line a user reads; None while it has not."""
+        try:
+            self.raise_if_failed()
+        except SibError as error:
+            return error
+        return None
 
     def rollback(self) -> None:
         if self._thread.is_alive():
@@ -82,16 +95,17 @@ class TransactionWriter:
 
     def _send(self, item: object) -> None:
         while True:
-            self._raise_if_failed()
+            self.raise_if_failed()
             try:
                 self._queue.put(item, timeout=_POLL_SECONDS)
                 return
             except queue.Full:
                 if not self._thread.is_alive():
-                    self._raise_if_failed()
+                    self.raise_if_failed()
                     raise WorkspaceError(f"{self._label}: database writer stopped unexpectedly") from None
 
-    def _raise_if_failed(self) -> None:
+    def raise_if_failed(self) -> None:
+        """Raise the transaction's failure as a `SibError` (`WorkspaceError`, `DuplicateFileError`)."""
         error = self._error
         if error is None:
             return

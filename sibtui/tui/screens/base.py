@@ -32,7 +32,9 @@ class ModeScreen(Screen):
 
     def on_mount(self) -> None:
         for selector, columns in self.COLUMNS:
-            add_columns(self.query_one(selector, DataTable), columns)
+            table = self.query_one(selector, DataTable)
+            if not table.columns:  # Textual calls every class's on_mount: a subclass's super() is a second call
+                add_columns(table, columns)
         self.watch(self.app, "data_version", self._data_changed, init=True)
 
     def _data_changed(self, version: int) -> None:

@@ -12,12 +12,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from sibtui.db.cursors import closing
 from sibtui.tui.cells import visible
 from sibtui.tui.screens.base import ModeScreen
 
@@ -53,8 +54,13 @@ class CycleScreen(ModeScreen):
         yield Static("", id="cycle-hint", markup=False)
 
     def refresh_data(self) -> None:
-        today = self.app.today()
-        self.read_then_show("cycle-load", lambda cursor: _read_cycle(cursor, today), self._show)
+        self._load(self.app.today())
+
+    @work(thread=True, exclusive=True, group="cycle-load")
+    def _load(self, today: date) -> None:
+        with closing(self.new_cursor()) as cursor:
+            shown = _read_cycle(cursor, today)
+        self.app.call_from_thread(self._show, *shown)
 
     def _show(self, rows: list[CycleRow], deadline: date, today: date, months: list | None = None,
               transfers: list | None = None) -> None:

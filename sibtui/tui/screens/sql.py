@@ -9,7 +9,6 @@ import time
 
 from rich.text import Text
 from textual import work
-from textual._tree_sitter import get_language
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TextArea
@@ -25,11 +24,6 @@ from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.paged_grid import PagedGrid
 
 IDLE_HINT = "F5/Ctrl+R executa · Esc cancela · F2 exemplos · F3 histórico · Tab sai"
-
-
-def _sql_language() -> str | None:
-    """'sql' when the tree-sitter grammar is installed; plain text otherwise."""
-    return "sql" if get_language("sql") is not None else None
 
 
 class SqlScreen(ModeScreen):
@@ -49,7 +43,7 @@ class SqlScreen(ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         yield TextArea(
-            EXAMPLES[0].sql, language=_sql_language(), show_line_numbers=True, tab_behavior="focus", id="sql-editor"
+            EXAMPLES[0].sql, language="sql", show_line_numbers=True, tab_behavior="focus", id="sql-editor"
         )
         yield Static(IDLE_HINT, id="sql-status", markup=False)
         yield GridPanel(self.new_cursor, id="sql-results")
