@@ -26,10 +26,10 @@ SAMPLE_DIR = Path("sample_files")
 
 
 def run(options: argparse.Namespace) -> int:
-    return run_open(options.db, options.files)
+    return run_open(options.db, options.files, read_only=getattr(options, "read_only", False))
 
 
-def run_open(db: Path | None, files: list[Path]) -> int:
+def run_open(db: Path | None, files: list[Path], read_only: bool = False) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print("sibtui: error: the console needs a terminal (its input or output is redirected); "
               "in scripts use sibtui load, query, check, status...", file=sys.stderr)
@@ -43,7 +43,7 @@ def run_open(db: Path | None, files: list[Path]) -> int:
         workspace_path = samples_workspace()
     else:
         remember_workspace(workspace_path)
-    app = SibApp(workspace_path, files, fallback_files=[SAMPLE_DIR] if samples else [])
+    app = SibApp(workspace_path, files, fallback_files=[SAMPLE_DIR] if samples else [], read_only=read_only)
     # A SIGINT from outside (kill -INT; Ctrl+C itself is a key here) quits as `q` does: the
     # workers stop and the workspace closes after them (`SibApp.on_unmount`).
     with interrupts.stopping(lambda: _quit(app)):

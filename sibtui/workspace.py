@@ -14,16 +14,14 @@ from pathlib import Path
 
 from sibtui.catalog import schema as catalog_schema
 from sibtui.compare import schema as compare_schema
-from sibtui.db import locking
 from sibtui.db import workspace as db_workspace
 from sibtui.db.schema import SchemaObject, ensure_schema
 from sibtui.edit import schema as edit_schema
-from sibtui.errors import WorkspaceBusy
 from sibtui.explain import schema as explain_schema
 from sibtui.ingest import schema as ingest_schema
 from sibtui.rules import schema as rules_schema
 
-__all__ = ["Workspace", "apply_schema", "open_or_read_only", "schema"]
+__all__ = ["Workspace", "apply_schema", "schema"]
 
 
 def schema() -> tuple[SchemaObject, ...]:
@@ -49,19 +47,3 @@ class Workspace(db_workspace.Workspace):
     def __init__(self, path: Path | str, read_only: bool = False,
                  memory_limit: str = db_workspace.DEFAULT_MEMORY_LIMIT, must_exist: bool = False):
         super().__init__(path, schema, read_only=read_only, memory_limit=memory_limit, must_exist=must_exist)
-
-
-def open_or_read_only(path: Path, **options) -> tuple[Workspace, str | None]:
-    """The workspace read-write, or read-only with a notice (pt-BR) when another sibtui only
-    reads it; `WorkspaceBusy` when another one changes it (nothing can read it then).
-
-    For the console: it can open for browsing while a `sibtui query` or `status` runs, and
-    must then turn off loading, editing and the pre-critique until it is reopened.
-    """
-    try:
-        return Workspace(path, **options), None
-    except WorkspaceBusy as busy:
-        if busy.holder_writes:
-            raise
-        notice = locking.read_only_notice(busy.holder_pid)
-    return Workspace(path, read_only=True, **options), notice

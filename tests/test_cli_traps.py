@@ -28,7 +28,7 @@ def test_an_unknown_command_is_a_usage_error(tmp_path, capsys):
 
 def test_an_existing_file_still_opens_the_console(monkeypatch, tmp_path):
     opened = []
-    monkeypatch.setattr(open_command, "run_open", lambda db, files: opened.append(files) or 0)
+    monkeypatch.setattr(open_command, "run_open", lambda db, files, **_: opened.append(files) or 0)
     assert cli.main([str(SAMPLE_DIR), "--db", str(tmp_path / "ws.duckdb")]) == 0
     assert opened == [[SAMPLE_DIR]]
 
@@ -55,7 +55,7 @@ def test_commands_that_read_a_workspace_refuse_a_missing_one(tmp_path, capsys, c
 class _FakeApp:
     opened: list = []
 
-    def __init__(self, workspace_path, files, fallback_files=()):
+    def __init__(self, workspace_path, files, fallback_files=(), read_only=False):
         _FakeApp.opened.append((workspace_path, list(files), list(fallback_files)))
         self.return_code = 0
 

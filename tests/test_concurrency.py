@@ -1,23 +1,26 @@
-"""Two sibtui processes on one workspace: a clear refusal naming the other, never corruption.
+"""Several sibtui processes on one workspace: reads run at once, writing jobs take turns.
 
-DuckDB allows one process that changes a file or several that read it. While a real
-`sibtui load` holds the workspace (stopped mid-transaction at a crash point), a second
-`sibtui` that reads or writes is refused in one line naming the holder and what to do; once
-the load ends, everything is there. While a `sibtui query` reads, other reads run and a
-change is refused.
+Against real `python -m sibtui` children stopped at a crash point (tests/crash): while a
+`sibtui load` holds its file's transaction open, `query` and `status` answer at once from
+the committed state (the load's process serves them); `fix`, `check` and a second `load`
+say whom they wait for, wait, and run once it ends. While a `sibtui query` alone reads the
+file (read-only, nobody serving it), other reads run and a `load` waits for it.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
+from corpus.child import REPO, child_env, sibtui_command
 from corpus.workspaces import first_named_movement, snapshot
-from crash.harness import run, start
+from crash.harness import REACH_LIMIT_SECONDS, run, start
 
 from sibfiles import CANCELAMENTO, header, sbx, write
-from sibtui.errors import WorkspaceBusy
-from sibtui.workspace import Workspace, open_or_read_only
+from sibtui.shared_workspace.client import RemoteWorkspace
+from sibtui.shared_workspace.opening import open_workspace
+from sibtui.workspace import Workspace
 
 
 @pytest.fixture
@@ -25,81 +28,102 @@ def new_sbx(tmp_path):
     return write(tmp_path, "99999720261201101500.SBX", sbx(CANCELAMENTO * 12, head=header(sequencial="40")))
 
 
-def one_error_line(result: subprocess.CompletedProcess) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert result.returncode == 1 and len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
+def background(*arguments: str) -> subprocess.Popen:
+    return subprocess.Popen(sibtui_command(*arguments), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=child_env(), cwd=REPO)
 
 
-def test_while_a_load_writes_others_are_refused_and_nothing_breaks(analyst, new_sbx, tmp_path):
+def first_stderr_line(process: subprocess.Popen) -> str:
+    """What a waiting command said first (it says whom it waits for before it waits)."""
+    return process.stderr.readline().strip()
+
+
+def test_while_a_load_writes_reads_answer_and_writing_jobs_wait_their_turn(analyst, new_sbx, tmp_path):
     with Workspace(analyst, read_only=True) as workspace:
         ref = "{}:{}".format(*first_named_movement(workspace.cursor()))
         before = snapshot(workspace)
     holder = start("after-insert:1", "load", "--db", str(analyst), "--quiet", str(new_sbx), scratch=tmp_path / "c")
     holder.wait()
     try:
-        reading = one_error_line(run("query", "--db", str(analyst), "select count(*) from files"))
-        assert f"process {holder.process.pid}, sibtui load" in reading
-        assert "being changed by another sibtui" in reading and "run this again when that one ends" in reading
-        for command in (["load", "--quiet", str(new_sbx)], ["fix", "set", "--record", ref, "nome=OUTRO"],
-                        ["check"], ["status"]):
-            line = one_error_line(run(command[0], "--db", str(analyst), *command[1:]))
-            assert f"process {holder.process.pid}, sibtui load" in line, line
+        reading = run("query", "--db", str(analyst), "--format", "csv", "select count(*) from files")
+        assert reading.returncode == 0 and reading.stdout == "count_star()\n6\n", reading.stderr  # committed state
+        assert run("status", "--db", str(analyst)).returncode == 0
+        fixing = background("fix", "set", "--db", str(analyst), "--record", ref, "nome=OUTRO NOME")
+        line = first_stderr_line(fixing)
+        assert line.startswith(f"sibtui: waiting for sibtui load (process {holder.process.pid})"), line
+        assert "Ctrl+C stops waiting" in line and fixing.poll() is None
     finally:
         assert holder.release() == 0, holder.output()
-    with Workspace(analyst, read_only=True) as workspace:
+    assert fixing.wait(REACH_LIMIT_SECONDS) == 0, fixing.stderr.read()
+    with open_workspace(analyst, read_only=True) as workspace:  # the fix's successor may still serve it
         after = snapshot(workspace)
     assert [row[2] for row in after["files"]] == [row[2] for row in before["files"]] + [new_sbx.name]
-    assert after["edit_journal"] == before["edit_journal"]  # the refused fix wrote nothing
-    assert run("query", "--db", str(analyst), "select count(*) from files").returncode == 0
+    assert len(after["edit_journal"]) == len(before["edit_journal"]) + 1  # the fix ran after the load
+    again = run("load", "--db", str(analyst), "--quiet", str(new_sbx))
+    assert again.returncode == 0 and "1 already in the workspace" in again.stderr
 
 
-def test_while_a_query_reads_other_reads_run_and_changes_wait(analyst, new_sbx, tmp_path):
+def test_while_a_query_alone_reads_other_reads_run_and_a_load_waits(analyst, new_sbx, tmp_path):
     reader = start("before-query", "query", "--db", str(analyst), "--format", "csv", "select count(*) from files",
                    scratch=tmp_path / "c")
     reader.wait()
     try:
         assert run("query", "--db", str(analyst), "--format", "csv", "select count(*) from files").stdout == \
             "count_star()\n6\n"
-        line = one_error_line(run("load", "--db", str(analyst), "--quiet", str(new_sbx)))
-        assert f"process {reader.process.pid}, sibtui query" in line
-        assert "being read by another sibtui" in line and "read-only commands can run now" in line
+        loading = background("load", "--db", str(analyst), "--quiet", str(new_sbx))
+        line = first_stderr_line(loading)
+        assert line.startswith(f"sibtui: waiting for sibtui query (process {reader.process.pid}) to let go"), line
     finally:
         assert reader.release() == 0, reader.output()
     assert reader.stdout() == "count_star()\n6\n"
-    loaded = run("load", "--db", str(analyst), "--quiet", str(new_sbx))
-    assert loaded.returncode == 0, loaded.stderr
+    assert loading.wait(REACH_LIMIT_SECONDS) == 0, loading.stderr.read()
+    assert run("query", "--db", str(analyst), "--format", "csv", "select count(*) from files").stdout == \
+        "count_star()\n7\n"
 
 
-def test_the_refusal_is_typed_for_the_console(analyst, new_sbx, tmp_path):
-    """The console can tell "another sibtui changes it" from "only reads it" (read-only fallback)."""
-    holder = start("after-insert:1", "load", "--db", str(analyst), "--quiet", str(new_sbx), scratch=tmp_path / "c")
-    holder.wait()
+def test_a_second_process_reads_and_writes_through_the_owner(analyst, tmp_path):
+    """In this process the owner; in a child, the same core over a remote cursor: types, errors,
+    transactions, registered Arrow tables, and read-only sessions that cannot write."""
+    owner = open_workspace(analyst)
     try:
-        for read_only in (True, False):
-            with pytest.raises(WorkspaceBusy) as raised:
-                Workspace(analyst, read_only=read_only)
-            assert raised.value.holder_pid == holder.process.pid and raised.value.holder_writes
-        with pytest.raises(WorkspaceBusy):
-            open_or_read_only(analyst)
+        assert isinstance(owner, Workspace)
+        script = (
+            "import sys, duckdb, pyarrow as pa\n"
+            "from sibtui.shared_workspace.opening import open_workspace\n"
+            "from sibtui.shared_workspace.client import RemoteWorkspace\n"
+            "ws = open_workspace(sys.argv[1]); c = ws.cursor()\n"
+            "assert isinstance(ws, RemoteWorkspace)\n"
+            "print(c.execute('SELECT count(*), sum(file_id), max(name) FROM files').fetchall())\n"
+            "c.register('__t', pa.table({'x': [1, 2, 3]}))\n"
+            "c.execute('BEGIN TRANSACTION'); c.execute('CREATE TABLE mine AS SELECT * FROM __t'); c.execute('COMMIT')\n"
+            "print(c.sql('SELECT CAST(sum(x) AS BIGINT) AS s FROM mine').to_arrow_table().to_pylist())\n"
+            "try:\n    c.execute('SELECT * FROM nowhere')\nexcept duckdb.CatalogException as e:\n    print('catalog')\n"
+            "ro = open_workspace(sys.argv[1], read_only=True).cursor()\n"
+            "try:\n    ro.execute('DROP TABLE mine')\nexcept duckdb.Error as e:\n    print('refused', 'read-only' in str(e))\n"
+            "ro.execute('CREATE TEMP VIEW v AS SELECT 1 AS one'); print(ro.execute('SELECT * FROM v').fetchall())\n"
+        )
+        child = subprocess.run([*sibtui_command()[:1], "-c", script, str(analyst)], capture_output=True, text=True,
+                               env=child_env(), cwd=REPO, timeout=REACH_LIMIT_SECONDS)
+        assert child.returncode == 0, child.stderr
+        assert child.stdout.splitlines() == ["[(6, 21, 'ArqConf9999971020261110.CNX')]", "[{'s': 6}]", "catalog", "refused True", "[(1,)]"]
+        cursor = owner.cursor()
+        assert cursor.execute("SELECT sum(x) FROM mine").fetchall() == [(6,)]  # committed through the owner
+        cursor.close()
+        assert owner.shared
     finally:
-        holder.release()
+        owner.close()
 
 
-def test_the_console_can_fall_back_to_read_only_while_another_only_reads(analyst, tmp_path):
-    workspace, notice = open_or_read_only(analyst)
-    assert not workspace.read_only and notice is None
-    workspace.close()
-    reader = start("before-query", "query", "--db", str(analyst), "select 1", scratch=tmp_path / "c")
-    reader.wait()
-    try:
-        workspace, notice = open_or_read_only(analyst)
-        with workspace:
-            assert workspace.read_only
-            assert notice.startswith("somente leitura") and f"processo {reader.process.pid}, sibtui query" in notice
-            cursor = workspace.cursor()
-            assert cursor.execute("SELECT count(*) FROM files").fetchall() == [(6,)]
-            cursor.close()
-    finally:
-        assert reader.release() == 0, reader.output()
+def test_a_process_that_holds_the_file_without_serving_it_is_waited_for(analyst):
+    """The console's open waits (cancellably) instead of failing or going read-only."""
+    with Workspace(analyst, read_only=True):  # this process reads it directly; no server
+        script = ("import sys\nfrom sibtui.shared_workspace.opening import open_workspace\n"
+                  "from sibtui.db.turns import TurnCancelled\n"
+                  "try:\n    open_workspace(sys.argv[1], cancel=lambda: True, on_wait=print)\n"
+                  "except TurnCancelled as stopped:\n    print(stopped)\n")
+        child = subprocess.run([*sibtui_command()[:1], "-c", script, str(analyst)], capture_output=True, text=True,
+                               env=child_env(), cwd=REPO, timeout=REACH_LIMIT_SECONDS)
+        told = child.stdout.splitlines()
+    assert child.returncode == 0, child.stderr
+    assert len(told) == 2 and f"(process {os.getpid()})" in told[0] and "stopped waiting for the workspace" in told[1]
+    assert not isinstance(open_workspace(analyst, read_only=True), RemoteWorkspace)  # free again: direct

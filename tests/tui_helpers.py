@@ -26,10 +26,10 @@ def sample_workspace(folder: Path, extra_sql: str = "") -> Path:
     return path
 
 
-def make_app(path: Path, files=(), today: date = TODAY):
+def make_app(path: Path, files=(), today: date = TODAY, read_only: bool = False):
     from sibtui.tui.app import SibApp
 
-    return SibApp(path, files, history_path=path.with_suffix(".history.jsonl"), today=today)
+    return SibApp(path, files, history_path=path.with_suffix(".history.jsonl"), today=today, read_only=read_only)
 
 
 async def settle(pilot, rounds: int = 40) -> None:

@@ -272,6 +272,8 @@ def _original_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _open_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
+    parser.add_argument("--read-only", action="store_true",
+                        help="browse and query only: no load, edit, check or regeneration from this console")
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
 
 

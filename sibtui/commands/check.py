@@ -24,6 +24,7 @@ from typing import TextIO
 
 from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
+from sibtui.commands.sharing import job_turn, open_for_command
 from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.edit.precritique import CheckReport, run_checks
@@ -32,7 +33,6 @@ from sibtui.privacy import masked_rows
 from sibtui.query.findings import FINDING_COLUMNS, finding_rows, findings_by_rule
 from sibtui.rules.against_rpx import COLUMNS, compare_with_rpx
 from sibtui.terminal import printable
-from sibtui.workspace import Workspace
 
 SEVERITY_WORDS = {"error": "erro", "warning": "aviso"}
 
@@ -45,7 +45,8 @@ def run(options: argparse.Namespace) -> int:
 
 
 def run_check(db: Path | None, output_format: str | None, today: dt.date | None = None) -> int:
-    with Workspace(db or default_workspace_path(), must_exist=True) as workspace:
+    with open_for_command(db or default_workspace_path(), must_exist=True) as workspace, \
+            job_turn(workspace, "sibtui check"):
         report = run_checks(workspace, today=today, cancel=interrupts.interrupted)
         interrupts.check()  # cancelled between steps: the previous findings stay, nothing is printed
         with closing(workspace.cursor()) as cursor:
@@ -103,7 +104,8 @@ def print_summary(report: CheckReport, cursor) -> None:
 
 def run_against_rpx(db: Path | None, output_format: str | None, rpx_file_id: int, today: dt.date | None = None) -> int:
     """Check, then score the findings on the SBX that RPX answers against what ANS rejected."""
-    with Workspace(db or default_workspace_path(), must_exist=True) as workspace:
+    with open_for_command(db or default_workspace_path(), must_exist=True) as workspace, \
+            job_turn(workspace, "sibtui check"):
         run_checks(workspace, today=today, cancel=interrupts.interrupted)
         interrupts.check()
         with closing(workspace.cursor()) as cursor:

@@ -7,6 +7,7 @@ import sys
 
 from sibtui.commands import EXIT_OK
 from sibtui.commands.query import file_format, write_file
+from sibtui.commands.sharing import open_for_command
 from sibtui.compare.assignment import MISSING_KINDS, assignment_summary, still_missing_list_sql
 from sibtui.compare.changes import CHANGE_LABELS
 from sibtui.compare.cns_assigned import CNS_ASSIGNED_COLUMNS, cns_assigned_rows
@@ -18,11 +19,10 @@ from sibtui.db.paths import default_workspace_path
 from sibtui.output import write_rows
 from sibtui.query.adhoc import run_query
 from sibtui.terminal import say
-from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:
-    with Workspace(options.db or default_workspace_path(), read_only=True) as workspace:
+    with open_for_command(options.db or default_workspace_path(), read_only=True) as workspace:
         with closing(workspace.cursor()) as cursor:
             if getattr(options, "cns_assigned", False):
                 return _cns_assigned(cursor, options)

@@ -15,19 +15,20 @@ import argparse
 import sys
 
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
+from sibtui.commands.sharing import job_turn, open_for_command
 from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.explain.store import remove, write
 from sibtui.explain.transfer import export, import_file
 from sibtui.output import write_rows
-from sibtui.workspace import Workspace
 
 LIST_COLUMNS = ("codigoErro", "field_id", "ans_message", "ans_message_differs", "differing_message", "cause", "fix",
                 "confidence", "team_cause", "team_fix", "team_source", "team_author", "team_written_at", "rpx_files")
 
 
 def run(options: argparse.Namespace) -> int:
-    with Workspace(getattr(options, "db", None) or default_workspace_path(), must_exist=True) as workspace:
+    with open_for_command(getattr(options, "db", None) or default_workspace_path(), must_exist=True) as workspace, \
+            job_turn(workspace, "sibtui explain"):
         with closing(workspace.cursor()) as cursor:
             return ACTIONS[options.explain_action](cursor, options)
 

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from sibtui import privacy
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from sibtui.commands.sharing import job_turn, open_for_command
 from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.edit import editor
@@ -30,13 +31,12 @@ from sibtui.edit.transfer import confirm, review_sql
 from sibtui.edit.transforms import NAME_FIELDS
 from sibtui.output import write_rows
 from sibtui.terminal import say
-from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:
     action = _ACTIONS[options.fix_action]
     db = getattr(options, "db", None) or default_workspace_path()
-    with Workspace(db, must_exist=True) as workspace:
+    with open_for_command(db, must_exist=True) as workspace, job_turn(workspace, "sibtui fix"):
         with closing(workspace.cursor()) as cursor:
             return action(cursor, options)
 

@@ -14,12 +14,12 @@ from pathlib import Path
 from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM
 from sibtui.commands.progress import LoadProgressBar
+from sibtui.commands.sharing import job_turn, open_for_command
 from sibtui.db.paths import default_workspace_path
 from sibtui.errors import LoadCancelled
 from sibtui.ingest.loader import LoadOutcome, load_files
 from sibtui.output import format_count
 from sibtui.terminal import say
-from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:
@@ -29,7 +29,8 @@ def run(options: argparse.Namespace) -> int:
 def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
     workspace_path = db or default_workspace_path()
     loaded = skipped = failed = mismatched = 0
-    with Workspace(workspace_path) as workspace, LoadProgressBar(enabled=not quiet) as bar:
+    with open_for_command(workspace_path) as workspace, job_turn(workspace, "sibtui load"), \
+            LoadProgressBar(enabled=not quiet) as bar:
         # Ctrl+C stops the load between batches (`sibtui.interrupts`): the file in progress
         # is rolled back, or, if its commit already ran, reported as loaded like the others.
         for outcome in load_files(workspace, files, progress=bar.update, cancel=interrupts.interrupted):

@@ -12,11 +12,11 @@ import sys
 
 from sibtui import privacy
 from sibtui.commands import EXIT_OK
+from sibtui.commands.sharing import open_for_command
 from sibtui.db.paths import default_workspace_path
 from sibtui.errors import SibError
 from sibtui.ingest.originals import write_original
 from sibtui.terminal import say
-from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:
@@ -25,7 +25,7 @@ def run(options: argparse.Namespace) -> int:
     out = options.out.expanduser()
     if not out.parent.is_dir():
         raise SibError(f"{out.parent}: folder does not exist")
-    with Workspace(options.db or default_workspace_path(), read_only=True) as workspace:
+    with open_for_command(options.db or default_workspace_path(), read_only=True) as workspace:
         cursor = workspace.cursor()
         try:
             name, written = write_original(cursor, options.file_id, out)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from sibtui.commands import EXIT_OK
+from sibtui.commands.sharing import open_for_command
 from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.errors import SibError
@@ -21,7 +22,6 @@ from sibtui.privacy import masked_rows
 from sibtui.query.adhoc import run_interruptible, run_query
 from sibtui.query.export import finished_file
 from sibtui.query.xlsx import write_xlsx
-from sibtui.workspace import Workspace
 
 SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".tsv": "tsv", ".txt": "table"}
 
@@ -35,8 +35,8 @@ def run(options: argparse.Namespace) -> int:
 def run_query_command(db: Path | None, sql: str, output_format: str | None, allow_writes: bool = False,
                       output: Path | None = None) -> int:
     output_format = file_format(output, output_format)
-    with Workspace(db or default_workspace_path(), read_only=not allow_writes,
-                   must_exist=True) as workspace:
+    with open_for_command(db or default_workspace_path(), read_only=not allow_writes,
+                          must_exist=True) as workspace:
         with closing(workspace.cursor()) as cursor:
             written = run_interruptible(cursor, lambda: _print(cursor, sql, output_format, allow_writes, output))
     if output is not None:

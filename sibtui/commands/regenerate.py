@@ -13,6 +13,7 @@ from pathlib import Path
 from sibtui import interrupts
 from sibtui.commands import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from sibtui.commands.progress import RegenerationProgressBar
+from sibtui.commands.sharing import job_turn, open_for_command
 from sibtui.cycle.no_movement import REASONS, parse_competencia, write_no_movement
 from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
@@ -20,13 +21,13 @@ from sibtui.edit.diff import MOVEMENT_COLUMNS, movement_rows
 from sibtui.edit.regen.run import load_schema, regenerate
 from sibtui.output import write_rows
 from sibtui.terminal import say
-from sibtui.workspace import Workspace
 
 
 def run(options: argparse.Namespace) -> int:
     if options.no_movement is not None or options.reason is not None:
         return _no_movement(options)
-    with Workspace(options.db or default_workspace_path(), must_exist=True) as workspace, RegenerationProgressBar(enabled=not options.quiet) as bar:
+    with open_for_command(options.db or default_workspace_path(), must_exist=True) as workspace, \
+            job_turn(workspace, "sibtui regenerate"), RegenerationProgressBar(enabled=not options.quiet) as bar:
         with closing(workspace.cursor()) as cursor:
             result = regenerate(
                 cursor, options.out, sbx_file_ids=options.sbx, all_movements=options.all,
@@ -61,7 +62,8 @@ def _no_movement(options: argparse.Namespace) -> int:
         return EXIT_USAGE
     competencia = parse_competencia(options.no_movement)
     schema = load_schema(options.xsd)
-    with Workspace(options.db or default_workspace_path(), must_exist=True) as workspace:
+    with open_for_command(options.db or default_workspace_path(), must_exist=True) as workspace, \
+            job_turn(workspace, "sibtui regenerate"):
         cursor = workspace.cursor()
         try:
             result = write_no_movement(cursor, options.out, competencia, options.reason,

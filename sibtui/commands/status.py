@@ -7,12 +7,12 @@ import sys
 from datetime import date
 
 from sibtui.commands import EXIT_OK
+from sibtui.commands.sharing import open_for_command
 from sibtui.cycle.months import NO_MOVEMENT_REASONS, month_rows
 from sibtui.cycle.status import CycleRow, cycle_rows, next_deadline
 from sibtui.db.cursors import closing
 from sibtui.db.paths import default_workspace_path
 from sibtui.output import resolved_format, write_rows
-from sibtui.workspace import Workspace
 
 COLUMNS = (
     "sbx", "registro_ans", "competencia", "enviado_em", "rpx", "protocolo", "situacao", "motivo_rejeicao",
@@ -36,7 +36,7 @@ MONTH_COLUMNS = (
 
 def run(options: argparse.Namespace) -> int:
     today = options.today or date.today()
-    with Workspace(options.db or default_workspace_path(), read_only=True) as workspace:
+    with open_for_command(options.db or default_workspace_path(), read_only=True) as workspace:
         with closing(workspace.cursor()) as cursor:
             if getattr(options, "months", False):
                 write_rows(MONTH_COLUMNS, [_month_values(row, today) for row in month_rows(cursor, today)],

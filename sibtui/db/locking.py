@@ -87,10 +87,3 @@ def _exists(path: Path) -> bool:
         return path.exists()
     except OSError:  # another user's process: its folder cannot be read, nor can it be a path we know
         return False
-
-
-def read_only_notice(holder_pid: int | None) -> str:
-    """What the console says (pt-BR) when it opens read-only because another sibtui reads."""
-    holder = _describe(holder_pid, "processo")
-    return (f"somente leitura: outro sibtui ({holder}) está lendo este workspace; carga, edição e "
-            "pré-crítica voltam quando ele terminar e o workspace for reaberto")

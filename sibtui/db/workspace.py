@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -43,6 +44,8 @@ class Workspace:
         self.memory_limit = memory_limit  # as configured (DuckDB reports it rounded)
         self._open_cursors: set[_TrackedCursor] = set()  # handed out, not yet closed
         self._lock = threading.Lock()
+        self._close_hooks: list[Callable[[], None]] = []
+        self.owner: Any = None  # `sibtui.shared_workspace.owner.Owner` when it serves other processes
         self.connection = self._connect(memory_limit)
         try:
             self._prepare()
@@ -112,9 +115,23 @@ class Workspace:
         with self._lock:
             self._open_cursors.discard(cursor)
 
+    @property
+    def shared(self) -> bool:
+        """Whether other processes use it through this one (see `sibtui.shared_workspace`)."""
+        return self.owner is not None and self.owner.is_shared()
+
+    def add_close_hook(self, hook: Callable[[], None]) -> None:
+        """Run `hook` when the workspace closes, before its connection does."""
+        self._close_hooks.append(hook)
+
     def close(self) -> None:
-        registry.forget(self)
-        self.connection.close()
+        hooks, self._close_hooks = self._close_hooks, []
+        try:
+            for hook in hooks:
+                hook()
+        finally:
+            registry.forget(self)
+            self.connection.close()
 
     def __enter__(self) -> "Workspace":
         return self

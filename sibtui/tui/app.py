@@ -32,8 +32,9 @@ from textual.screen import Screen
 
 from sibtui import privacy
 from sibtui.db.cursors import closing
+from sibtui.db.turns import TurnCancelled
 from sibtui.errors import SibError, WorkspaceError
-from sibtui.tui import modes, undo_steps
+from sibtui.tui import modes, sharing, undo_steps
 from sibtui.tui.checks import checks_summary
 from sibtui.tui.jobs import Jobs
 from sibtui.tui.read_only import READ_ONLY_REFUSAL, writes, writes_allowed
@@ -85,6 +86,7 @@ class SibApp(App[int]):
         fallback_files: Iterable[Path] = (),
         history_path: Path | None = None,
         today: date | None = None,
+        read_only: bool = False,
     ) -> None:
         files = list(files)
         self.DEFAULT_MODE = _first_home(files)  # read by App.__init__: the screen of the first frame
@@ -101,6 +103,8 @@ class SibApp(App[int]):
         self.jobs = Jobs()
         self._today = today
         self._navigated = False  # the analyst chose a mode: never switch home under them
+        self._read_only_asked = read_only  # `--read-only`
+        self._seen_version: tuple = ()  # the workspace's change fingerprint when it opened
         self.history = QueryHistory(history_path or default_history(self.workspace_path))
 
     # -- workspace -------------------------------------------------------------------------
@@ -123,10 +127,8 @@ class SibApp(App[int]):
 
     @work(thread=True, exclusive=True, group="workspace")
     def _open_workspace(self) -> None:
-        from sibtui.workspace import open_or_read_only
-
         try:
-            workspace, notice = open_or_read_only(self.workspace_path)
+            workspace, notice, self._seen_version = sharing.open_for_console(self, self._read_only_asked)
             file_count = _file_count(workspace)
         except SibError as error:
             self.call_from_thread(self._refused, error)
@@ -159,8 +161,14 @@ class SibApp(App[int]):
         if not files:
             self._go_home(file_count)
         self.data_version += 1
+        sharing.ChangeWatch(self, self._seen_version)
         if files:
             self._load(files)
+
+    def changed_elsewhere(self) -> None:
+        """Another sibtui changed the workspace (`sharing.ChangeWatch`): screens and counts re-read."""
+        self.data_version += 1
+        self._count_pending()
 
     def _go_home(self, file_count: int) -> None:
         """Cycle when several files are loaded, Records otherwise, unless the analyst moved."""
@@ -220,20 +228,23 @@ class SibApp(App[int]):
         paths = expand_paths(files)
         loaded = duplicates = failed = 0
         try:
-            for index, path in enumerate(paths, start=1):
-                progress = _Throttled(self, path.name, index, len(paths))
-                for outcome in load_files(self.workspace, [path], progress, stop.is_set):
-                    if outcome.report is not None:
-                        loaded += 1
-                    elif outcome.duplicate:
-                        duplicates += 1
-                    else:
-                        failed += 1
-                        self.call_from_thread(self.notify, str(outcome.error), title="arquivo não carregado",
-                                              severity="error", timeout=15, markup=False)
-                self.call_from_thread(self._file_done)
-                if stop.is_set():
-                    break
+            with sharing.console_turn(self, "carga", stop.is_set):
+                for index, path in enumerate(paths, start=1):
+                    progress = _Throttled(self, path.name, index, len(paths))
+                    for outcome in load_files(self.workspace, [path], progress, stop.is_set):
+                        if outcome.report is not None:
+                            loaded += 1
+                        elif outcome.duplicate:
+                            duplicates += 1
+                        else:
+                            failed += 1
+                            self.call_from_thread(self.notify, str(outcome.error), title="arquivo não carregado",
+                                                  severity="error", timeout=15, markup=False)
+                    self.call_from_thread(self._file_done)
+                    if stop.is_set():
+                        break
+        except TurnCancelled:
+            pass  # the analyst stopped waiting for another sibtui's job: nothing was loaded
         finally:
             file_count = _file_count(self.workspace)
             self.call_from_thread(self._load_finished, job, loaded, duplicates, failed, stop.is_set(), file_count)
@@ -269,7 +280,10 @@ class SibApp(App[int]):
         self.call_from_thread(setattr, self, "checking", True)
         report = None
         try:
-            report = run_checks(self.workspace, progress=None, cancel=stop.is_set)
+            with sharing.console_turn(self, "pré-crítica", stop.is_set):
+                report = run_checks(self.workspace, progress=None, cancel=stop.is_set)
+        except TurnCancelled:
+            pass
         except SibError as error:
             self.call_from_thread(self.notify, str(error), severity="error", markup=False)
         finally:

@@ -1,9 +1,9 @@
-"""Read-only console: what may not run while another sibtui reads the workspace.
+"""Read-only console: what may not run when the analyst asked for it or the file forbids it.
 
-DuckDB lets several processes read a file or one change it. When the console opens while a
-`sibtui query` (or another reader) holds the workspace, it opens read-only
-(`sibtui.db.locking.open_or_read_only`): browsing, SQL and exports work, and the actions
-below would fail at DuckDB's first write. Each `check_action` returns None for them (the
+The console opens read-only only with `--read-only` or when the workspace file's
+permissions do not let this user write it (`sibtui.tui.sharing.open_for_console`); other
+sibtuis on the same workspace never make it read-only. Browsing, SQL and exports work, and
+the actions below would fail at DuckDB's first write. Each `check_action` returns None for them (the
 footer shows them disabled) and the app's `run_action` answers a press with why.
 """
 
@@ -17,7 +17,7 @@ from textual.app import App
 WRITING_ACTIONS = frozenset({"undo", "redo", "edit", "bulk", "run_checks", "regenerate", "open_file", "decide",
                              "decide_all", "explain_code", "confirm_link", "confirm_listed", "recode", "cancel_link",
                              "no_movement"})
-READ_ONLY_REFUSAL = "somente leitura (outro sibtui lê este workspace): reabra o console quando ele terminar"
+READ_ONLY_REFUSAL = "somente leitura (--read-only, ou sem permissão de escrita no workspace)"
 
 
 def writes(action: str) -> bool:

@@ -25,6 +25,7 @@ from sibtui.output import format_count
 from sibtui.query.pending_overview import diff_spec
 from sibtui.tui.cells import visible
 from sibtui.tui.screens.drill import DrillScreen
+from sibtui.tui.sharing import console_turn
 from sibtui.tui.widgets.toggles import Check
 
 DEFAULT_FOLDER = "sbx-corrigidos"
@@ -92,8 +93,9 @@ class RegenerateScreen(ModalScreen[None]):
         cursor = self.app.new_cursor()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            result = regenerate(cursor, folder, all_movements=all_movements, include_pending=include_pending,
-                                progress=self._progress, cancel=stop.is_set, today=self.app.today())
+            with console_turn(self.app, "geração", stop.is_set):
+                result = regenerate(cursor, folder, all_movements=all_movements, include_pending=include_pending,
+                                    progress=self._progress, cancel=stop.is_set, today=self.app.today())
         except (SibError, OSError) as error:
             self.app.call_from_thread(self._failed, str(error))
             return
