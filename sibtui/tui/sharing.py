@@ -23,7 +23,7 @@ from textual.app import App
 from sibtui.db.turns import write_turn
 
 WATCH_SECONDS = 1.0
-SERVE_AFTER_SECONDS = 1.5  # the first frames and pages first; then other processes are served
+SERVE_AFTER_SECONDS = 0.5  # after the first rows are asked for, before the analyst's first keys, usually
 READ_ONLY_ASKED = "somente leitura (--read-only): carga, edição e pré-crítica desligadas"
 READ_ONLY_PERMISSIONS = "somente leitura: sem permissão de escrita no arquivo do workspace"
 
