@@ -21,6 +21,9 @@ from pathlib import Path
 from bench import data, screen
 from bench.generate import DEFAULT_OUT
 from bench.report import Figure, print_table, seconds, unavailable
+from sibtui.query.spec import leading_for
+
+CNX_RELATION = "cnx_beneficiaries_current"  # the grid the benchmark browses
 
 PAGE = 19  # rows of the grid at 80x24
 FIRST_ROW = 3  # screen line of the grid's first row (tabs, count line, header above it)
@@ -112,33 +115,20 @@ def screen_figures(workspace_path: Path, rows: int) -> list[Figure]:
 def _sort_by(pane: screen.Pane, column: str) -> float:
     """Move the cursor to `column` and sort (s); seconds until the rows are re-ordered on screen.
 
-    The cursor's column is not visible in the pane's text, so after `s` the header tells
-    which column got the arrow; if it is not `column`, the sort is undone (s twice more:
-    descending, off) and the cursor moved by the difference.
+    The header shows labels ("Cód. benef.", "Nome"), several words each, so the column's place
+    comes from the grid's own order (`leading_for` of the conference relation), not from
+    counting words; the header only confirms which column got the arrow.
     """
-    header = pane.text().splitlines()[FIRST_ROW - 1].split()
-    target = next(i for i, name in enumerate(header) if name == column)
-    position = 0
-    for _ in range(3):
-        for _ in range(target - position):
-            pane.send("Right")
-            time.sleep(0.15)
-        for _ in range(position - target):
-            pane.send("Left")
-            time.sleep(0.15)
-        try:
-            elapsed = pane.key_latency("s", until="▲", changed_line=FIRST_ROW, settle=0.5, timeout=SORT_TIMEOUT)
-        except TimeoutError:  # the rows did not move: most likely another column, checked below
-            elapsed = SORT_TIMEOUT
-        tokens = pane.text().splitlines()[FIRST_ROW - 1].split()
-        sorted_column = tokens[tokens.index("▲") + 1] if "▲" in tokens else None
-        if sorted_column == column:
-            return elapsed
-        position = next((i for i, name in enumerate(header) if sorted_column and name.startswith(sorted_column[:10])),
-                        position)
-        pane.key_latency("s", until="▼", settle=0.5, timeout=120)
-        pane.key_latency("s", settle=0.5, timeout=120)
-    raise TimeoutError(f"could not sort by {column}")
+    target = leading_for(CNX_RELATION).index(column)
+    for _ in range(target):
+        pane.send("Right")
+        time.sleep(0.15)
+    elapsed = pane.key_latency("s", until="▲", changed_line=FIRST_ROW, settle=0.5, timeout=SORT_TIMEOUT)
+    tokens = pane.text().splitlines()[FIRST_ROW - 1].split()
+    sorted_label = tokens[tokens.index("▲") + 1] if "▲" in tokens else ""
+    if sorted_label.lower() != column.lower():
+        raise RuntimeError(f"sorted by {sorted_label or 'nothing'}, not {column}")
+    return elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
