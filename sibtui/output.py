@@ -97,9 +97,14 @@ def write_tsv(columns: Sequence[str], rows: Iterable[Sequence[object]], stream: 
     stream.write("\t".join(printable(name) for name in columns) + "\n")
     count = 0
     for row in rows:
-        stream.write("\t".join("" if value is None else printable(str(_plain(value))) for value in row) + "\n")
+        stream.write(tsv_line(row) + "\n")
         count += 1
     return count
+
+
+def tsv_line(row: Sequence[object]) -> str:
+    """One row of `write_tsv`: NULL and '' empty, controls escaped."""
+    return "\t".join("" if value is None else printable(str(_plain(value))) for value in row)
 
 
 def _interruptible(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:

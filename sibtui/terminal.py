@@ -16,6 +16,9 @@ import sys
 from typing import TextIO
 
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The same class for DuckDB's regexp_matches (RE2), for lines built in SQL: a text it matches
+# must go through `printable` (a test holds the two equal on every character they name).
+UNSAFE_SQL_PATTERN = r"[\x00-\x1f\x7f-\x9f\x{61c}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 
 
 def _escape(match: re.Match[str]) -> str:
