@@ -16,14 +16,14 @@ import datetime as dt
 import decimal
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TextIO
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from sibtui import interrupts
 from sibtui.privacy import masked_rows
 from sibtui.terminal import printable
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMATS = ("table", "tsv", "csv", "json")
 TABLE_ROW_LIMIT = 10_000  # a terminal table has to hold every row to size columns
@@ -82,6 +82,8 @@ def terminal_console(stream: TextIO) -> Console:
     """A console as wide as the terminal (or $COLUMNS; 80 when neither says)."""
     import shutil
 
+    from rich.console import Console  # here, not at the top: TSV, CSV and JSON never load Rich (~20 ms)
+
     width = None if _is_terminal(stream) else shutil.get_terminal_size((80, 24)).columns
     console = Console(file=stream, highlight=False, width=width)
     console.on_broken_pipe = _broken_pipe  # Rich's own exits 1; the CLI's exits 141 like CSV
@@ -138,6 +140,8 @@ def _write_json(columns: Sequence[str], rows: Iterable[Sequence[object]], stream
 
 def _write_table(columns: Sequence[str], rows: Iterable[Sequence[object]], console: Console) -> int:
     """The table, or one block per row when it would not fit (`sibtui.terminal_table`)."""
+    from rich.text import Text
+
     from sibtui.terminal_table import print_rows
 
     kept = []
