@@ -3,6 +3,7 @@
     python -m bench                      # 1,000,000 records, the 10,000,000-row grid
     python -m bench --records 100000 --copies 3   # a quicker pass
     python -m bench --only load,paint    # some sections
+    python -m bench --only check --records 300000   # issue 20: `sibtui check` end to end
 
 Data and workspaces are generated once under `bench/out/` (git-ignored; `--out` moves them)
 and reused by later runs. The machine is described at the top, with its load average before
@@ -19,11 +20,11 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from bench import data, grid, load, paint, queries
+from bench import check_speed, data, grid, load, paint, queries
 from bench.generate import DEFAULT_OUT, generate
 from bench.report import Figure, seconds, table
 
-SECTIONS = ("load", "bar", "review", "grid", "paint")
+SECTIONS = ("load", "bar", "review", "grid", "paint", "check")
 BAR_RECORDS = 300_000
 
 
@@ -50,6 +51,7 @@ def run(options: argparse.Namespace) -> list[Figure]:
         "review": lambda: queries.all_figures(out, records),
         "grid": lambda: _grid(out, records, options.copies),
         "paint": lambda: paint.paint_figures(queries.month_workspace(out, records)),
+        "check": lambda: check_speed.end_to_end_figures(queries.month_workspace(out, records)),
     }
     for name in SECTIONS:
         if name in wanted:
