@@ -250,7 +250,7 @@ def _cpu() -> float:
 
 
 def _records(path: Path) -> str:
-    with Workspace(path) as workspace:
+    with Workspace(path, read_only=True) as workspace:
         cursor = workspace.cursor()
         sbx, cnx, rejections = cursor.execute(
             "SELECT (SELECT count(*) FROM sbx_movements), (SELECT count(*) FROM cnx_beneficiaries), "
