@@ -157,3 +157,24 @@ def test_the_write_turn_is_released_when_its_holder_is_killed(tmp_path):
     with write_turn(tmp_path / "w.duckdb", "test", cancel=lambda: time.monotonic() > deadline):
         pass
     holder.stdout.close()
+
+
+def test_a_command_serves_only_when_another_process_knocks(tmp_path):
+    """A short command pays nothing for sharing: no Flight import, no server, until someone waits."""
+    from sibtui.shared_workspace.owner import serve
+    from sibtui.workspace import Workspace
+
+    workspace = Workspace(tmp_path / "w.duckdb")
+    try:
+        owner = serve(workspace, delay=None)
+        time.sleep(0.4)  # several polls of the knock
+        assert owner.server is None and not owner.place.socket.exists()
+        owner.place.knock.touch()
+        deadline = time.monotonic() + REACH_LIMIT_SECONDS
+        while owner.server is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert owner.server is not None and owner.place.socket.exists()
+        assert not owner.place.knock.exists()  # answered
+    finally:
+        workspace.close()
+    assert not owner.place.socket.exists()

@@ -15,7 +15,7 @@ from pathlib import Path
 from sibtui import interrupts
 from sibtui.db.turns import TurnCancelled, write_turn
 
-SERVE_AFTER_SECONDS = 1.0  # a command that ends sooner never starts a server (its memory, its thread)
+SERVE_AFTER_SECONDS = None  # a command serves only when another process knocks (`owner.Owner`)
 
 
 def open_for_command(path: Path | str, *, read_only: bool = False, must_exist: bool = False):

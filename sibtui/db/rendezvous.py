@@ -1,4 +1,4 @@
-"""Where the processes of one workspace meet: a Unix socket and two lock files.
+"""Where the processes of one workspace meet: a Unix socket, two lock files and a knock.
 
 They live in a directory only the user can enter (`$XDG_RUNTIME_DIR/sibtui`, else
 `/tmp/sibtui-UID`, mode 0700, refused when someone else owns it or it is open to others),
@@ -22,12 +22,14 @@ class Rendezvous:
     socket: Path  # the owner's Arrow Flight server
     turn_lock: Path  # held (flock) by the process whose write job runs, and says which (`sibtui.db.turns`)
     successor_lock: Path  # held while a successor is being started, so only one is
+    knock: Path  # left by a process that waits for the file: the owner starts serving when it appears
 
 
 def rendezvous_for(workspace: Path) -> Rendezvous:
     directory = _private_directory()
     key = hashlib.sha256(str(Path(workspace).expanduser().resolve()).encode()).hexdigest()[:24]
-    return Rendezvous(directory / f"{key}.sock", directory / f"{key}.turn", directory / f"{key}.successor")
+    return Rendezvous(directory / f"{key}.sock", directory / f"{key}.turn", directory / f"{key}.successor",
+                      directory / f"{key}.knock")
 
 
 def _private_directory() -> Path:

@@ -8,7 +8,7 @@ has it open:
    the others from a thread (`owner.serve`), its own cursors staying direct;
 3. else DuckDB's lock is held by a process that has not started serving yet, or by one
    that only reads (`sibtui query` alone on a workspace opens it read-only, directly):
-   wait for it, telling `on_wait` who holds it (`sibtui query (process 812)`), until
+   knock (an owner serving only when asked starts then), wait for it, telling `on_wait` who holds it (`sibtui query (process 812)`), until
    `cancel()` says stop.
 """
 
@@ -30,7 +30,7 @@ POLL_SECONDS = 0.1
 
 
 def open_workspace(path: Path | str, *, read_only: bool = False, must_exist: bool = False,
-                   memory_limit: str = DEFAULT_MEMORY_LIMIT, serve_after: float = 0.0,
+                   memory_limit: str = DEFAULT_MEMORY_LIMIT, serve_after: float | None = 0.0,
                    on_wait: Callable[[str], None] | None = None, cancel: Callable[[], bool] | None = None):
     """A `Workspace` (this process owns it) or a `RemoteWorkspace` (another one does)."""
     path = Path(path).expanduser()
@@ -43,6 +43,7 @@ def open_workspace(path: Path | str, *, read_only: bool = False, must_exist: boo
         try:
             workspace = Workspace(path, read_only=read_only, must_exist=must_exist, memory_limit=memory_limit)
         except WorkspaceBusy as busy:
+            _knock(place.knock)  # an owner that serves only when asked starts now
             if told != busy.holder_pid and on_wait is not None:
                 on_wait(_holder(busy))
             told = busy.holder_pid
@@ -74,6 +75,13 @@ def _connect(socket: Path, path: Path, read_only: bool):
         client.close()
         return None
     return RemoteWorkspace(path, client, read_only=read_only)
+
+
+def _knock(knock: Path) -> None:
+    try:
+        knock.touch(mode=0o600)
+    except OSError:  # the wait goes on; a holder that serves on a delay still answers
+        pass
 
 
 def _holder(busy: WorkspaceBusy) -> str:

@@ -28,21 +28,37 @@ if TYPE_CHECKING:
 
 IDLE_SECONDS = 15.0
 START_TIMEOUT_SECONDS = 30.0
+KNOCK_POLL_SECONDS = 0.05
 SHUTDOWN_GRACE_SECONDS = 5.0  # a client that stopped reading a result must not keep the owner from leaving
 
 
 class Owner:
-    """The server thread of an open `Workspace`, started after `delay` seconds."""
+    """The server thread of an open `Workspace`: started after `delay` seconds, or as soon as
+    another process knocks (`Rendezvous.knock`); with `delay` None, only when one knocks.
 
-    def __init__(self, workspace, delay: float = 0.0):
+    A command that may end in a second (a check of 300,000 records takes about that) must not
+    spend it importing Arrow Flight and starting a gRPC server nobody calls: it serves only
+    when someone waits for it. The console, open all day, serves early so others never wait.
+    """
+
+    def __init__(self, workspace, delay: float | None = 0.0):
         self.workspace = workspace
         self.place = rendezvous_for(workspace.path)
         self.server: WorkspaceServer | None = None
         self._stopped = False
         self._lock = threading.Lock()
-        self._timer = threading.Timer(delay, self._start)
-        self._timer.daemon = True
-        self._timer.start()
+        self._delay = delay
+        self._watcher = threading.Thread(target=self._wait_then_start, name="sibtui-owner-watch", daemon=True)
+        self._watcher.start()
+
+    def _wait_then_start(self) -> None:
+        """Poll the knock (a `stat` every `KNOCK_POLL_SECONDS`) until it is time to serve."""
+        deadline = None if self._delay is None else time.monotonic() + self._delay
+        while not self._stopped:
+            if self.place.knock.exists() or (deadline is not None and time.monotonic() >= deadline):
+                self._start()
+                return
+            time.sleep(KNOCK_POLL_SECONDS)
 
     def _start(self) -> None:
         from sibtui.shared_workspace.server import WorkspaceServer
@@ -51,6 +67,7 @@ class Owner:
             if self._stopped:
                 return
             self.place.socket.unlink(missing_ok=True)  # a dead owner's: we hold the DuckDB lock now
+            self.place.knock.unlink(missing_ok=True)  # answered
             try:
                 self.server = WorkspaceServer(self.workspace, f"grpc+unix://{self.place.socket}")
                 os.chmod(self.place.socket, 0o600)
@@ -74,7 +91,6 @@ class Owner:
         """Stop serving (before the connection closes); start a successor if others are around."""
         with self._lock:
             self._stopped = True
-            self._timer.cancel()
             server = self.server
         if server is None:
             return
@@ -87,8 +103,8 @@ class Owner:
         self.place.socket.unlink(missing_ok=True)
 
 
-def serve(workspace, delay: float = 0.0) -> Owner:
-    """Serve `workspace` to the other processes; stopped when it closes."""
+def serve(workspace, delay: float | None = 0.0) -> Owner:
+    """Serve `workspace` to the other processes (see `Owner` for `delay`); stopped when it closes."""
     owner = Owner(workspace, delay)
     workspace.add_close_hook(owner.stop)
     workspace.owner = owner
