@@ -46,6 +46,7 @@ class Owner:
         self.place = rendezvous_for(workspace.path)
         self.server: WorkspaceServer | None = None
         self._stopped = False
+        self._stopping = threading.Event()  # wakes the watcher at once, so it is gone before the connection
         self._lock = threading.Lock()
         self._delay = delay
         self._watcher = threading.Thread(target=self._wait_then_start, name="sibtui-owner-watch", daemon=True)
@@ -54,11 +55,11 @@ class Owner:
     def _wait_then_start(self) -> None:
         """Poll the knock (a `stat` every `KNOCK_POLL_SECONDS`) until it is time to serve."""
         deadline = None if self._delay is None else time.monotonic() + self._delay
-        while not self._stopped:
+        while not self._stopping.is_set():
             if self.place.knock.exists() or (deadline is not None and time.monotonic() >= deadline):
                 self._start()
                 return
-            time.sleep(KNOCK_POLL_SECONDS)
+            self._stopping.wait(KNOCK_POLL_SECONDS)
 
     def _start(self) -> None:
         from sibtui.shared_workspace.server import WorkspaceServer
@@ -91,7 +92,12 @@ class Owner:
         """Stop serving (before the connection closes); start a successor if others are around."""
         with self._lock:
             self._stopped = True
+            self._stopping.set()
             server = self.server
+        if self._watcher is not threading.current_thread():
+            # No thread may still hold the workspace when the interpreter ends: DuckDB's bindings
+            # would report its connection as leaked on stderr.
+            self._watcher.join(SHUTDOWN_GRACE_SECONDS)
         if server is None:
             return
         if server.open_sessions() and self.recently_called():
