@@ -54,7 +54,7 @@ def test_sample_month(workspace):
     assert (rejected.outcome, rejected.rejection_code, rejected.pending_records) == (REJECTED, "20", 2)
     assert str(rejected.competencia) == "2026-10"
     assert rejected.deadline(TODAY) == date(2026, 12, 5) and rejected.days_left(TODAY) == 4
-    assert any("venceu em 05/11/2026" in alert for alert in rejected.alerts(TODAY))
+    assert "envio de 2026-10 venceu em 05/11/2026; a correção vai até 05/12/2026" in rejected.alerts(TODAY)
 
 
 def test_an_rpx_whose_sbx_is_not_loaded_is_its_own_row(workspace, tmp_path):

@@ -141,7 +141,10 @@ class CycleRow:
             alerts.append(f"correção vencida em {correction_deadline(competencia):%d/%m/%Y} "
                           f"(competência {competencia}): envie já")
         elif self.outstanding and competencia and competencia.deadline < today:
-            alerts.append(f"prazo da competência {competencia} venceu em {competencia.deadline:%d/%m/%Y}")
+            # Sent or not, what is still pending now goes by the correction deadline: say both,
+            # so the card does not read as overdue while Conformidade says nothing is.
+            alerts.append(f"envio de {competencia} venceu em {competencia.deadline:%d/%m/%Y}; "
+                          f"a correção vai até {correction_deadline(competencia):%d/%m/%Y}")
         if self.rpx_late:
             alerts.append("RPX atrasado (mais de 5 dias)")
         if self.rpx_expired:
