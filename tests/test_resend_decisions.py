@@ -206,3 +206,17 @@ def test_no_error_note_when_what_goes_is_clean(loaded, workspace, out):
     run_checks(workspace, today=TODAY)
     [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], clock=Clock()).regenerations
     assert not [note for note in regeneration.plan.notes if "pré-crítica" in note]
+
+
+def test_all_with_the_rpx_loaded_resends_no_accepted_movement_of_any_kind(loaded, out):
+    [regeneration] = regenerate(loaded, out, sbx_file_ids=[1], all_movements=True, clock=Clock()).regenerations
+    rows = loaded.execute(
+        "SELECT m.movement, coalesce(m.codigoBeneficiario, m.cco), l.sbx_record_no IS NOT NULL FROM sbx_movements m "
+        "LEFT JOIN (SELECT DISTINCT sbx_record_no FROM rpx_rejection_links WHERE sbx_file_id = 1) l "
+        "ON l.sbx_record_no = m.record_no WHERE m.file_id = 1").fetchall()
+    accepted_others = {code for movement, code, rejected in rows if not rejected and movement != "inclusao"}
+    assert accepted_others  # the sample month has accepted retificações, cancelamentos...
+    written = set(_codes(regeneration.files[0].path))
+    assert not written & accepted_others
+    [note] = [note for note in regeneration.plan.notes if "outro(s) movimento(s) que a ANS aceitou" in note]
+    assert note.startswith(f"{len(accepted_others)} outro(s)")

@@ -216,7 +216,7 @@ def _regenerate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sbx", action="append", type=int, metavar="FILE_ID",
                         help="the SBX to correct (repeatable; default: every SBX with rejections, and CNX edits)")
     parser.add_argument("--all", action="store_true",
-                        help="resend every movement (never an inclusão ANS accepted), not only the rejected ones")
+                        help="resend every movement but those ANS accepted, not only the rejected ones")
     parser.add_argument("--include-pending", action="store_true",
                         help="also send rejected movements without a correction or a decision, as they are")
     cnx = parser.add_mutually_exclusive_group()

@@ -2,7 +2,7 @@
 
 Nothing is left out silently: pending movements (no correction, no decision), movements held
 back, retificações ANS already holds, cascade dependents whose titular does not go, movements
-re-sent in a later SBX, inclusões ANS accepted (with `--all`), rejections whose movement is
+re-sent in a later SBX, movements ANS accepted (with `--all`), rejections whose movement is
 not in the loaded SBX, and edited movements ANS accepted. Each note names the first records
 and says how to see all of them.
 """
@@ -38,15 +38,26 @@ def add_plan_notes(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
     if plan.scope == SCOPE_REJECTED:
         _going_with_errors_note(cursor, plan)
     if plan.scope == SCOPE_ALL and plan.answer_status == "processado":
-        accepted = cursor.execute(
-            "SELECT count(*) FROM sbx_movements m WHERE m.file_id = ? AND m.movement = 'inclusao' AND NOT EXISTS "
-            "(SELECT 1 FROM rpx_rejection_links l WHERE l.rpx_file_id = ? AND l.sbx_file_id = m.file_id "
-            "AND l.sbx_record_no = m.record_no)",
-            [plan.source_file_id, plan.rpx_file_id],
-        ).fetchall()[0][0]
-        if accepted:
-            plan.notes.append(f"{accepted} inclusão(ões) que a ANS aceitou ({plan.rpx_name}) não vão de novo: "
-                              "duplicariam o vínculo")
+        _accepted_all_notes(cursor, plan)
+
+
+def _accepted_all_notes(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
+    """What `--all` leaves out because ANS accepted it (`rows.selection_sql`), by kind."""
+    counts = dict(cursor.execute(
+        "SELECT m.movement, count(*) FROM sbx_movements m WHERE m.file_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM rpx_rejection_links l WHERE l.rpx_file_id = ? AND l.sbx_file_id = m.file_id "
+        "AND l.sbx_record_no = m.record_no) GROUP BY ALL",
+        [plan.source_file_id, plan.rpx_file_id],
+    ).fetchall())
+    inclusions = counts.pop("inclusao", 0)
+    if inclusions:
+        plan.notes.append(f"{inclusions} inclusão(ões) que a ANS aceitou ({plan.rpx_name}) não vão de novo: "
+                          "duplicariam o vínculo")
+    others = sum(counts.values())
+    if others:
+        kinds = ", ".join(f"{count} {movement}" for movement, count in sorted(counts.items()))
+        plan.notes.append(f"{others} outro(s) movimento(s) que a ANS aceitou ({kinds}) não vão de novo: "
+                          "ela já os aplicou e rejeitaria a repetição")
 
 
 def _state_notes(cursor: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:

@@ -7,7 +7,7 @@ For one SBX the answer that counts is the newest RPX naming it (`rpx_answers.is_
 - it processed the file: the movements it rejected that go by their resend decision
   (`rejected`: corrected, to go as they are, cascade dependents of titulares that go;
   `sibtui.edit.resend`); pending ones only with `include_pending`;
-- `all=True` sends every movement except the inclusões ANS accepted (`all`); with no answer
+- `all=True` sends every movement except those ANS accepted (`all`); with no answer
   loaded this is the only way.
 
 Edits on conference records (CNX, transfers) go out as the movements they become (`cnx-edits`,

@@ -37,24 +37,22 @@ def selection_sql(plan: SourcePlan, upto_edit_id: int | None = None) -> str:
     """(record_no, why, codes, decision) of the movements of one SBX plan that go.
 
     `rejected`/`file-rejected`: the movements whose resend state says they go
-    (`sibtui.edit.resend.going_sql`). `all`: every movement except those ANS accepted as
-    inclusões (resending one duplicates the vínculo), those the analyst held back, and
-    retificações that would change nothing at ANS.
+    (`sibtui.edit.resend.going_sql`). `all`: every movement except those ANS accepted (an
+    inclusão again duplicates the vínculo; any other is already applied and would only be
+    rejected), those the analyst held back, and retificações that would change nothing at ANS.
     """
     file_id = int(plan.source_file_id or 0)
     states = plan.states or f"({going_sql(upto_edit_id, plan.include_pending)})"
     if plan.scope in (SCOPE_REJECTED, SCOPE_FILE_REJECTED):
         return (f"SELECT record_no, '{plan.scope}' AS why, codes, state AS decision FROM {states} "
                 f"WHERE file_id = {file_id} AND goes")
-    accepted_inclusions = (
-        f"m.movement = 'inclusao' AND st.record_no IS NULL AND {plan.answer_status == 'processado'}"
-    )
+    accepted = f"st.record_no IS NULL AND {plan.answer_status == 'processado'}"
     current = f"SELECT * FROM ({current_rows_sql(SBX_TABLE, upto_edit_id)}) WHERE file_id = {file_id}"
     return f"""
 SELECT m.record_no, '{SCOPE_ALL}' AS why, st.codes, coalesce(st.state, '{SCOPE_ALL}') AS decision
 FROM sbx_movements m
 LEFT JOIN {states} st ON st.file_id = m.file_id AND st.record_no = m.record_no
-WHERE m.file_id = {file_id} AND st.state IS DISTINCT FROM '{NAO_REENVIAR}' AND NOT ({accepted_inclusions})
+WHERE m.file_id = {file_id} AND st.state IS DISTINCT FROM '{NAO_REENVIAR}' AND NOT ({accepted})
   AND m.record_no NOT IN (SELECT record_no FROM ({noop_retificacoes_sql(current)}))
 """
 
