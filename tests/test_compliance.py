@@ -9,6 +9,7 @@ import csv
 import io
 
 import pytest
+from cli_helpers import run_cli
 from lxml import etree
 
 from conftest import XSD_DIR, spec_file
@@ -55,15 +56,9 @@ def db(tmp_path):
     return path
 
 
-def _run(capsys, *argv) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
 
 def _months(capsys, db, today: str) -> dict[str, dict]:
-    code, out, err = _run(capsys, "status", "--db", db, "--months", "--format", "csv", "--today", today)
+    code, out, err = run_cli(capsys, "status", "--db", db, "--months", "--format", "csv", "--today", today)
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0])[:2] == ["competencia", "situacao"]
@@ -92,7 +87,7 @@ def test_before_the_correction_deadline_it_is_pending(db, capsys):
 
 
 def test_status_names_the_missed_correction_not_the_next_day_5(db, capsys):
-    code, out, _ = _run(capsys, "status", "--db", db, "--format", "csv", "--today", "2026-12-20")
+    code, out, _ = run_cli(capsys, "status", "--db", db, "--format", "csv", "--today", "2026-12-20")
     rows = {row["sbx"]: row for row in csv.DictReader(io.StringIO(out))}
     october = rows[f"{REGISTRO}20261104101500.SBX"]
     assert (october["prazo"], october["dias_restantes"]) == ("2026-12-05", "-15")
@@ -103,7 +98,7 @@ def test_a_no_movement_file_validates_and_loads_back_with_its_reason(db, capsys,
     schema = etree.XMLSchema(etree.parse(str(spec_file(XSD_DIR / "sib.xsd"))))
     out = tmp_path / "out"
     out.mkdir()
-    code, stdout, err = _run(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-09",
+    code, stdout, err = run_cli(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-09",
                              "--reason", "62", "--xsd", XSD_DIR / "sib.xsd")
     assert code == 0, err
     [written] = list(out.glob("*.SBX"))
@@ -113,17 +108,17 @@ def test_a_no_movement_file_validates_and_loads_back_with_its_reason(db, capsys,
     assert parsed.findtext("epilogo/hash") == reference_hash(written.read_bytes())
     assert parsed.findtext("mensagem/operadoraParaANS/naoEnvioBeneficiarios/motivoNaoEnvioBeneficiarios") == "62"
     assert parsed.findtext("cabecalho/identificacaoTransacao/sequencialTransacao") == "8"  # after the loaded 7
-    code, stdout, _ = _run(capsys, "query", "--db", db, "--format", "csv",
+    code, stdout, _ = run_cli(capsys, "query", "--db", db, "--format", "csv",
                            "select scope, competencia, movement_count, published from regenerations")
     assert stdout.splitlines()[1] == "no-movement,2026-09,0,True"
-    code, stdout, err = _run(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-09",
+    code, stdout, err = run_cli(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-09",
                              "--reason", "62")
     assert code == 0 and "nada a gerar" in stdout and len(list(out.glob("*.SBX"))) == 1  # never twice
     assert main(["load", "--db", str(db), "--quiet", str(written)]) == 0
     months = _months(capsys, db, "2026-12-20")
     assert (months["2026-09"]["situacao"], months["2026-09"]["motivo_sem_movimento"]) == (
         "sem_resposta", "62 (sem atualização cadastral)")  # declared 2026-09, though made in another month
-    code, stdout, _ = _run(capsys, "status", "--db", db, "--format", "csv", "--today", "2026-12-20")
+    code, stdout, _ = run_cli(capsys, "status", "--db", db, "--format", "csv", "--today", "2026-12-20")
     row = next(r for r in csv.DictReader(io.StringIO(stdout)) if r["sbx"] == written.name)
     assert (row["competencia"], row["movimentos"], row["motivo_sem_movimento"]) == (
         "2026-09", "0", "62 (sem atualização cadastral)")
@@ -132,9 +127,9 @@ def test_a_no_movement_file_validates_and_loads_back_with_its_reason(db, capsys,
 def test_a_month_with_movements_takes_no_no_movement_file(db, capsys, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    code, _, err = _run(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-10", "--reason", "62")
+    code, _, err = run_cli(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-10", "--reason", "62")
     assert code == 1 and "já leva 2 movimento(s)" in err and list(out.iterdir()) == []
-    code, _, err = _run(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-13", "--reason", "62")
+    code, _, err = run_cli(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-13", "--reason", "62")
     assert code == 1 and "AAAA-MM" in err
-    code, _, err = _run(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-09")
+    code, _, err = run_cli(capsys, "regenerate", "--db", db, "--out", out, "--no-movement", "2026-09")
     assert code == 2

@@ -7,6 +7,7 @@ import hashlib
 import os
 
 import pytest
+from cli_helpers import run_cli
 
 from conftest import SAMPLE_DIR, query
 from sibfiles import BENEFICIARIO, cnx, write
@@ -14,13 +15,6 @@ from sibtui.cli import main
 from sibtui.errors import InputError, LoadCancelled
 from sibtui.ingest import fastpath
 from sibtui.ingest.loader import load_file
-
-
-def _run(capsys, *argv) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture
@@ -31,25 +25,25 @@ def db(tmp_path):
 
 
 def _file_id(capsys, db, name: str) -> int:
-    code, out, _ = _run(capsys, "query", "--db", db, "--format", "csv", f"select file_id from files where name = '{name}'")
+    code, out, _ = run_cli(capsys, "query", "--db", db, "--format", "csv", f"select file_id from files where name = '{name}'")
     return int(out.splitlines()[1])
 
 
 def test_a_loaded_rpx_written_back_is_byte_identical(db, capsys, tmp_path):
     source = SAMPLE_DIR / "99999720261105031244.RPX"
     target = tmp_path / "de-volta.RPX"
-    code, out, err = _run(capsys, "original", "--db", db, "--file-id", _file_id(capsys, db, source.name),
+    code, out, err = run_cli(capsys, "original", "--db", db, "--file-id", _file_id(capsys, db, source.name),
                           "--out", target)
     assert code == 0, err
     assert target.read_bytes() == source.read_bytes()
     assert os.stat(target).st_mode & 0o777 == 0o600
     assert "SHA-256 checked" in out
-    code, _, err = _run(capsys, "original", "--db", db, "--file-id", 1, "--out", target)
+    code, _, err = run_cli(capsys, "original", "--db", db, "--file-id", 1, "--out", target)
     assert code == 1 and "never overwritten" in err
 
 
 def test_every_kind_comes_back_whole(db, capsys, tmp_path):
-    code, out, _ = _run(capsys, "query", "--db", db, "--format", "csv", "select file_id, name, sha256 from files")
+    code, out, _ = run_cli(capsys, "query", "--db", db, "--format", "csv", "select file_id, name, sha256 from files")
     for line in out.splitlines()[1:]:
         file_id, name, sha256 = line.split(",")
         target = tmp_path / f"back-{name}"
@@ -96,14 +90,14 @@ def test_the_spool_is_never_visible_in_the_folder(tmp_path, workspace):
 
 
 def test_mask_mode_and_unknown_files_are_refused(db, capsys, tmp_path):
-    code, _, err = _run(capsys, "--mask", "original", "--db", db, "--file-id", 1, "--out", tmp_path / "x")
+    code, _, err = run_cli(capsys, "--mask", "original", "--db", db, "--file-id", 1, "--out", tmp_path / "x")
     assert code == 1 and "mask mode" in err and not (tmp_path / "x").exists()
-    code, _, err = _run(capsys, "original", "--db", db, "--file-id", 99, "--out", tmp_path / "x")
+    code, _, err = run_cli(capsys, "original", "--db", db, "--file-id", 99, "--out", tmp_path / "x")
     assert code == 1 and "no file 99" in err
 
 
 def test_mask_mode_hides_the_kept_bytes_from_sql(db, capsys):
-    code, out, _ = _run(capsys, "--mask", "query", "--db", db, "--format", "csv",
+    code, out, _ = run_cli(capsys, "--mask", "query", "--db", db, "--format", "csv",
                         "select count(*) filter (where data is not null) as visible, count(*) as pieces "
                         "from file_originals")
     assert out.splitlines()[1] == "0,6"

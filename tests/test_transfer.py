@@ -10,6 +10,7 @@ import csv
 import io
 
 import pytest
+from cli_helpers import run_cli
 from lxml import etree
 from transfers import ACQUIRER, CEDING, ceding_view, families, transfer_file
 
@@ -46,15 +47,9 @@ def db(tmp_path, files):
     return path
 
 
-def _run(capsys, *argv) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
 
 def _query(capsys, db, sql) -> list[dict]:
-    code, out, err = _run(capsys, "query", "--db", db, "--format", "csv", sql)
+    code, out, err = run_cli(capsys, "query", "--db", db, "--format", "csv", sql)
     assert code == 0, err
     return list(csv.DictReader(io.StringIO(out)))
 
@@ -104,17 +99,17 @@ def test_a_code_mapping_becomes_retificacoes_of_exactly_the_mapped_vinculos(db, 
     # Latin-1, `;`, a CCO a spreadsheet stripped of nothing, blanks around values
     sheet.write_bytes(("cco;codigoBeneficiario\n" + "".join(f"{cco}; {code} \n" for cco, code in mapped.items())
                        ).encode("latin-1"))
-    code, out, err = _run(capsys, "fix", "set", "--db", db, "--csv", sheet, "--dry-run")
+    code, out, err = run_cli(capsys, "fix", "set", "--db", db, "--csv", sheet, "--dry-run")
     assert code == 0, err
     assert out.count(" -> ") == 5 and "would change 5 field(s) in 5 record(s) from 6 row(s)" in err
     assert _query(capsys, db, "select count(*) as n from edit_journal") == [{"n": "0"}]  # a dry run writes nothing
-    code, out, err = _run(capsys, "fix", "set", "--db", db, "--csv", sheet)
+    code, out, err = run_cli(capsys, "fix", "set", "--db", db, "--csv", sheet)
     assert code == 0, err
     actions = _query(capsys, db, "select count(distinct action_id) as actions, count(*) as n from edit_journal")
     assert actions == [{"actions": "1", "n": "5"}]  # one journal action
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    code, out, err = _run(capsys, "regenerate", "--db", db, "--out", out_dir, "--xsd", XSD_DIR / "sib.xsd")
+    code, out, err = run_cli(capsys, "regenerate", "--db", db, "--out", out_dir, "--xsd", XSD_DIR / "sib.xsd")
     assert code == 0, err
     [written] = list(out_dir.glob("*.SBX"))
     document = etree.parse(str(written))
@@ -134,11 +129,11 @@ def test_cancellations_of_the_non_effective_become_cancelamentos(db, capsys, tmp
     sheet = tmp_path / "cancelar.csv"
     sheet.write_text("cco,dataCancelamento,motivoCancelamento\n"
                      + "".join(f"{cco},2026-10-01,46\n" for cco in chosen), encoding="utf-8-sig")
-    code, out, err = _run(capsys, "fix", "set", "--db", db, "--csv", sheet)
+    code, out, err = run_cli(capsys, "fix", "set", "--db", db, "--csv", sheet)
     assert code == 0, err
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    code, out, err = _run(capsys, "regenerate", "--db", db, "--out", out_dir, "--xsd", XSD_DIR / "sib.xsd")
+    code, out, err = run_cli(capsys, "regenerate", "--db", db, "--out", out_dir, "--xsd", XSD_DIR / "sib.xsd")
     assert code == 0, err
     [written] = list(out_dir.glob("*.SBX"))
     document = etree.parse(str(written))
@@ -161,7 +156,7 @@ def test_a_wrong_csv_applies_nothing_and_lists_every_problem(db, capsys, tmp_pat
         f"{people[1]['cco']};;2026-02-30\n"      # impossible date
         f"{people[0]['cco']};OUTRO;\n",          # the same CCO with another code
         encoding="utf-8")
-    code, out, err = _run(capsys, "fix", "set", "--db", db, "--csv", sheet)
+    code, out, err = run_cli(capsys, "fix", "set", "--db", db, "--csv", sheet)
     assert code == 1
     assert "linha 3, cco 000000000000: CCO em nenhuma conferência" in err
     assert f"linha 4, cco {people[1]['cco']}, dataCancelamento: Data de cancelamento" in err
@@ -170,7 +165,7 @@ def test_a_wrong_csv_applies_nothing_and_lists_every_problem(db, capsys, tmp_pat
     assert _query(capsys, db, "select count(*) as n from edit_journal") == [{"n": "0"}]
     bad_header = tmp_path / "cabecalho.csv"
     bad_header.write_text("codigo,nome\n1,X\n", encoding="utf-8")
-    code, _, err = _run(capsys, "fix", "set", "--db", db, "--csv", bad_header)
+    code, _, err = run_cli(capsys, "fix", "set", "--db", db, "--csv", bad_header)
     assert code == 1 and "a primeira coluna deve ser cco" in err and "nome: não é um campo" not in err
 
 
@@ -192,7 +187,7 @@ def test_confirming_sends_nothing_and_undo_reverts_it(db, capsys, tmp_path):
         cursor.close()
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    code, out, err = _run(capsys, "regenerate", "--db", db, "--out", out_dir)
+    code, out, err = run_cli(capsys, "regenerate", "--db", db, "--out", out_dir)
     assert code == 0 and list(out_dir.glob("*.SBX")) == []
 
 
@@ -200,18 +195,18 @@ def test_a_misplaced_transfer_record_is_refused_with_its_place(tmp_path, capsys,
     text = transfer_file(transfer).decode("latin-1").replace("<conferencia>", "").replace("</conferencia>", "")
     path = tmp_path / "broken.CNX"
     path.write_bytes(text.encode("latin-1"))
-    code, _, err = _run(capsys, "load", "--db", tmp_path / "w.duckdb", "--quiet", path)
+    code, _, err = run_cli(capsys, "load", "--db", tmp_path / "w.duckdb", "--quiet", path)
     assert code == 1
     assert "broken.CNX:2: <beneficiario> element not allowed inside <transferencia> (expected inside <conferencia>)" \
         in err
 
 
 def test_fix_confirm_marks_every_pending_vinculo_of_a_transfer(db, capsys):
-    code, out, err = _run(capsys, "fix", "confirm", "--db", db, "--transfer", 1)
+    code, out, err = run_cli(capsys, "fix", "confirm", "--db", db, "--transfer", 1)
     assert code == 0 and "marked 16 vínculo(s) confirmado" in err
-    code, out, err = _run(capsys, "fix", "confirm", "--db", db, "--record", "2:1")
+    code, out, err = run_cli(capsys, "fix", "confirm", "--db", db, "--record", "2:1")
     assert code == 1 and "só a operadora adquirente confirma" in err
-    code, out, err = _run(capsys, "fix", "confirm", "--db", db, "--transfer", 1, "--clear", "--dry-run")
+    code, out, err = run_cli(capsys, "fix", "confirm", "--db", db, "--transfer", 1, "--clear", "--dry-run")
     assert code == 0 and "would mark 16 vínculo(s) pendente" in err
 
 
