@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from sibtui import interrupts
@@ -28,7 +29,7 @@ def run(options: argparse.Namespace) -> int:
 
 def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
     workspace_path = db or default_workspace_path()
-    loaded = skipped = failed = mismatched = 0
+    loaded = skipped = failed = mismatched = conferences = 0
     with open_for_command(workspace_path) as workspace, job_turn(workspace, "sibtui load"), \
             LoadProgressBar(enabled=not quiet) as bar:
         # Ctrl+C stops the load between batches (`sibtui.interrupts`): the file in progress
@@ -41,10 +42,13 @@ def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
             if outcome.report is not None:
                 loaded += 1
                 mismatched += not outcome.report.hash_ok
+                conferences += outcome.report.kind.value == "CNX"
             elif outcome.duplicate:
                 skipped += 1
             else:
                 failed += 1
+        if conferences and not interrupts.interrupted():
+            judge_conferences(workspace, quiet)
     if interrupts.interrupted():
         return EXIT_OK  # `sibtui.cli` prints its one line and exits 130
     mismatch = f" ({mismatched} with a HASH MISMATCH: loaded, but look at them)" if mismatched else ""
@@ -55,6 +59,17 @@ def run_load(db: Path | None, files: list[Path], quiet: bool = False) -> int:
     # Exit 1 is "something to look at": a file that failed, and a file whose declared hash
     # does not match its content (ANS refuses such an SBX; an RPX or CNX may be damaged).
     return EXIT_PROBLEM if failed or mismatched else EXIT_OK
+
+
+def judge_conferences(workspace, quiet: bool) -> None:
+    """Judge the newest conferences once now (`remember_conferences`): the checks of the month
+    then find them judged instead of spending most of their time on ANS's own data."""
+    from sibtui.rules.engine import remember_conferences
+
+    started = time.perf_counter()
+    judged = remember_conferences(workspace)
+    if judged and not quiet:
+        say(f"conference judged for the next checks ({time.perf_counter() - started:.2f} s)", file=sys.stderr)
 
 
 def print_outcome(outcome: LoadOutcome) -> None:

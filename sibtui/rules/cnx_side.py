@@ -1,74 +1,73 @@
-"""The conference side of the check, on a cursor and a thread of its own.
+"""The conference's own checks, run beside the main check (`sibtui.rules.beside`).
 
 The newest CNX of each operator is judged on its own (its identifiers, dates and CNS), with
-nothing from the SBX side. On two cores that work runs beside the SBX side instead of after
-it: a cursor of its own has temporary tables of its own, and DuckDB releases the GIL while it
-runs, so the two overlap. The findings come back as Arrow rows for the staging table.
+nothing from the SBX side, so it needs none of the main cursor's TEMP relations. The
+findings come back as Arrow rows for the staging table.
+
+A CNX judged by an earlier check, unchanged since and for a day its answer still holds, is
+not judged again: its findings come from `sibtui.rules.conference_memo`, and the check
+writes what it judged now to that memo with its findings (`Judged.memo`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from sibtui.rules import cns, context
+from sibtui.rules.conference_memo import ConferenceMemo, MemoUpdate
 from sibtui.rules.context import CheckContext
 
 
-class ConferenceSide:
-    """The CNX steps (`engine.Step` with source `cnx_beneficiaries`), started now, collected later."""
+@dataclass(frozen=True)
+class Judged:
+    """The conference's findings (remembered and judged now), and what to remember of them."""
 
-    def __init__(self, ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, steps: Sequence):
+    findings: pa.Table | None
+    memo: MemoUpdate | None
+
+
+def temporaries(ctx: CheckContext) -> tuple[str, ...]:
+    """The TEMP relations a `Conference` creates on its cursor."""
+    return (ctx.newest_cnx, ctx.cnx_newest_rows, ctx.cnx_repeated_cns)
+
+
+class Conference:
+    """The conference steps (`engine.Step`s with source `cnx_beneficiaries`) for one check: which
+    newest CNX the memo already holds is known at once (`all_remembered`); `judge` does the rest."""
+
+    def __init__(self, ctx: CheckContext, steps: Sequence, cursor: duckdb.DuckDBPyConnection):
         self._ctx = ctx
-        self._cursor = cursor
-        self._closed = False
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sibtui-check-cnx")
-        self._future: Future[pa.Table | None] = self._pool.submit(self._run, list(steps))
-
-    def _run(self, steps: list) -> pa.Table | None:
-        cursor, ctx = self._cursor, self._ctx
-        cursor.execute(context.newest_cnx_sql(ctx))
-        cursor.execute(context.cnx_newest_rows_sql(ctx, cursor))
-        for statement in cns.cnx_helper_tables_sql(ctx):
-            cursor.execute(statement)
         parts = [  # a step's selects name their columns in the first one only, as `engine._stage` reads them
             f"SELECT file_id, record_no, '{step.source_table}' AS source_table, field, rule, message, value FROM ("
             + "\nUNION ALL\n".join(f"({select})" for select in step.selects) + ")"
             for step in steps if step.selects
         ]
-        if not parts:
-            return None
-        return cursor.sql("\nUNION ALL\n".join(f"({part})" for part in parts)).to_arrow_table()
+        self._sql = "\nUNION ALL\n".join(f"({part})" for part in parts)
+        self._memo: ConferenceMemo | None = None
+        if parts:
+            cursor.execute(context.newest_cnx_sql(ctx))
+            self._memo = ConferenceMemo(cursor, ctx, self._sql + "\n".join(cns.cnx_helper_tables_sql(ctx)))
 
-    def findings(self) -> pa.Table | None:
-        """Wait for the findings (the error of the worker, if it failed)."""
-        try:
-            return self._future.result()
-        finally:
-            self.close()
+    @property
+    def all_remembered(self) -> bool:
+        return self._memo is None or not self._memo.missed
 
-    def cancel(self) -> None:
-        if self._closed:
-            return
-        self._cursor.interrupt()
-        try:
-            self._future.result()
-        except Exception:  # noqa: BLE001 - interrupted on purpose: nothing of it is kept
-            pass
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        self._pool.shutdown(wait=True)
-        for name in (self._ctx.newest_cnx, self._ctx.cnx_newest_rows, self._ctx.cnx_repeated_cns):
-            try:
-                context.drop_temporary(self._cursor, name)
-            except duckdb.Error:
-                pass
-        self._cursor.close()
+    def judge(self, cursor: duckdb.DuckDBPyConnection) -> Judged:
+        """The findings: the CNX the memo holds read from it, the others judged now."""
+        memo, ctx = self._memo, self._ctx
+        if memo is None:
+            return Judged(None, None)
+        fresh = None
+        if memo.missed:
+            cursor.execute(context.cnx_newest_rows_sql(ctx, cursor, only=memo.missed))
+            for statement in cns.cnx_helper_tables_sql(ctx):
+                cursor.execute(statement)
+            fresh = cursor.sql(self._sql).to_arrow_table()
+        found = [table for table in (fresh, memo.remembered_findings(cursor)) if table is not None]
+        findings = pa.concat_tables(found, promote_options="permissive") if len(found) > 1 else (
+            found[0] if found else None)
+        return Judged(findings, memo.update(cursor, fresh))

@@ -69,6 +69,7 @@ class CheckContext:
     cnx_rows: str = "__cnx_rows"
     known_ccos: str = "__known_ccos"
     moves: str = "__moves"
+    field_moves: str = "__field_moves"
     cnx_newest_rows: str = "__cnx_newest_rows"
     municipalities: str = MUNICIPALITIES_TABLE
     # lookups of `sibtui.rules.ans_state`
@@ -199,6 +200,26 @@ def competencia_end_sql(moment: str) -> str:
     )
 
 
+def future_from_sql(moment: str, today: str) -> str:
+    """The day after which a date of a movement is in the future: ANS judges a file on the day it is
+    sent, so the later of the check's day and the day the file was made."""
+    return f"greatest({today}, coalesce({moment}::DATE, {today}))"
+
+
+def field_moves_sql(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> str:
+    """`field_moves`: what the SBX field checks read of `moves` (the movements judged, `future_from`),
+    built from the workspace's own relations, so that a cursor other than the one holding the
+    context can judge the fields (`sibtui.rules.sbx_fields`). A table: the checks scan it per column."""
+    unedited = ctx.movements == MOVEMENTS_RELATION and not has_edits(ctx, cursor, SBX_TABLE)
+    today = f"DATE '{ctx.today.isoformat()}'"
+    return f"""
+CREATE OR REPLACE TEMP TABLE {ctx.field_moves} AS
+SELECT m.*, {future_from_sql('f.moment', today)} AS future_from
+FROM {SBX_TABLE if unedited else ctx.movements} m
+JOIN file_moments f ON f.file_id = m.file_id AND f.kind = 'SBX'
+"""
+
+
 def moves_columns() -> tuple[str, ...]:
     """The columns `moves` takes from the movements judged (what any relation judged must have)."""
     return ("file_id", "record_no", *SBX_MOVEMENTS.value_columns)
@@ -220,7 +241,7 @@ SELECT {own},
        coalesce(m."codigoMunicipio", k.codigoMunicipio) AS municipio,
        {integer_value('m."relacaoDependencia"')} AS relacao,
        coalesce(s.moment::DATE, {today}) AS reference_date,
-       greatest({today}, coalesce(s.moment::DATE, {today})) AS future_from,
+       {future_from_sql('s.moment', today)} AS future_from,
        {competencia_end_sql('s.moment')} AS competencia_end
 FROM {ctx.sbx_current} m
 JOIN {ctx.sbx_files} s ON s.file_id = m.file_id
@@ -255,15 +276,17 @@ FROM p LEFT JOIN ans a ON a.ans_registro = p.registroANS AND a.ans_cco = p.cco
 """
 
 
-def cnx_newest_rows_sql(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> str:
-    """`cnx_newest_rows`: the newest CNX's vínculos as they currently read.
+def cnx_newest_rows_sql(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection,
+                        only: tuple[int, ...] | None = None) -> str:
+    """`cnx_newest_rows`: the newest CNX's vínculos as they currently read (`only`: of those files).
 
     Without a single CNX edit the current values are the loaded ones, and the loaded rows
     change only by loading a file: a view over the raw table, limited to the files chosen
     now, reads the same rows for the whole check without copying 40 columns of a million
     vínculos. With edits, a snapshot of the current view, so every rule reads one state.
     """
-    file_ids = [row[0] for row in cursor.execute(f"SELECT file_id FROM {ctx.newest_cnx} ORDER BY 1").fetchall()]
+    file_ids = [row[0] for row in cursor.execute(f"SELECT file_id FROM {ctx.newest_cnx} ORDER BY 1").fetchall()
+                if only is None or row[0] in only]
     chosen = f"file_id IN ({', '.join(str(int(i)) for i in file_ids)})" if file_ids else "FALSE"
     if has_edits(ctx, cursor, CNX_TABLE):
         return (f"CREATE OR REPLACE TEMP TABLE {ctx.cnx_newest_rows} AS "

@@ -11,20 +11,35 @@ the new ones, never half; a cancelled check leaves the old ones in place.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 
 import duckdb
 import pyarrow as pa
 
-from sibtui.catalog.tables import CNX_BENEFICIARIES, SBX_MOVEMENTS
-from sibtui.db.cursors import copy_arrow
+from sibtui.catalog.tables import CNX_BENEFICIARIES
+from sibtui.db.cursors import closing, copy_arrow
 from sibtui.errors import SibError
-from sibtui.rules import ans_state, cascade, cns, context, duplicates, field_sql, file_rules, quality, records
+from sibtui.rules import (
+    ans_state,
+    cascade,
+    cns,
+    cnx_side,
+    context,
+    duplicates,
+    field_sql,
+    file_rules,
+    quality,
+    records,
+    sbx_fields,
+)
+from sibtui.rules.beside import Beside
 from sibtui.rules.catalog import RULES_LIST
-from sibtui.rules.cnx_side import ConferenceSide
+from sibtui.rules.conference_memo import MemoUpdate
 from sibtui.rules.context import CheckContext
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what runs next)
@@ -83,7 +98,10 @@ class Step:
     selects: Sequence[str | Callable[[duckdb.DuckDBPyConnection], str | list[str] | None]]
     prepare: tuple[str, ...] = ()  # statements run first (e.g. another `__moves`)
     only_if: str | None = None  # a SELECT of one boolean: the step runs only when it is true
-    beside: bool = False  # the conference's own checks: run in a thread of their own (`cnx_side`)
+    # "main": on the cursor holding the context; "fields" (`sbx_fields`) and "conference" (`cnx_side`):
+    # jobs of their own, run beside it (`sibtui.rules.beside`); their rows are staged when awaited.
+    lane: str = "main"
+    reads_staged: bool = False  # reads the findings staged so far: the fields' are awaited first
 
 
 def plan(ctx: CheckContext, planned: Sequence[Planned] = ()) -> list[Step]:
@@ -91,35 +109,29 @@ def plan(ctx: CheckContext, planned: Sequence[Planned] = ()) -> list[Step]:
 
     `planned`: movements planned elsewhere, judged last as the movements they will be, their
     findings on the conference record they come from (see `Planned`)."""
-    sbx_columns = tuple(c for c in SBX_MOVEMENTS.value_columns if c != "movement")
     cnx_columns = CNX_BENEFICIARIES.value_columns
     steps = [
-        Step("campos do SBX", "sbx_movements", [partial(_sbx_field_selects, ctx, sbx_columns)]),
+        Step("campos do SBX", "sbx_movements", (), lane="fields"),
         Step("campos da CNX", "cnx_beneficiaries",
-             list(field_sql.cnx_field_selects(ctx.cnx_newest_rows, cnx_columns, ctx.today, "TRUE")), beside=True),
+             list(field_sql.cnx_field_selects(ctx.cnx_newest_rows, cnx_columns, ctx.today, "TRUE")),
+             lane="conference"),
         Step("registros do SBX", "sbx_movements", records.record_selects(ctx)),
         Step("o vínculo na ANS", "sbx_movements", ans_state.ans_state_selects(ctx)),
         Step("duplicidades", "sbx_movements", duplicates.duplicate_selects(ctx)),
         Step("qualidade cadastral", "sbx_movements", quality.quality_selects(ctx)),
         Step("CNS do SBX", "sbx_movements", cns.sbx_cns_selects(ctx)),
-        Step("CNS da CNX", "cnx_beneficiaries", cns.cnx_cns_selects(ctx), beside=True),
+        Step("CNS da CNX", "cnx_beneficiaries", cns.cnx_cns_selects(ctx), lane="conference"),
         Step("arquivos", "files", file_rules.file_selects(ctx.today)),
         # After every SBX rule (it reads their staged errors), before `moves` is replaced below.
-        Step("titulares com erro", "sbx_movements", [cascade.cascade_select(ctx)]),
+        Step("titulares com erro", "sbx_movements", [cascade.cascade_select(ctx)], reads_staged=True),
     ]
     for source in planned:  # last: `moves` is rebuilt from each source's planned movements
         steps.append(Step(
             f"edições da {source.label}, como os movimentos que vão", source.table,
-            [*field_sql.sbx_field_selects(ctx.moves, sbx_columns, ctx.today), *records.record_selects(ctx)],
+            [*field_sql.sbx_field_selects(ctx.moves, sbx_fields.COLUMNS, ctx.today), *records.record_selects(ctx)],
             (context.planned_moves_sql(ctx, source.select), *ans_state.helper_tables_sql(ctx)),
             f"SELECT EXISTS (SELECT 1 FROM {ctx.journal} WHERE table_name = '{source.table}')"))
     return steps
-
-
-def _sbx_field_selects(ctx: CheckContext, columns: tuple[str, ...], cursor: duckdb.DuckDBPyConnection) -> list[str]:
-    """The field checks of the SBX columns that hold anything to check in the movements judged."""
-    judged = field_sql.sbx_columns_with_something_to_say(cursor, ctx.moves, columns)
-    return list(field_sql.sbx_field_selects(ctx.moves, judged, ctx.today, future_from="future_from"))
 
 
 def run_checks(
@@ -142,22 +154,88 @@ def run_checks(
     started = time.perf_counter()
     ctx = CheckContext(today or dt.date.today(), movements)
     steps = plan(ctx, planned)
-    conference = ConferenceSide(ctx, workspace.cursor(), [step for step in steps if step.beside])
+    beside = Beside(workspace.cursor(), (*sbx_fields.temporaries(ctx), *cnx_side.temporaries(ctx)))
+    work = BesideWork([step for step in steps if step.lane == "conference"])
+    work.future = beside.submit(partial(work.run, ctx))
     cursor = workspace.cursor()
     try:
-        report = _run(ctx, cursor, conference, steps, progress, cancel, started)
+        report = _run(ctx, cursor, work, steps, progress, cancel, started)
         if report.cancelled:
-            conference.cancel()
+            beside.cancel()
         return report
     except BaseException:
-        conference.cancel()
+        beside.cancel()
         raise
     finally:
-        conference.close()
+        beside.close()
         cursor.close()  # its temporary tables and views go with it (they belong to this cursor's connection)
 
 
-def _run(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, conference: ConferenceSide, steps: list[Step],
+class BesideWork:
+    """What runs beside the main cursor: the conference, and the SBX field checks when it is cheap.
+
+    The field checks go to whichever lane claims them first. Beside, they are claimed only when
+    the memo holds every conference (the conference then costs a read); otherwise judging the
+    conference keeps that lane busy, and the main lane judges the fields itself (over `moves`)
+    when it comes to a step that reads them (`Step.reads_staged`)."""
+
+    def __init__(self, conference_steps: list[Step]):
+        self._steps = conference_steps
+        self._lock = threading.Lock()
+        self._claimed_by: str | None = None
+        self.future: Future[tuple[pa.Table | None, cnx_side.Judged]] | None = None
+        self.fields_staged = False
+
+    def claim_fields(self, lane: str) -> bool:
+        with self._lock:
+            if self._claimed_by is None:
+                self._claimed_by = lane
+            return self._claimed_by == lane
+
+    def run(self, ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> tuple[pa.Table | None, cnx_side.Judged]:
+        conference = cnx_side.Conference(ctx, self._steps, cursor)
+        fields = None
+        if conference.all_remembered and self.claim_fields("beside"):
+            fields = sbx_fields.judge_fields(ctx, cursor)
+        return fields, conference.judge(cursor)
+
+    def stage_fields(self, ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
+        """The field findings in the staging table, once: judged here if the other lane did not claim them."""
+        if self.fields_staged:
+            return
+        self.fields_staged = True
+        if self.claim_fields("main"):
+            _stage(ctx, cursor, Step("campos do SBX", sbx_fields.SOURCE_TABLE,
+                                     [partial(sbx_fields.field_selects, ctx, ctx.moves)]))
+        else:
+            _stage_arrow(ctx, cursor, self.result()[0])
+
+    def result(self) -> tuple[pa.Table | None, cnx_side.Judged]:
+        assert self.future is not None
+        return self.future.result()
+
+
+def remember_conferences(workspace, today: dt.date | None = None) -> int:
+    """Judge the newest conferences now, as a check would, and remember what they hold (`conference_memo`):
+    run after a CNX is loaded, so the next check finds them judged. `findings` is left as it was.
+    Returns how many conferences were judged (those already remembered for `today` are not)."""
+    ctx = CheckContext(today or dt.date.today())
+    with closing(workspace.cursor()) as cursor:
+        steps = [step for step in plan(ctx) if step.lane == "conference"]
+        judged = cnx_side.Conference(ctx, steps, cursor).judge(cursor)
+        if judged.memo is None:
+            return 0
+        cursor.execute("BEGIN TRANSACTION")
+        try:
+            judged.memo.write(cursor)
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+    return len(judged.memo.keys)
+
+
+def _run(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, work: BesideWork, steps: list[Step],
          progress: Progress | None, cancel: Cancel | None, started: float) -> CheckReport:
     total = len(steps) + 2
     _tell(progress, 0, total, "contexto (CNX de referência, CCOs conhecidos)")
@@ -171,13 +249,17 @@ def _run(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, conference: Confe
         if cancel is not None and cancel():
             return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
         _tell(progress, number, total, step.description)
-        if not step.beside:  # the conference side runs beside, in its own thread
+        if step.reads_staged:
+            work.stage_fields(ctx, cursor)
+        if step.lane == "main":
             _stage(ctx, cursor, step)
-    _stage_arrow(ctx, cursor, conference.findings())
+    work.stage_fields(ctx, cursor)
+    judged = work.result()[1]
+    _stage_arrow(ctx, cursor, judged.findings)
     if cancel is not None and cancel():
         return CheckReport(seconds=time.perf_counter() - started, cancelled=True)
     _tell(progress, total - 1, total, "gravando os achados")
-    _replace_findings(ctx, cursor)
+    _replace_findings(ctx, cursor, judged.memo)
     _tell(progress, total, total, "pronto")
     return CheckReport(counts=finding_counts(cursor), seconds=time.perf_counter() - started)
 
@@ -211,7 +293,7 @@ def _stage_arrow(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, found: pa
     copy_arrow(cursor, f"INSERT INTO {ctx.stage}", found)
 
 
-def _replace_findings(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
+def _replace_findings(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, memo: MemoUpdate | None) -> None:
     unknown = cursor.execute(
         f"SELECT DISTINCT rule FROM {ctx.stage} WHERE rule NOT IN (SELECT rule FROM {ctx.rules})").fetchall()
     if unknown:
@@ -223,6 +305,8 @@ def _replace_findings(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> N
             f"INSERT INTO findings SELECT DISTINCT s.file_id, s.record_no, s.source_table, s.field, s.rule, r.severity, "
             f"s.message, s.value FROM {ctx.stage} s JOIN {ctx.rules} r ON r.rule = s.rule"
         )
+        if memo is not None:
+            memo.write(cursor)
         cursor.execute("COMMIT")
     except BaseException:
         cursor.execute("ROLLBACK")

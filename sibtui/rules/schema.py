@@ -13,6 +13,7 @@ from sibtui.db.identifiers import quote
 from sibtui.db.schema import Published, Relation
 from sibtui.rules import cns
 from sibtui.rules.catalog import catalog_rows
+from sibtui.rules.conference_memo import MEMO_FINDINGS_TABLE, MEMO_TABLE, memo_tables_sql
 from sibtui.rules.field_sql import literal
 
 CATALOG_RULES_COLUMNS = ("rule", "severity", "scope", "field", "description", "fix", "ans_codes")
@@ -60,6 +61,8 @@ WHERE f.source_table = 'cnx_beneficiaries' AND f.rule IN ({", ".join(literal(r) 
 def relations() -> tuple[Relation | Published, ...]:
     return (
         Relation("findings", (_findings_sql(),)),
+        Relation(MEMO_TABLE, memo_tables_sql()[:1]),
+        Relation(MEMO_FINDINGS_TABLE, memo_tables_sql()[1:]),
         Published("catalog_rules", lambda: arrow(catalog_rows(), CATALOG_RULES_COLUMNS)),
         Relation("cns_gaps", (cns_gaps_view_sql(),),
                  ("findings", "sbx_movements_current", "files", "rpx_inclusion_ccos", "newest_cnx",
