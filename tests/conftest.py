@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,39 @@ ANS_EXAMPLE = SPEC_DIR / "ans-exemplo.sbx"
 ANS_EXAMPLE_HASH = "8ADF49BC99D6F95642EC093B2E958D5B"
 REAL_SBX_DIR = SPEC_DIR / "real-sbx"
 XSD_DIR = SPEC_DIR / "ans-xsd"
+
+
+SOCKET_PATH_ROOM = 60  # a socket path must stay under 108 bytes: sibtui/ and a 29-byte name follow
+
+
+@contextmanager
+def _runtime_directory(tmp_path_factory, name: str) -> Iterator[Path]:
+    """A fresh XDG_RUNTIME_DIR under pytest's temporary folder (kept short: sockets live there;
+    under a long TMPDIR, a short one in /tmp, removed afterwards)."""
+    directory = tmp_path_factory.mktemp(name)
+    if len(str(directory)) <= SOCKET_PATH_ROOM:
+        yield directory
+        return
+    with tempfile.TemporaryDirectory(prefix=f"sibtui-{name}-", dir="/tmp", ignore_cleanup_errors=True) as short:
+        yield Path(short)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_rendezvous_for_the_session(tmp_path_factory) -> Iterator[Path]:
+    """The session's fixtures (workspaces built once) meet in a directory of the run's own."""
+    with pytest.MonkeyPatch.context() as patch, _runtime_directory(tmp_path_factory, "runtime") as directory:
+        patch.setenv("XDG_RUNTIME_DIR", str(directory))
+        yield directory
+
+
+@pytest.fixture(autouse=True)
+def private_rendezvous(tmp_path_factory, monkeypatch) -> Iterator[Path]:
+    """Each test's sibtuis (and the children it starts, which inherit the environment) meet in
+    a rendezvous directory of its own, not the user's `/tmp/sibtui-UID`: sockets, turn files
+    and knocks of killed children never pile up there, and no test sees another's."""
+    with _runtime_directory(tmp_path_factory, "run") as directory:
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(directory))
+        yield directory
 
 
 def spec_file(path: Path) -> Path:
