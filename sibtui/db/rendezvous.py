@@ -3,7 +3,8 @@
 They live in a directory only the user can enter (`$XDG_RUNTIME_DIR/sibtui`, else
 `/tmp/sibtui-UID`, mode 0700, refused when someone else owns it or it is open to others),
 named by a digest of the workspace's resolved path: a socket path must stay under 108
-bytes whatever the workspace path, and the names leak nothing of it.
+bytes whatever the workspace path, and the names leak nothing of it. What a killed sibtui
+leaves there is swept when a workspace opens (`sibtui.db.stale_rendezvous`).
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ class Rendezvous:
 
 
 def rendezvous_for(workspace: Path) -> Rendezvous:
-    directory = _private_directory()
+    directory = private_directory()
     key = hashlib.sha256(str(Path(workspace).expanduser().resolve()).encode()).hexdigest()[:24]
     return Rendezvous(directory / f"{key}.sock", directory / f"{key}.turn", directory / f"{key}.successor",
                       directory / f"{key}.knock")
 
 
-def _private_directory() -> Path:
+def private_directory() -> Path:
+    """The user's rendezvous directory, created private (0700) if missing; refused when it is not private."""
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     base = Path(runtime) / "sibtui" if runtime and Path(runtime).is_dir() else Path("/tmp") / f"sibtui-{os.getuid()}"
     base.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -13,14 +13,15 @@ threads of one console take turns too.
 
 from __future__ import annotations
 
-import fcntl
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sibtui.db.lockfiles import release, try_lock
 from sibtui.db.rendezvous import rendezvous_for
 from sibtui.errors import SibError
 
@@ -62,7 +63,7 @@ def write_turn(workspace: Path, label: str, on_wait: Callable[[str], None] | Non
         finally:
             turn.depth -= 1
             if turn.depth == 0 and turn.descriptor is not None:
-                _release(turn.descriptor, place.turn_lock)
+                release(turn.descriptor, place.turn_lock)
                 turn.descriptor = None
     finally:
         turn.lock.release()
@@ -78,48 +79,20 @@ def _acquire_thread_lock(turn: _ProcessTurn, label: str, on_wait, cancel) -> Non
 
 
 def _acquire_file_lock(lock_path: Path, label: str, on_wait, cancel) -> int:
-    """The turn file, locked and holding `label`; removed again at release (`_release`).
-
-    A file that was removed (or replaced) between our open and our lock is not the turn:
-    open it again, so no two processes ever hold locks on different files."""
+    """The turn file, locked and holding `label`; removed again at release (`lockfiles.release`)."""
     told = False
     while True:
-        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(descriptor)
-            if not told and on_wait is not None:
-                on_wait(holder_label(lock_path))
-                told = True
-            _stop_if_cancelled(cancel)
-            time.sleep(POLL_SECONDS)
-            continue
-        except BaseException:
-            os.close(descriptor)
-            raise
-        if _same_file(descriptor, lock_path):
+        descriptor = try_lock(lock_path)
+        if descriptor is not None:
             os.ftruncate(descriptor, 0)
             os.write(descriptor, f"{label} (process {os.getpid()})".encode())
             return descriptor
-        os.close(descriptor)
-
-
-def _same_file(descriptor: int, path: Path) -> bool:
-    try:
-        on_disk = path.stat()
-    except FileNotFoundError:
-        return False
-    held = os.fstat(descriptor)
-    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
-
-
-def _release(descriptor: int, lock_path: Path) -> None:
-    """Remove the turn file while it is locked, then unlock: nothing is left behind."""
-    try:
-        lock_path.unlink(missing_ok=True)
-    finally:
-        os.close(descriptor)
+        holder = holder_label(lock_path)
+        if not told and on_wait is not None and not names_a_dead_process(holder):
+            on_wait(holder)  # a dead holder's label: a sweep holds the file for a moment (stale_rendezvous)
+            told = True
+        _stop_if_cancelled(cancel)
+        time.sleep(POLL_SECONDS)
 
 
 def holder_label(lock_path: Path) -> str:
@@ -127,6 +100,32 @@ def holder_label(lock_path: Path) -> str:
         return lock_path.read_text(encoding="utf-8").strip() or "another sibtui"
     except OSError:
         return "another sibtui"
+
+
+_PROCESS = re.compile(r"\(process (\d+)\)$")
+
+
+def holder_pid(label: str) -> int | None:
+    """The process a turn file's label names (`sibtui load (process 812)`), if any."""
+    found = _PROCESS.search(label)
+    return int(found.group(1)) if found else None
+
+
+def names_a_dead_process(label: str) -> bool:
+    """Whether the label names a process that no longer exists (a holder killed by SIGKILL)."""
+    pid = holder_pid(label)
+    return pid is not None and not process_alive(pid)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether `pid` exists (one of another user, or a zombie, counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _stop_if_cancelled(cancel: Callable[[], bool] | None) -> None:

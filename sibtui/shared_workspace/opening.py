@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sibtui.db.locking import holder_command
 from sibtui.db.rendezvous import rendezvous_for
+from sibtui.db.stale_rendezvous import sweep
 from sibtui.db.turns import TurnCancelled
 from sibtui.db.workspace import DEFAULT_MEMORY_LIMIT
 from sibtui.errors import WorkspaceBusy
@@ -35,6 +36,7 @@ def open_workspace(path: Path | str, *, read_only: bool = False, must_exist: boo
     """A `Workspace` (this process owns it) or a `RemoteWorkspace` (another one does)."""
     path = Path(path).expanduser()
     place = rendezvous_for(path)
+    sweep(place.socket.parent)  # what killed sibtuis left there (never what a live one uses)
     told: int | None = -1
     while True:
         remote = _connect(place.socket, path, read_only)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sibtui.db.rendezvous import rendezvous_for
+from sibtui.db.stale_rendezvous import binding_socket
 from sibtui.errors import WorkspaceError
 
 if TYPE_CHECKING:
@@ -67,11 +68,12 @@ class Owner:
         with self._lock:
             if self._stopped:
                 return
-            self.place.socket.unlink(missing_ok=True)  # a dead owner's: we hold the DuckDB lock now
             self.place.knock.unlink(missing_ok=True)  # answered
             try:
-                self.server = WorkspaceServer(self.workspace, f"grpc+unix://{self.place.socket}")
-                os.chmod(self.place.socket, 0o600)
+                with binding_socket(self.place.socket.parent):  # no sweep between our bind and our listen
+                    self.place.socket.unlink(missing_ok=True)  # a dead owner's: we hold the DuckDB lock now
+                    self.server = WorkspaceServer(self.workspace, f"grpc+unix://{self.place.socket}")
+                    os.chmod(self.place.socket, 0o600)
             except Exception:  # noqa: BLE001 - never a traceback over the console: the others wait for us instead
                 self.server = None
                 return
