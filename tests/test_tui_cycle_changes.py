@@ -77,6 +77,8 @@ async def test_a_card_without_an_answer_opens_the_movements_of_that_sbx(loaded):
         assert isinstance(app.screen, DrillScreen)
         grid = app.screen.query_one("#drill-grid").grid
         assert grid.total == 25 and "Movimentos do 99999720261103101500.SBX" in grid.spec.title
+        count_line = text_of(app, "#drill-grid .grid-status")
+        assert "1–" in count_line and "de 25" in count_line and "filtrado" not in count_line  # the SBX, no filter
 
 
 async def test_changes_counts_are_those_of_sibtui_diff(loaded):

@@ -68,14 +68,17 @@ def test_masked_screen(snap_compare, tmp_path, monkeypatch, keys):
 
 
 @pytest.mark.parametrize(
-    "keys",
+    "keys, worked",
     [
-        pytest.param(("t",), id="transfer"),
-        pytest.param(("m",), id="months"),
+        pytest.param(("t",), False, id="transfer"),
+        pytest.param(("t",), True, id="transfer_worked"),
+        pytest.param(("m",), False, id="months"),
     ],
 )
-def test_rn250_screen(snap_compare, tmp_path, keys):
-    """The Transferência screen (an acquirer's transfer of 3 families) and Conformidade."""
+def test_rn250_screen(snap_compare, tmp_path, keys, worked):
+    """The Transferência screen (an acquirer's transfer of 3 families; worked: one confirmed,
+    one re-coded, one to cancel, the states in words) and Conformidade."""
+    from test_tui_transfer import work_the_transfer
     from transfers import families, transfer_file
 
     from sibtui.ingest.loader import load_file
@@ -86,4 +89,6 @@ def test_rn250_screen(snap_compare, tmp_path, keys):
     transfer.write_bytes(transfer_file(families(3, dependents=1, duplicity_every=3)))
     with Workspace(path) as workspace:
         load_file(workspace, transfer)
+    if worked:
+        work_the_transfer(path)
     assert snap_compare(make_app(path), terminal_size=SIZE, run_before=keys_then_settle(*keys))

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from transfers import families, transfer_file
-from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
+from tui_helpers import SIZE, grid_lines, make_app, press_settled, sample_workspace, settle
 
 from conftest import query
 from sibtui.ingest.loader import load_file
@@ -61,6 +61,54 @@ async def test_the_acquirer_confirms_recodes_and_cancels(loaded):
                        ("transfer_beneficiaries", 2, "codigoBeneficiario", "ACQ-77"),
                        ("transfer_beneficiaries", 4, "dataCancelamento", "2026-10-01"),
                        ("transfer_beneficiaries", 4, "motivoCancelamento", "46")]
+
+
+def _first_column(app) -> list[str]:
+    grid = app.screen.panel.grid
+    width = grid.column_layout.widths[0]
+    return [line[:width].strip() for line in grid_lines(grid)[:grid.total + 1]]
+
+
+def work_the_transfer(path) -> None:
+    """The first family's titular confirmed, its dependent re-coded, the second's dependent
+    cancelled as not made effective (as the acquirer would on the screen)."""
+    from sibtui.edit.editor import set_field, set_fields
+    from sibtui.edit.records import RecordRef
+    from sibtui.edit.transfer import confirm
+
+    with Workspace(path) as workspace:
+        cursor = workspace.cursor()
+        [(file_id,)] = cursor.execute("SELECT file_id FROM files WHERE kind = 'TRF'").fetchall()
+        confirm(cursor, [RecordRef(file_id, 1)], True)
+        set_field(cursor, RecordRef(file_id, 2), "codigoBeneficiario", "ACQ-77")
+        set_fields(cursor, RecordRef(file_id, 4), {"dataCancelamento": "2026-10-01", "motivoCancelamento": "46"})
+        cursor.close()
+
+
+async def test_states_read_in_words_the_codes_stay_one_key_away_and_filtrado_means_a_filter(loaded):
+    work_the_transfer(loaded)
+    app = make_app(loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "t")
+        count_line = _text(app, "#transfer-grid .grid-status")
+        assert "1–6 de 6 · linha 1" in count_line and "filtrado" not in count_line  # the transfer, not a filter
+        assert _first_column(app) == ["Estado", "confirmado", "código alterado", "pendente", "a cancelar",
+                                      "duplicidade", "pendente"]
+        await press_settled(pilot, "H")  # the column names, and the codes the filter and SQL use
+        assert _first_column(app) == ["estado", "confirmado", "codigo_alterado", "pendente", "cancelar",
+                                      "duplicidade", "pendente"]
+        await press_settled(pilot, "H", "f")
+        await pilot.press(*"estado = codigo alterado", "enter")  # the words, accents optional
+        await settle(pilot)
+        count_line = _text(app, "#transfer-grid .grid-status")
+        assert "1–1 de 1 (filtrado)" in count_line and "filtro: estado = codigo alterado" in count_line
+        assert grid_lines(app.screen.panel.grid)[1].startswith("código alterado")
+        await press_settled(pilot, "f")
+        await pilot.press(*"estado = cancelar", "enter")  # the code still works
+        await settle(pilot)
+        assert "1–1 de 1 (filtrado)" in _text(app, "#transfer-grid .grid-status")
+        assert grid_lines(app.screen.panel.grid)[1].startswith("a cancelar")
 
 
 async def test_the_duplicity_takes_no_action(loaded):

@@ -34,7 +34,12 @@ NOT_EFFECTIVE_MOTIVO = "46"  # inclusão indevida de beneficiário: an adhesion 
 TRANSFER_REVIEW_VIEW = "transfer_review"
 STATES = ("pendente", "confirmado", "codigo_alterado", "corrigido", "cancelar", "duplicidade",
           "cancelado_na_cedente")
-STATE_LABELS = {
+STATE_NAMES = {  # one vínculo's `estado` in words, as the Transferência grid shows it
+    "pendente": "pendente", "confirmado": "confirmado", "codigo_alterado": "código alterado",
+    "corrigido": "corrigido", "cancelar": "a cancelar", "duplicidade": "duplicidade",
+    "cancelado_na_cedente": "cancelado na cedente",
+}
+STATE_LABELS = {  # how many are in each `estado`, in the screen's counts
     "pendente": "pendentes", "confirmado": "confirmados", "codigo_alterado": "código alterado",
     "corrigido": "corrigidos", "cancelar": "a cancelar (não efetivados)", "duplicidade": "cancelados por duplicidade",
     "cancelado_na_cedente": "cancelados na cedente",

@@ -13,6 +13,6 @@ def movements_spec(sbx_name: str, sbx_file_id: int) -> GridSpec:
     return GridSpec(
         relation=SBX_RELATION,
         title=f"Movimentos do {sbx_name}",
-        restriction=Restriction(f"arquivo {sbx_name}", "s.file_id = ?", (sbx_file_id,)),
+        restriction=Restriction(f"arquivo {sbx_name}", "s.file_id = ?", (sbx_file_id,), subject=True),
         leading_columns=leading_for(SBX_RELATION),
     )

@@ -13,7 +13,7 @@ with `;`. Values may be quoted ("  SILVA") to keep spaces.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from sibtui.errors import SibError
@@ -71,12 +71,15 @@ class Restriction:
     """A fixed condition a drill-down puts on a grid (e.g. "rejeitados pelo erro 0701").
 
     `where` is a SQL condition over the relation, aliased `s`; its parameters are bound,
-    never interpolated. The label says in words what it keeps.
+    never interpolated. The label says in words what it keeps. A `subject` restriction is
+    what the screen is about (the vínculos of the transfer it shows, the movements of the SBX
+    its title names), not a narrowing: the count line does not call it "(filtrado)".
     """
 
     label: str
     where: str
     parameters: tuple = ()
+    subject: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,9 @@ class GridSpec:
     records_of: str | None = None  # the record table (file_id, record_no) name rows of, for a `sql` listing
     hide_empty: bool = False  # leave out columns that are NULL on every row kept (a drill-down)
     keep_empty: tuple[str, ...] = ()  # ... except these (an empty side of a comparison says something)
+    # Words drawn for a column's stored codes (`estado`: codigo_alterado reads "código alterado");
+    # filters take them too, while SQL, copies and exports keep the codes (and H shows them).
+    value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if (self.relation is None) == (self.sql is None):
@@ -108,8 +114,14 @@ class GridSpec:
 
     @property
     def narrowed(self) -> bool:
-        """True when rows are left out (a filter or a restriction), for the count line."""
+        """True when rows are left out (a filter or a restriction): paged by position."""
         return bool(self.filters) or self.restriction is not None
+
+    @property
+    def filtered(self) -> bool:
+        """What the count line calls "(filtrado)": the analyst's filter, or a drill-down's
+        restriction, but not the screen's own subject (`Restriction.subject`)."""
+        return bool(self.filters) or (self.restriction is not None and not self.restriction.subject)
 
     def with_filters(self, filters: Sequence[Filter]) -> GridSpec:
         return replace(self, filters=tuple(filters))

@@ -6,6 +6,8 @@ bound, never interpolated; text is compared the way analysts type it (`sibtui.qu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sibtui.db.identifiers import quote
 from sibtui.query.folding import domain_code, fold, folded_sql, has_letters
 from sibtui.query.spec import Column, Filter, FilterSyntaxError, GridSpec
@@ -25,7 +27,7 @@ def where_sql(spec: GridSpec, columns: list[Column]) -> tuple[str, list]:
     types = {column.name: column.type for column in columns}
     clauses, parameters = ["TRUE"], []
     for item in spec.filters:
-        clause, values = filter_sql(item, types)
+        clause, values = filter_sql(item, types, spec.value_labels.get(item.column))
         clauses.append(clause)
         parameters.extend(values)
     if spec.restriction is not None:
@@ -34,7 +36,9 @@ def where_sql(spec: GridSpec, columns: list[Column]) -> tuple[str, list]:
     return " AND ".join(clauses), parameters
 
 
-def filter_sql(item: Filter, types: dict[str, str]) -> tuple[str, list]:
+def filter_sql(item: Filter, types: dict[str, str], labels: Mapping[str, str] | None = None) -> tuple[str, list]:
+    """One filter as a condition; `labels` (code -> words drawn, `GridSpec.value_labels`)
+    let `=` and `!=` take the words the grid shows for a code."""
     if item.column not in types:
         raise FilterSyntaxError(f"filtro {item.describe()!r}: não há coluna {item.column!r}")
     column = f"s.{quote(item.column)}"
@@ -45,6 +49,8 @@ def filter_sql(item: Filter, types: dict[str, str]) -> tuple[str, list]:
         return f"({column} IS NOT NULL AND trim({text}) <> '')", []
     if item.op == "~":
         return f"contains({folded_sql(text)}, ?)", [fold(item.value)]
+    if item.op in ("=", "!=") and labels:
+        item = Filter(item.column, item.op, _code_of(item.value, labels))
     if item.op in ("=", "!=") and types[item.column] == "VARCHAR":
         return _equality_sql(item, column)
     value = "?" if types[item.column] == "VARCHAR" else f"TRY_CAST(? AS {types[item.column]})"
@@ -66,3 +72,9 @@ def _equality_sql(item: Filter, column: str) -> tuple[str, list]:
     else:
         left, right, code = column, "?", item.value
     return (f"{left} IS DISTINCT FROM {right}" if negate else f"{left} = {right}"), [code]
+
+
+def _code_of(value: str, labels: Mapping[str, str]) -> str:
+    """The code whose words are `value` (accents and case folded: `codigo alterado`), else `value`."""
+    by_words = {fold(words): code for code, words in labels.items()}
+    return by_words.get(fold(value.strip()), value)

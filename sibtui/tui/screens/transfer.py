@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sibtui.edit.records import RecordRef
-from sibtui.edit.transfer import NOT_EFFECTIVE_MOTIVO, confirm, transfer_summaries
+from sibtui.edit.transfer import NOT_EFFECTIVE_MOTIVO, STATE_NAMES, confirm, transfer_summaries
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.query.spec import GridSpec, Restriction
@@ -42,9 +42,11 @@ ACTING = {"confirm_link", "confirm_listed", "recode", "cancel_link"}
 
 
 def transfer_spec(file_id: int, name: str) -> GridSpec:
+    """Every vínculo of one transfer (the screen's subject, not a filter), `estado` in words."""
     return GridSpec(relation=REVIEW, title=f"Vínculos de {name}", records_of="transfer_beneficiaries",
-                    restriction=Restriction(f"arquivo {name}", "s.file_id = ?", (file_id,)),
-                    leading_columns=LEADING, hidden_columns=HIDDEN, hide_empty=True, keep_empty=("codigoBeneficiario",))
+                    restriction=Restriction(f"arquivo {name}", "s.file_id = ?", (file_id,), subject=True),
+                    leading_columns=LEADING, hidden_columns=HIDDEN, hide_empty=True, keep_empty=("codigoBeneficiario",),
+                    value_labels={"estado": STATE_NAMES})
 
 
 class TransferScreen(Screen):

@@ -10,7 +10,7 @@ or, on demand, the raw column names the filter bar and SQL use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -110,29 +110,31 @@ def header_segments(names: Sequence[str], headers: Sequence[str], widths: Sequen
     return segments
 
 
-def row_segments(values: Sequence[object], widths: Sequence[int], numeric: Sequence[bool], cursor_column: int | None,
-                 marked: set[int], styles: RowStyles) -> list[Segment]:
+def row_segments(values: Sequence[object], layout: ColumnLayout, cursor_column: int | None, marked: set[int],
+                 styles: RowStyles) -> list[Segment]:
     """One row: every value as plain text (never markup) in its column's width."""
     segments = []
-    for index, (value, width) in enumerate(zip(values, widths)):
+    for index, (value, width) in enumerate(zip(layout.shown(values), layout.widths)):
         style = styles.cursor if index == cursor_column else styles.row
         if value is None or value == "":
             style = style + styles.marker
         if index in marked:
             style = style + styles.edited
-        segments.append(Segment(fit(cell_text(value), width, numeric[index] and value is not None), style))
+        segments.append(Segment(fit(cell_text(value), width, layout.numeric[index] and value is not None), style))
         segments.append(Segment(" ", styles.row))
     return segments
 
 
 class ColumnLayout:
     """A grid's columns as drawn: headers (labels, or raw names when `raw_headers`), the
+    words drawn for stored codes (`GridSpec.value_labels`; the codes when `raw_headers`), the
     widths that show the first page whole (`natural`), the widths fitted to the terminal,
     where each column starts, which are numbers (aligned right)."""
 
     def __init__(self) -> None:
         self.raw_headers = False
         self.headers: list[str] = []
+        self.labels: list[Mapping[str, str] | None] = []  # per column: code -> words drawn
         self.natural: list[int] = []
         self.base: list[int] = []
         self.widths: list[int] = []
@@ -140,13 +142,25 @@ class ColumnLayout:
         self.numeric: list[bool] = []
         self.row_width = 0
 
-    def measure(self, columns, sample: Sequence[tuple], available: int) -> None:
+    def measure(self, view, sample: Sequence[tuple], available: int) -> None:
+        """Headers, labels and widths of `view`'s columns, from its first page `sample`."""
+        columns = view.columns
         names = [column.name for column in columns]
         self.headers = [header_text(name, self.raw_headers) for name in names]
-        self.natural = natural_widths(names, self.headers, sample)
-        self.base = base_widths(names, self.headers, sample)
+        value_labels = {} if self.raw_headers else view.spec.value_labels
+        self.labels = [value_labels.get(name) for name in names]
+        shown = [self.shown(row) for row in sample]
+        self.natural = natural_widths(names, self.headers, shown)
+        self.base = base_widths(names, self.headers, shown)
         self.numeric = [is_numeric_type(column.type) for column in columns]
         self.refit(available)
+
+    def shown(self, values: Sequence[object]) -> Sequence[object]:
+        """A row's values as drawn: a labelled column's codes as their words."""
+        if not any(self.labels):
+            return values
+        return [labels.get(value, value) if labels and isinstance(value, str) else value
+                for value, labels in zip(values, self.labels)]
 
     def refit(self, available: int) -> None:
         self.widths = fitted_widths(self.base, self.natural, available)

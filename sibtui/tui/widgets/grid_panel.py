@@ -201,8 +201,9 @@ class GridPanel(Vertical):
 
     def action_toggle_headers(self) -> None:
         self.grid.toggle_headers()
-        self.notify("cabeçalhos: nomes das colunas (H volta aos rótulos)" if self.grid.raw_headers
-                    else "cabeçalhos: rótulos (H mostra os nomes das colunas)", timeout=3)
+        codes = " e códigos" if self.grid.spec is not None and self.grid.spec.value_labels else ""
+        self.notify(f"cabeçalhos: nomes das colunas{codes} (H volta aos rótulos)" if self.grid.raw_headers
+                    else f"cabeçalhos: rótulos (H mostra os nomes das colunas{codes})", timeout=3)
 
     # -- count line ------------------------------------------------------------------------
 
@@ -290,7 +291,7 @@ def status_line(grid: PagedGrid) -> Text:
     first = min(int(grid.scroll_offset.y) + 1, total)
     last = min(int(grid.scroll_offset.y) + grid.page_height, total)
     text.append(f"  {format_count(first)}–{format_count(last)} de {format_count(total)}")
-    if spec is not None and spec.narrowed:
+    if spec is not None and spec.filtered:
         text.append(" (filtrado)", style="italic")
     if spec is not None and spec.restriction is not None and not _in_title(spec.restriction.label, title):
         text.append(f" · {spec.restriction.label}")

@@ -269,7 +269,7 @@ class PagedGrid(ScrollView, can_focus=True):
 
     def _measure(self, view: PagedView, sample: list[tuple]) -> None:
         """Headers and widths from the first page, the catalogue and the terminal's width."""
-        self.column_layout.measure(view.columns, sample, self.scrollable_content_region.width or self.app.size.width)
+        self.column_layout.measure(view, sample, self.scrollable_content_region.width or self.app.size.width)
         self.virtual_size = Size(max(self.column_layout.row_width, 1), self.total + 1)
 
     @property
@@ -346,8 +346,7 @@ class PagedGrid(ScrollView, can_focus=True):
                            self.get_component_rich_style("paged-grid--edited"))
         marked = self._decorations.marked(self._marks, values, self.view.column_names)
         cursor_column = self.cursor_column if on_cursor else None
-        return Strip(row_segments(values, self.column_layout.widths, self.column_layout.numeric, cursor_column, marked,
-                                  styles))
+        return Strip(row_segments(values, self.column_layout, cursor_column, marked, styles))
 
     def on_mount(self) -> None:
         self.watch(self.app, "masked", lambda _: self.refresh(), init=False)
