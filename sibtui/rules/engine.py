@@ -41,6 +41,7 @@ from sibtui.rules.beside import Beside
 from sibtui.rules.catalog import RULES_LIST
 from sibtui.rules.conference_memo import MemoUpdate
 from sibtui.rules.context import CheckContext
+from sibtui.rules.generation import BUMP_SQL as BUMP_FINDINGS_GENERATION
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what runs next)
 Cancel = Callable[[], bool]
@@ -307,6 +308,7 @@ def _replace_findings(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, memo
         )
         if memo is not None:
             memo.write(cursor)
+        cursor.execute(BUMP_FINDINGS_GENERATION)  # other consoles see new findings even when as many
         cursor.execute("COMMIT")
     except BaseException:
         cursor.execute("ROLLBACK")

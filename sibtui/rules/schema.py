@@ -15,6 +15,7 @@ from sibtui.rules import cns
 from sibtui.rules.catalog import catalog_rows
 from sibtui.rules.conference_memo import MEMO_FINDINGS_TABLE, MEMO_TABLE, memo_tables_sql
 from sibtui.rules.field_sql import literal
+from sibtui.rules.generation import relation as generation_relation
 
 CATALOG_RULES_COLUMNS = ("rule", "severity", "scope", "field", "description", "fix", "ans_codes")
 
@@ -63,6 +64,7 @@ def relations() -> tuple[Relation | Published, ...]:
         Relation("findings", (_findings_sql(),)),
         Relation(MEMO_TABLE, memo_tables_sql()[:1]),
         Relation(MEMO_FINDINGS_TABLE, memo_tables_sql()[1:]),
+        generation_relation(),  # bumped with every replacement of the findings (the consoles' fingerprint)
         Published("catalog_rules", lambda: arrow(catalog_rows(), CATALOG_RULES_COLUMNS)),
         Relation("cns_gaps", (cns_gaps_view_sql(),),
                  ("findings", "sbx_movements_current", "files", "rpx_inclusion_ccos", "newest_cnx",
