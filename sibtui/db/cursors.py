@@ -56,3 +56,16 @@ def closing(cursor: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnec
         yield cursor
     finally:
         cursor.close()
+
+
+@contextmanager
+def transaction(cursor: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`cursor` inside BEGIN ... COMMIT; ROLLBACK if the block fails however it fails (Ctrl+C too),
+    so a reader sees all of what the block writes or none of it."""
+    cursor.execute("BEGIN TRANSACTION")
+    try:
+        yield cursor
+        cursor.execute("COMMIT")
+    except BaseException:
+        cursor.execute("ROLLBACK")
+        raise

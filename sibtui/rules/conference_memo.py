@@ -90,9 +90,10 @@ class MemoUpdate:
     def write(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Inside the caller's transaction: forget what is replaced or no longer newest, keep the new."""
         replaced = ", ".join(str(int(file_id)) for file_id in self.keys) or "NULL"
-        kept = ", ".join(str(int(file_id)) for file_id in self.newest) or "NULL"
+        kept = ", ".join(str(int(file_id)) for file_id in self.newest)
+        stale = f"file_id NOT IN ({kept})" if kept else "TRUE"
         for table in (MEMO_TABLE, MEMO_FINDINGS_TABLE):
-            cursor.execute(f"DELETE FROM {table} WHERE file_id IN ({replaced}) OR file_id NOT IN ({kept})")
+            cursor.execute(f"DELETE FROM {table} WHERE file_id IN ({replaced}) OR {stale}")
         if not self.keys:
             return
         rows = pa.table({

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from sibtui.catalog.tables import CNX_BENEFICIARIES
-from sibtui.db.cursors import closing, copy_arrow
+from sibtui.db.cursors import closing, copy_arrow, transaction
 from sibtui.errors import SibError
 from sibtui.rules import (
     ans_state,
@@ -226,13 +226,8 @@ def remember_conferences(workspace, today: dt.date | None = None) -> int:
         judged = cnx_side.Conference(ctx, steps, cursor).judge(cursor)
         if judged.memo is None:
             return 0
-        cursor.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(cursor):
             judged.memo.write(cursor)
-            cursor.execute("COMMIT")
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
     return len(judged.memo.keys)
 
 
@@ -299,8 +294,7 @@ def _replace_findings(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, memo
         f"SELECT DISTINCT rule FROM {ctx.stage} WHERE rule NOT IN (SELECT rule FROM {ctx.rules})").fetchall()
     if unknown:
         raise UnknownRule(f"rules missing from the catalogue: {', '.join(sorted(r[0] for r in unknown))}")
-    cursor.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cursor):
         cursor.execute("DELETE FROM findings")
         cursor.execute(
             f"INSERT INTO findings SELECT DISTINCT s.file_id, s.record_no, s.source_table, s.field, s.rule, r.severity, "
@@ -309,10 +303,6 @@ def _replace_findings(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, memo
         if memo is not None:
             memo.write(cursor)
         cursor.execute(BUMP_FINDINGS_GENERATION)  # other consoles see new findings even when as many
-        cursor.execute("COMMIT")
-    except BaseException:
-        cursor.execute("ROLLBACK")
-        raise
 
 
 def _register_rules(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
