@@ -213,10 +213,13 @@ def measure(path: Path, repeat: int) -> dict[str, Timing]:
     return results
 
 
-def measure_end_to_end(path: Path, repeat: int) -> Timing:
+def measure_end_to_end(path: Path, repeat: int, remembered: bool = True) -> Timing:
     """`sibtui check --db COPY --today ... > /dev/null` as a person pipes it (TSV), in a process of its
     own: start-up, imports, opening, the check, every finding printed and the summary. Each run
-    on a fresh copy of the workspace (the check rewrites its findings); the copy is not timed."""
+    on a fresh copy of the workspace (the check rewrites its findings); the copy is not timed.
+
+    `remembered` False: the conference memo emptied first, as after an edit of the CNX, so the
+    conference is judged in the run (`sibtui.rules.conference_memo`)."""
     import shutil
     import subprocess
     import tempfile
@@ -225,7 +228,9 @@ def measure_end_to_end(path: Path, repeat: int) -> Timing:
     with tempfile.TemporaryDirectory(prefix="sibtui-check-e2e-") as folder:
         prepared, copy = Path(folder) / "prepared.duckdb", Path(folder) / path.name
         shutil.copyfile(path, prepared)
-        Workspace(prepared).close()  # a workspace of an older schema is brought up to date once, untimed
+        with Workspace(prepared) as opened:  # a workspace of an older schema is brought up to date once, untimed
+            if not remembered:
+                _forget_conferences(opened)
         for _ in range(repeat):
             shutil.copyfile(prepared, copy)
             command = [sys.executable, "-m", "sibtui", "check", "--db", str(copy), "--today", TODAY.isoformat()]
@@ -237,6 +242,17 @@ def measure_end_to_end(path: Path, repeat: int) -> Timing:
                 raise SystemExit(f"sibtui check failed: {done.stderr.strip()}")
             detail = done.stderr.strip().splitlines()[-1]
     return Timing(seconds, statistics.median(cpu), detail)
+
+
+def _forget_conferences(workspace: Workspace) -> None:
+    from sibtui.rules.conference_memo import MEMO_FINDINGS_TABLE, MEMO_TABLE
+
+    cursor = workspace.cursor()
+    try:
+        for table in (MEMO_TABLE, MEMO_FINDINGS_TABLE):
+            cursor.execute(f"DELETE FROM {table}")
+    finally:
+        cursor.close()
 
 
 def _children_cpu() -> float:
@@ -288,11 +304,18 @@ def end_to_end_figures(path: Path, repeat: int = 3) -> list:
     workspace), against issue 20's 1.5 s for 300,000 records."""
     from bench.report import Figure, seconds
 
-    timing = measure_end_to_end(path, repeat)
-    median = statistics.median(timing.seconds)
-    return [Figure(f"{END_TO_END}, {path.stem} ({_records(path)})", seconds(median), f"<= {SMALL_TARGET_SECONDS:g} s",
-                   median <= SMALL_TARGET_SECONDS,
-                   f"best {min(timing.seconds):.2f} s, cpu {timing.cpu_seconds:.2f} s (load {_load()}); {timing.detail}")]
+    figures = []
+    for remembered in (True, False):
+        timing = measure_end_to_end(path, repeat, remembered)
+        median = statistics.median(timing.seconds)
+        detail = f"best {min(timing.seconds):.2f} s, cpu {timing.cpu_seconds:.2f} s (load {_load()}); {timing.detail}"
+        if remembered:  # as after `sibtui load`, and every check after the first: issue 20's target
+            figures.append(Figure(f"{END_TO_END}, {path.stem} ({_records(path)})", seconds(median),
+                                  f"<= {SMALL_TARGET_SECONDS:g} s", median <= SMALL_TARGET_SECONDS, detail))
+        else:
+            figures.append(Figure(f"{END_TO_END}, conference judged in the run (memo emptied)", seconds(median),
+                                  note=detail))
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,7 +37,7 @@ def temporaries(ctx: CheckContext) -> tuple[str, ...]:
 
 class Conference:
     """The conference steps (`engine.Step`s with source `cnx_beneficiaries`) for one check: which
-    newest CNX the memo already holds is known at once (`all_remembered`); `judge` does the rest."""
+    newest CNX the memo already holds is looked up at once; `judge` reads those and judges the rest."""
 
     def __init__(self, ctx: CheckContext, steps: Sequence, cursor: duckdb.DuckDBPyConnection):
         self._ctx = ctx
@@ -51,10 +51,6 @@ class Conference:
         if parts:
             cursor.execute(context.newest_cnx_sql(ctx))
             self._memo = ConferenceMemo(cursor, ctx, self._sql + "\n".join(cns.cnx_helper_tables_sql(ctx)))
-
-    @property
-    def all_remembered(self) -> bool:
-        return self._memo is None or not self._memo.missed
 
     def judge(self, cursor: duckdb.DuckDBPyConnection) -> Judged:
         """The findings: the CNX the memo holds read from it, the others judged now."""

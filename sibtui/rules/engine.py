@@ -173,12 +173,12 @@ def run_checks(
 
 
 class BesideWork:
-    """What runs beside the main cursor: the conference, and the SBX field checks when it is cheap.
+    """What runs beside the main cursor: the conference, then the SBX field checks if still unclaimed.
 
-    The field checks go to whichever lane claims them first. Beside, they are claimed only when
-    the memo holds every conference (the conference then costs a read); otherwise judging the
-    conference keeps that lane busy, and the main lane judges the fields itself (over `moves`)
-    when it comes to a step that reads them (`Step.reads_staged`)."""
+    The field checks go to whichever lane claims them first. When the memo holds every conference,
+    judging it is a read and this lane takes them at once; when a conference is judged in the run,
+    the main lane may come first to the step that reads them (`Step.reads_staged`) and judge them
+    itself (over `moves`), so neither lane waits long for the other."""
 
     def __init__(self, conference_steps: list[Step]):
         self._steps = conference_steps
@@ -194,11 +194,9 @@ class BesideWork:
             return self._claimed_by == lane
 
     def run(self, ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> tuple[pa.Table | None, cnx_side.Judged]:
-        conference = cnx_side.Conference(ctx, self._steps, cursor)
-        fields = None
-        if conference.all_remembered and self.claim_fields("beside"):
-            fields = sbx_fields.judge_fields(ctx, cursor)
-        return fields, conference.judge(cursor)
+        judged = cnx_side.Conference(ctx, self._steps, cursor).judge(cursor)
+        fields = sbx_fields.judge_fields(ctx, cursor) if self.claim_fields("beside") else None
+        return fields, judged
 
     def stage_fields(self, ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
         """The field findings in the staging table, once: judged here if the other lane did not claim them."""
