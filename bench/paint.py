@@ -39,8 +39,9 @@ def paint_figures(workspace: Path) -> list[Figure]:
         return [Figure("first paint", "tmux not available")]
     python = shlex.quote(sys.executable)
     console_command = f"{python} -m sibtui --db {shlex.quote(str(workspace))}"
-    pairs = [(first_paint(f"{python} -m bench.hello_app", MARKER), first_paint(console_command, CONSOLE_MARKER))
-             for _ in range(RUNS)]
+    with screen.server():
+        pairs = [(first_paint(f"{python} -m bench.hello_app", MARKER), first_paint(console_command, CONSOLE_MARKER))
+                 for _ in range(RUNS)]
     hello = statistics.median(pair[0] for pair in pairs)
     console = statistics.median(pair[1] for pair in pairs)
     ratio = statistics.median(pair[1] / pair[0] for pair in pairs)

@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 POLL_SECONDS = 0.004
 SETTLE_SECONDS = 0.3
@@ -19,6 +21,19 @@ SETTLE_SECONDS = 0.3
 
 def available() -> bool:
     return shutil.which("tmux") is not None
+
+
+@contextmanager
+def server() -> Iterator[None]:
+    """Keep one tmux server up while panes come and go: without it the server exits with the last
+    session, the next pane's time includes starting a new one, and a pane asked for while it shuts
+    down fails ("server exited unexpectedly")."""
+    keeper = f"bench-keeper-{uuid.uuid4().hex[:8]}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", keeper, "sleep 3600"], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", keeper], capture_output=True)
 
 
 class Pane:
