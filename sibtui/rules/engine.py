@@ -156,8 +156,7 @@ def run_checks(
     ctx = CheckContext(today or dt.date.today(), movements)
     steps = plan(ctx, planned)
     beside = Beside(workspace.cursor(), (*sbx_fields.temporaries(ctx), *cnx_side.temporaries(ctx)))
-    work = BesideWork([step for step in steps if step.lane == "conference"])
-    work.future = beside.submit(partial(work.run, ctx))
+    work = BesideWork(ctx, beside, [step for step in steps if step.lane == "conference"])
     cursor = workspace.cursor()
     try:
         report = _run(ctx, cursor, work, steps, progress, cancel, started)
@@ -180,12 +179,13 @@ class BesideWork:
     the main lane may come first to the step that reads them (`Step.reads_staged`) and judge them
     itself (over `moves`), so neither lane waits long for the other."""
 
-    def __init__(self, conference_steps: list[Step]):
+    def __init__(self, ctx: CheckContext, beside: Beside, conference_steps: list[Step]):
+        self._ctx = ctx
         self._steps = conference_steps
         self._lock = threading.Lock()
         self._claimed_by: str | None = None
-        self.future: Future[tuple[pa.Table | None, cnx_side.Judged]] | None = None
         self.fields_staged = False
+        self._future: Future[tuple[pa.Table | None, cnx_side.Judged]] = beside.submit(self._run)
 
     def claim_fields(self, lane: str) -> bool:
         with self._lock:
@@ -193,9 +193,9 @@ class BesideWork:
                 self._claimed_by = lane
             return self._claimed_by == lane
 
-    def run(self, ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> tuple[pa.Table | None, cnx_side.Judged]:
-        judged = cnx_side.Conference(ctx, self._steps, cursor).judge(cursor)
-        fields = sbx_fields.judge_fields(ctx, cursor) if self.claim_fields("beside") else None
+    def _run(self, cursor: duckdb.DuckDBPyConnection) -> tuple[pa.Table | None, cnx_side.Judged]:
+        judged = cnx_side.Conference(self._ctx, self._steps, cursor).judge(cursor)
+        fields = sbx_fields.judge_fields(self._ctx, cursor) if self.claim_fields("beside") else None
         return fields, judged
 
     def stage_fields(self, ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> None:
@@ -210,8 +210,8 @@ class BesideWork:
             _stage_arrow(ctx, cursor, self.result()[0])
 
     def result(self) -> tuple[pa.Table | None, cnx_side.Judged]:
-        assert self.future is not None
-        return self.future.result()
+        """The fields (None when the main lane judged them) and the conference, once both are done."""
+        return self._future.result()
 
 
 def remember_conferences(workspace, today: dt.date | None = None) -> int:
