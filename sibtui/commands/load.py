@@ -67,6 +67,8 @@ def judge_conferences(workspace, quiet: bool) -> None:
     from sibtui.rules.engine import remember_conferences
 
     started = time.perf_counter()
+    if not quiet and sys.stderr.isatty():  # a second or two on a large CNX: say what the wait is
+        print("judging the newest conference for the next checks…", file=sys.stderr, flush=True)
     judged = remember_conferences(workspace)
     if judged and not quiet:
         say(f"conference judged for the next checks ({time.perf_counter() - started:.2f} s)", file=sys.stderr)
