@@ -244,7 +244,7 @@ async def test_sql_editor_takes_digits_and_refuses_writes(loaded):
         assert editor.text == "delete from files where 1=1"  # "1" typed, not a screen switch
         await pilot.press("f5")
         await settle(pilot)
-        assert "read-only" in status(app, "#sql-status")
+        assert "DELETE recusado: o SQL avulso só lê" in status(app, "#sql-status")
 
 
 async def test_export_a_grid_for_a_brazilian_spreadsheet(loaded, tmp_path):

@@ -32,7 +32,9 @@ import duckdb
 
 from sibtui import privacy
 from sibtui.db.identifiers import quote
-from sibtui.query.sql_guard import Checked, QueryError
+from sibtui.query.sql_guard import Checked
+from sibtui.query.sql_refusals import Refusal
+from sibtui.query.sql_refusals import RefusalKind as Why
 
 MACRO_PREFIX = "__sibtui_mask_"
 READABLE_SCHEMAS = frozenset({"information_schema"})
@@ -100,7 +102,8 @@ def prepare(cursor: duckdb.DuckDBPyConnection, checked: Iterable[Checked], own: 
         for catalog, schema, name in tree.functions:
             if catalog or schema or name in user_functions:
                 shown = ".".join(part for part in (catalog, schema, name) if part)
-                raise QueryError(f"{shown}() refused in mask mode: sibtui cannot mask what a macro reads")
+                raise Refusal(Why.MASK_MACRO, f"{shown}() refused in mask mode: sibtui cannot mask what a macro "
+                              "reads", name=shown)
     install(cursor, sorted(wanted))
 
 
@@ -109,14 +112,16 @@ def _judge_table(catalog: str, schema: str, name: str, ctes: set[str], relations
     lowered = name.lower()
     if catalog or (schema and schema.lower() not in READABLE_SCHEMAS):
         shown = ".".join(part for part in (catalog, schema, name) if part)
-        raise QueryError(f"{shown} refused in mask mode: name the table alone ({name}), so its masked view is read")
+        raise Refusal(Why.MASK_QUALIFIED, f"{shown} refused in mask mode: name the table alone ({name}), so its "
+                      "masked view is read", statement=shown, name=name)
     if schema:
         return set()
     if lowered in own and lowered in relations:
         return {lowered}
     if lowered in relations:
-        what = "a CTE named like the table" if lowered in ctes else "a table sibtui did not create"
-        raise QueryError(f"{name} refused in mask mode: {what}; sibtui masks only its own tables")
+        why, what = ((Why.MASK_CTE, "a CTE named like the table") if lowered in ctes
+                     else (Why.MASK_FOREIGN_TABLE, "a table sibtui did not create"))
+        raise Refusal(why, f"{name} refused in mask mode: {what}; sibtui masks only its own tables", name=name)
     return set()
 
 

@@ -25,7 +25,8 @@ workspace runs with `enable_external_access` off), loads extensions, prepares st
 that later run unseen, or changes a setting beyond the session's (`SET memory_limit`,
 `CHECKPOINT`, `VACUUM`, `SET GLOBAL`).
 
-This module only classifies. Running is `sibtui.query.adhoc` (and `sql_runner` for the
+A refusal is a `Refusal` (`sibtui.query.sql_refusals`): its English line is what `sibtui query`
+prints; its kind is what the console says in Portuguese. This module only classifies. Running is `sibtui.query.adhoc` (and `sql_runner` for the
 console), which also runs reading SQL inside a transaction that cannot keep a change: the
 classifier is the first wall, not the only one.
 """
@@ -40,12 +41,8 @@ from dataclasses import dataclass, field
 import duckdb
 
 from sibtui.db.failures import first_line
-from sibtui.errors import SibError
-
-
-class QueryError(SibError):
-    """DuckDB refused or failed a query, or sibtui refused to run it; one line."""
-
+from sibtui.query.sql_refusals import QueryError, Refusal
+from sibtui.query.sql_refusals import RefusalKind as Why
 
 READ_TYPES = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL", "SET", "VARIABLE_SET"})
 WRITE_TYPES = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE_INTO", "CREATE", "DROP", "ALTER", "TRANSACTION"})
@@ -131,13 +128,13 @@ class Policy:
 def check_sql(cursor: duckdb.DuckDBPyConnection, sql: str, policy: Policy) -> list[Checked]:
     """Every statement of `sql`, checked; raise `QueryError` (and run nothing) if one may not run."""
     if not sql.strip():
-        raise QueryError("empty query")
+        raise Refusal(Why.EMPTY, "empty query")
     try:
         statements = cursor.extract_statements(sql)
     except duckdb.Error as error:
         raise QueryError(first_line(error)) from None
     if not statements:
-        raise QueryError("empty query")
+        raise Refusal(Why.EMPTY, "empty query")
     return [check_statement(cursor, statement, policy) for statement in statements]
 
 
@@ -145,32 +142,36 @@ def check_statement(cursor: duckdb.DuckDBPyConnection, statement, policy: Policy
     try:
         kind = statement.type.name
     except ValueError:  # a statement type newer than this sibtui's DuckDB binding knows
-        raise QueryError(f"{_opening(statement.query)} refused: a statement sibtui does not know") from None
+        opening = _opening(statement.query)
+        raise Refusal(Why.UNKNOWN_STATEMENT, f"{opening} refused: a statement sibtui does not know",
+                      statement=opening) from None
     _refuse_state_changing_calls(statement.query)
     if kind in READ_TYPES:
         return _check_reading(cursor, statement, kind, policy)
     if kind in WRITE_TYPES and policy.allow_writes:
         return Checked(statement, kind, _check_write(cursor, statement.query, kind, policy))
     if kind in WRITE_TYPES:
-        raise QueryError(f"{kind} refused: {READ_ONLY_HINT} (`sibtui query --write` changes only tables you "
-                         "created)")
+        raise Refusal(Why.READ_ONLY, f"{kind} refused: {READ_ONLY_HINT} (`sibtui query --write` changes only tables "
+                      "you created)", statement=kind.replace("_", " "))
     mode = "" if policy.allow_writes else " (ad hoc SQL is read-only)"
-    raise QueryError(f"{kind} refused: {_WHY_NEVER.get(kind, 'ad hoc SQL may not run it')}{mode}")
+    why, reason = _WHY_NEVER.get(kind, (Why.NOT_ALLOWED, "ad hoc SQL may not run it"))
+    raise Refusal(why, f"{kind} refused: {reason}{mode}", statement=kind.replace("_", " "))
 
 
 _WHY_NEVER = {
-    "ATTACH": "SQL may not open other databases or files",
-    "DETACH": "SQL may not close the workspace's databases",
-    "COPY": "SQL may not read or write files (export from the console, or `--format csv`)",
-    "COPY_DATABASE": "SQL may not copy the workspace",
-    "EXPORT": "SQL may not write files (export from the console, or `--format csv`)",
-    "LOAD": "SQL may not install or load extensions",
-    "EXTENSION": "SQL may not install or load extensions",
-    "VACUUM": "SQL may not change how the workspace is stored",
-    "ANALYZE": "SQL may not change how the workspace is stored",
-    "PREPARE": "prepared statements would run later, unchecked; write the query itself",
-    "EXECUTE": "prepared statements would run unchecked; write the query itself",
-    "MULTI": "this statement runs several hidden ones (PIVOT without IN: list the values, PIVOT ... ON x IN (...))",
+    "ATTACH": (Why.ATTACH, "SQL may not open other databases or files"),
+    "DETACH": (Why.DETACH, "SQL may not close the workspace's databases"),
+    "COPY": (Why.FILES, "SQL may not read or write files (export from the console, or `--format csv`)"),
+    "COPY_DATABASE": (Why.COPY_DATABASE, "SQL may not copy the workspace"),
+    "EXPORT": (Why.FILES, "SQL may not write files (export from the console, or `--format csv`)"),
+    "LOAD": (Why.EXTENSIONS, "SQL may not install or load extensions"),
+    "EXTENSION": (Why.EXTENSIONS, "SQL may not install or load extensions"),
+    "VACUUM": (Why.STORAGE, "SQL may not change how the workspace is stored"),
+    "ANALYZE": (Why.STORAGE, "SQL may not change how the workspace is stored"),
+    "PREPARE": (Why.PREPARED, "prepared statements would run later, unchecked; write the query itself"),
+    "EXECUTE": (Why.PREPARED, "prepared statements would run unchecked; write the query itself"),
+    "MULTI": (Why.HIDDEN_STATEMENTS,
+              "this statement runs several hidden ones (PIVOT without IN: list the values, PIVOT ... ON x IN (...))"),
 }
 
 
@@ -197,10 +198,12 @@ def _check_explain(cursor, statement, policy: Policy) -> Checked:
     except duckdb.Error:
         inner = []
     if len(inner) != 1:
-        raise QueryError("EXPLAIN refused: sibtui could not read the statement it explains; write EXPLAIN SELECT ...")
+        raise Refusal(Why.EXPLAIN_UNREADABLE,
+                      "EXPLAIN refused: sibtui could not read the statement it explains; write EXPLAIN SELECT ...")
     analyze = bool(match and (match.group(1) or re.search("analy[sz]e", match.group(2) or "", re.I)))
     if analyze and policy.masked:
-        raise QueryError("EXPLAIN ANALYZE refused in mask mode: its profile can show values the query read")
+        raise Refusal(Why.EXPLAIN_ANALYZE_MASKED,
+                      "EXPLAIN ANALYZE refused in mask mode: its profile can show values the query read")
     checked = check_statement(cursor, inner[0], Policy(False, policy.masked, policy.own_relations))
     return Checked(statement, "EXPLAIN", checked.tree)
 
@@ -209,19 +212,21 @@ def _check_setting(cursor, query: str, policy: Policy) -> Tree | None:
     """A session setting only; a variable's value is an expression, judged as a SELECT."""
     match = _SETTING.match(query)
     if match is None:
-        raise QueryError(f"{_opening(query)} refused: {READ_ONLY_HINT}")
+        raise Refusal(Why.READ_ONLY, f"{_opening(query)} refused: {READ_ONLY_HINT}", statement=_opening(query))
     verb, scope, name = match.group(1).upper(), (match.group(2) or "").upper(), match.group(3).lower()
     if name not in SESSION_SETTINGS or scope == "GLOBAL":
-        raise QueryError(f"{verb} {'GLOBAL ' if scope == 'GLOBAL' else ''}{name} refused: ad hoc SQL may not change "
-                         "the workspace's settings (memory, threads, checkpoints, profiling, search path); "
-                         "SET VARIABLE and SET TimeZone run")
+        statement = f"{verb} {'GLOBAL ' if scope == 'GLOBAL' else ''}{name}"
+        raise Refusal(Why.SETTING, f"{statement} refused: ad hoc SQL may not change the workspace's settings (memory, "
+                      "threads, checkpoints, profiling, search path); SET VARIABLE and SET TimeZone run",
+                      statement=statement)
     value = _SET_VALUE.match(query)
     if value is not None:  # the value is an expression: it may read tables (mask mode) or call functions
         tree = serialised_tree(cursor, f"SELECT {value.group(1)}")
         check_tree(tree, policy)
         return tree
     if verb == "SET":
-        raise QueryError(f"SET {name} refused: sibtui could not read its value (write SET name = value)")
+        raise Refusal(Why.SETTING_VALUE, f"SET {name} refused: sibtui could not read its value (write SET name = "
+                      "value)", statement=f"SET {name}")
     return None
 
 
@@ -238,17 +243,19 @@ def _check_pragma(query: str, kind: str, policy: Policy) -> None:
     if readable and _LITERAL_ARGUMENTS.match(arguments.strip()):
         return
     if name in STATISTICS_PRAGMAS and policy.masked:
-        raise QueryError(f"{kind} {name} refused in mask mode: storage statistics hold minimum and maximum values")
+        raise Refusal(Why.STATISTICS_MASKED, f"{kind} {name} refused in mask mode: storage statistics hold minimum "
+                      "and maximum values", statement=f"{kind} {name}")
     shown = name or _opening(query)
-    raise QueryError(f"{kind} {shown} refused: ad hoc SQL may only read the catalogue with PRAGMA/CALL "
-                     "(table_info, show_tables, database_size, version...); it may not change settings, "
-                     "checkpoint or profile")
+    raise Refusal(Why.PRAGMA, f"{kind} {shown} refused: ad hoc SQL may only read the catalogue with PRAGMA/CALL "
+                  "(table_info, show_tables, database_size, version...); it may not change settings, checkpoint or "
+                  "profile", statement=f"{kind} {shown}")
 
 
 def _check_write(cursor, query: str, kind: str, policy: Policy) -> Tree | None:
     """Write mode: the statement's own reads obey the reading rules; it may not write sibtui's tables."""
     if policy.masked:
-        raise QueryError(f"{kind} refused in mask mode: mask mode only reads (turn it off to write)")
+        raise Refusal(Why.WRITE_MASKED, f"{kind} refused in mask mode: mask mode only reads (turn it off to write)",
+                      statement=kind)
     if kind in ("INSERT", "UPDATE", "DELETE"):
         tree = serialised_tree(cursor, f"WITH __sibtui_checked AS (\n{query.strip().rstrip(';')}\n) SELECT 1",
                                writes=True)
@@ -263,8 +270,9 @@ def _check_write(cursor, query: str, kind: str, policy: Policy) -> Tree | None:
 def _refuse_own_targets(targets: list[str], kind: str, policy: Policy) -> None:
     for target in targets:
         if target.lower() in policy.own_relations:
-            raise QueryError(f"{kind} {target} refused: sibtui's own tables are evidence or the analyst's journal; "
-                             "write mode changes only tables you created (change records with `sibtui fix`)")
+            raise Refusal(Why.OWN_TABLE, f"{kind} {target} refused: sibtui's own tables are evidence or the "
+                          "analyst's journal; write mode changes only tables you created (change records with "
+                          "`sibtui fix`)", statement=kind, name=target)
 
 
 # -- the syntax tree --------------------------------------------------------------------------
@@ -279,12 +287,14 @@ def serialised_tree(cursor: duckdb.DuckDBPyConnection, query: str, writes: bool 
     document = json.loads(text)
     if document.get("error") or len(document.get("statements", ())) != 1:
         message = document.get("error_message") or "more than one statement"
-        raise QueryError(f"{_opening(query)} refused: sibtui could not check what it reads ({message})")
+        raise Refusal(Why.UNCHECKABLE_READ, f"{_opening(query)} refused: sibtui could not check what it reads "
+                      f"({message})", statement=_opening(query), detail=message)
     tree = Tree()
     for node in _dicts(document["statements"][0]):
         _note(node, tree)
     if writes and not tree.targets:
-        raise QueryError(f"{_opening(query)} refused: sibtui could not check what it writes")
+        raise Refusal(Why.UNCHECKABLE_WRITE, f"{_opening(query)} refused: sibtui could not check what it writes",
+                      statement=_opening(query))
     return tree
 
 
@@ -325,22 +335,25 @@ def check_tree(tree: Tree, policy: Policy) -> None:
         if node in _DML_NODES and policy.allow_writes:
             continue
         verb = _DML_NODES.get(node, node)
-        raise QueryError(f"{verb} inside a query refused: {READ_ONLY_HINT}")
+        raise Refusal(Why.WRITE_INSIDE, f"{verb} inside a query refused: {READ_ONLY_HINT}", statement=verb)
     _refuse_own_targets(tree.targets, "write", policy)
     allowed = CATALOGUE_TABLE_FUNCTIONS
     if not policy.masked:  # and sibtui's own table macros (`cnx_changes_between`), unmasked
         allowed = allowed | STATE_TABLE_FUNCTIONS | policy.own_relations
     for name in sorted(tree.table_functions - allowed):
         if _FILE_FUNCTIONS.match(name):
-            raise QueryError(f"{name}() refused: SQL may not read or write files (use `sibtui load` for SIB files)")
+            raise Refusal(Why.FILE_FUNCTION, f"{name}() refused: SQL may not read or write files (use `sibtui load` "
+                          "for SIB files)", name=name)
         if policy.masked and name in STATE_TABLE_FUNCTIONS:
-            raise QueryError(f"{name}() refused in mask mode: it shows values the masked tables hide")
-        raise QueryError(f"{name}() refused: ad hoc SQL reads tables, generators (range, unnest) and the "
-                         "catalogue (duckdb_tables, pragma_table_info...); this function may change state or "
-                         "run SQL sibtui did not check")
+            raise Refusal(Why.STATE_FUNCTION_MASKED, f"{name}() refused in mask mode: it shows values the masked "
+                          "tables hide", name=name)
+        raise Refusal(Why.TABLE_FUNCTION, f"{name}() refused: ad hoc SQL reads tables, generators (range, unnest) "
+                      "and the catalogue (duckdb_tables, pragma_table_info...); this function may change state or "
+                      "run SQL sibtui did not check", name=name)
     for _, _, name in tree.functions:
         if name in STATE_CHANGING_FUNCTIONS:
-            raise QueryError(f"{name}() refused: it changes the workspace or runs SQL sibtui did not check")
+            raise Refusal(Why.STATE_FUNCTION, f"{name}() refused: it changes the workspace or runs SQL sibtui did "
+                          "not check", name=name)
 
 
 def _refuse_state_changing_calls(query: str) -> None:
@@ -355,7 +368,8 @@ def _refuse_state_changing_calls(query: str) -> None:
         following = tokens[index + 1][0]
         word = query[start:following].strip().strip('"').lower()
         if word in STATE_CHANGING_FUNCTIONS and query[following:following + 1] == "(":
-            raise QueryError(f"{word}() refused: it changes the workspace or runs SQL sibtui did not check")
+            raise Refusal(Why.STATE_FUNCTION, f"{word}() refused: it changes the workspace or runs SQL sibtui did "
+                          "not check", name=word)
 
 
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
@@ -379,13 +393,14 @@ def _ddl_targets(query: str, kind: str) -> list[str]:
         return []
     match = _DDL.match(query)
     if match is None:
-        raise QueryError(f"{_opening(query)} refused: write mode changes tables, views, sequences, macros, "
-                         "indexes and types you created, named plainly")
+        raise Refusal(Why.DDL_UNREADABLE, f"{_opening(query)} refused: write mode changes tables, views, sequences, "
+                      "macros, indexes and types you created, named plainly", statement=_opening(query))
     names = [match.group(3)]
     if match.group(2).upper() == "INDEX":
         on_table = _ON_TABLE.search(query, match.end())
         if on_table is None:
-            raise QueryError(f"{_opening(query)} refused: sibtui could not read which table it indexes")
+            raise Refusal(Why.INDEX_UNREADABLE, f"{_opening(query)} refused: sibtui could not read which table it "
+                          "indexes", statement=_opening(query))
         names.append(on_table.group(1))
     return [part for name in names for part in _parts(name)]
 

@@ -25,11 +25,14 @@ from sibtui.query.adhoc import QueryError, checked_sql, error_line, policy, roll
 from sibtui.query.paging import PagedView, attach_scratch, materialise, open_view, scratch_name
 from sibtui.query.spec import GridSpec
 from sibtui.query.sql_guard import READ_ONLY_HINT
+from sibtui.query.sql_refusals import Refusal
+from sibtui.query.sql_refusals import RefusalKind as Why
 
 if TYPE_CHECKING:
     import duckdb
 
 _TWO_DATABASES = "a single transaction can only write to a single attached database"
+_NO_FILES = "file system operations are disabled"
 _MATERIALISED = {"SELECT"}  # results that CREATE TABLE AS can hold; EXPLAIN, PRAGMA... are fetched
 
 
@@ -59,7 +62,10 @@ def run_sql(cursor: duckdb.DuckDBPyConnection, sql: str, masked: bool | None = N
     except duckdb.Error as error:
         rollback_quietly(cursor)
         if _TWO_DATABASES in str(error):
-            raise QueryError(f"refused: the statement would change the workspace; {READ_ONLY_HINT}") from None
+            raise Refusal(Why.WOULD_WRITE, f"refused: the statement would change the workspace; {READ_ONLY_HINT}") \
+                from None
+        if _NO_FILES in str(error):  # a path read as a table (`FROM 'x.csv'`): DuckDB's own wall
+            raise Refusal(Why.FILE_ACCESS, error_line(error, rules.masked)) from None
         raise QueryError(error_line(error, rules.masked)) from None
     return _arrow_view(cursor, table)
 

@@ -1,6 +1,9 @@
 """SQL: an editor with SQL highlighting, run (F5 or Ctrl+R) in a worker, cancel (Esc,
 DuckDB's interrupt), results in the paged grid, example queries (F2) and history (F3).
 
+A refusal of the read-only guard is said in Portuguese (`sql_refusals.in_portuguese`); the
+guard's English line, what `sibtui query` prints, stays in the query history file.
+
 F6/F7 belong to the editor (select line/all), so the screen's own keys avoid them."""
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from textual.widgets import Static, TextArea
 from sibtui.errors import SibError
 from sibtui.output import format_count
 from sibtui.query.examples import EXAMPLES
+from sibtui.query.sql_refusals import in_portuguese
 from sibtui.query.sql_runner import run_sql
 from sibtui.tui.masking import free_text, masking
 from sibtui.tui.screens.base import ModeScreen
@@ -104,8 +108,8 @@ class SqlScreen(ModeScreen):
             view = run_sql(cursor, sql, masked=masked)
             first = view.window(cursor, 0, view.page_rows)
         except SibError as error:
-            self.app.history.add(sql, error=str(error), masked=masked)
-            self.app.call_from_thread(self._failed, str(error))
+            self.app.history.add(sql, error=str(error), masked=masked)  # the guard's own line, as the CLI says it
+            self.app.call_from_thread(self._failed, in_portuguese(error))
             return
         finally:
             cursor.close()
