@@ -1,9 +1,11 @@
 """Small things an analyst noticed at 80x24, with Pilot: the SQL screen says the read-only
-guard's refusals in Portuguese."""
+guard's refusals in Portuguese; the record view never cuts a rule id or a field name in two."""
 
 from __future__ import annotations
 
 from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
+
+from sibtui.tui.screens.record_view import RecordScreen
 
 
 def sql_status(app) -> str:
@@ -29,3 +31,35 @@ async def test_the_sql_screen_says_each_refusal_in_portuguese(tmp_path):
             shown = sql_status(app)
             assert shown.startswith(said) and "refused" not in shown, shown
         assert app.history.entries()[-1].error.startswith("UPDATE inside a query refused")  # the guard's own line
+
+
+TITULAR_FINDING = """
+INSERT INTO findings SELECT file_id, 4, 'sbx_movements', 'codigoBeneficiarioTitular', 'titular_has_error', 'error',
+    'O titular, incluído neste arquivo, tem erro', '0000200003' FROM files WHERE name LIKE '%101500.SBX'
+"""
+
+
+def table_lines(table) -> list[str]:
+    return [table.render_line(y).text.rstrip() for y in range(table.size.height)]
+
+
+async def test_the_record_view_never_cuts_a_rule_id_or_a_field_name_in_two(tmp_path):
+    """Record 4 has ANS's 1802 and our `titular_has_error` on its titular's code: both whole."""
+    app = make_app(sample_workspace(tmp_path, TITULAR_FINDING))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "2", "down", "enter", "enter")  # error 1802, its first record
+        record = app.screen
+        assert isinstance(record, RecordScreen) and record.key[2] == 4
+        fields = record.fields_table
+        record.select_field("codigoBeneficiarioTitular")
+        await settle(pilot)
+        lines = table_lines(fields)
+        assert any(line.endswith("1802") for line in lines)
+        assert any(line.endswith("titular_has_error") for line in lines), lines  # on a line of its own
+        await press_settled(pilot, "i")  # the internal names: the longest here is 25 characters
+        record.select_field("codigoBeneficiarioTitular")
+        await settle(pilot)
+        lines = table_lines(fields)
+        assert any(line.split()[:2] == ["codigoBeneficiarioTitular", "0000200003"] for line in lines if line), lines
+        assert any(line.endswith("titular_has_error") for line in lines), lines

@@ -2,6 +2,10 @@
 never cut), readable labels (`i` shows the internal names), the optional fields the record
 does not carry collapsed into one line (`z` or Enter on it shows them).
 
+Identifiers never break in their middle: the label and findings columns are as wide as the
+longest word they hold (an internal name, a rule id such as `titular_has_error`), the value
+column takes what is left and wraps; only a terminal too narrow for both gives way.
+
 Rows are keyed by column name, so the screen's edit and copy actions read `current_field`.
 """
 
@@ -19,6 +23,7 @@ from sibtui.tui.masking import field_value
 COLLAPSED_KEY = "__ausentes__"
 LABEL_WIDTH = 22
 FINDINGS_WIDTH = 12
+VALUE_WIDTH = 20  # the least the value column keeps
 PADDING = 2  # DataTable cell padding, each side of each column
 
 
@@ -54,15 +59,15 @@ class RecordFields(DataTable):
         self._problems = problems
         keep = self.current_field
         self.clear(columns=True)
-        label_width, value_width = self._widths()
-        self.add_column("Campo", width=label_width, key="label")
-        self.add_column("Valor", width=value_width, key="value")
-        self.add_column("Achados", width=FINDINGS_WIDTH, key="findings")
         placed = arrange(detail.table, _movement(detail), detail.fields, flagged=set(problems))
         absent = [item for item in placed if item.part == ABSENT]
-        for item in placed:
-            if item.part != ABSENT or self.show_absent:
-                self._add(item, edited)
+        shown = self._shown(placed)
+        label_width, value_width, findings_width = self._widths(shown)
+        self.add_column("Campo", width=label_width, key="label")
+        self.add_column("Valor", width=value_width, key="value")
+        self.add_column("Achados", width=findings_width, key="findings")
+        for item in shown:
+            self._add(item, edited)
         if absent and not self.show_absent:
             names = ", ".join(_label(item, self.show_names) for item in absent)
             line = Text(f"▸ {len(absent)} {'campo opcional ausente' if len(absent) == 1 else 'campos opcionais ausentes'}"
@@ -95,16 +100,28 @@ class RecordFields(DataTable):
         # height None: the row grows to hold the whole value, wrapped at the column's width
         self.add_row(label, value, findings, key=field.name, height=None)
 
-    def _widths(self) -> tuple[int, int]:
+    def _widths(self, shown: list[Placed]) -> tuple[int, int, int]:
+        """Label, value and findings widths: the label and findings columns fit their longest
+        word, so no identifier is cut in two; a narrow terminal takes back the label's extra first."""
         available = max(self.size.width or self.app.size.width, 60) - 1  # the scrollbar
-        value = available - LABEL_WIDTH - FINDINGS_WIDTH - 3 * PADDING
-        return LABEL_WIDTH, max(value, 20)
+        label = max([LABEL_WIDTH, *(_longest_word(_label(item, self.show_names)) for item in shown)])
+        findings = max([FINDINGS_WIDTH, *(_longest_word(self._problems[item.field.name].plain)
+                                          for item in shown if item.field.name in self._problems)])
+        over = label + findings + 3 * PADDING + VALUE_WIDTH - available
+        if over > 0:
+            given = min(over, label - LABEL_WIDTH)
+            label, over = label - given, over - given
+            findings = max(FINDINGS_WIDTH, findings - max(over, 0))
+        return label, max(available - label - findings - 3 * PADDING, VALUE_WIDTH), findings
+
+    def _shown(self, placed: list[Placed]) -> list[Placed]:
+        return [item for item in placed if item.part != ABSENT or self.show_absent]
 
     def on_resize(self) -> None:
         if self._content is not None and self.columns:
-            label_width, value_width = self._widths()
-            if self.columns[next(iter(self.columns))].width != label_width or \
-                    list(self.columns.values())[1].width != value_width:
+            detail = self._content[0]
+            placed = arrange(detail.table, _movement(detail), detail.fields, flagged=set(self._problems))
+            if self._widths(self._shown(placed)) != tuple(column.width for column in self.columns.values()):
                 self.fill(*self._content, self._problems)
 
     def action_first_row(self) -> None:
@@ -131,6 +148,10 @@ class RecordFields(DataTable):
 
 def _movement(detail: RecordDetail) -> str | None:
     return next((field.value for field in detail.fields if field.name == "movement"), None)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
 
 
 def _label(item: Placed, internal: bool) -> str:

@@ -47,15 +47,18 @@ def side_text(value: str | None, style: str) -> Text:
 
 
 def problems_by_field(detail: RecordDetail) -> dict[str, Text]:
-    marks: dict[str, Text] = {}
+    """Per field, the RPX codes and rule ids that name it, one to a line: an identifier such
+    as `titular_has_error` is never wrapped in its middle (the fields table gives the column
+    the longest line's width)."""
+    marks: dict[str, list[Text]] = {}
     for rejection in detail.rejections:
         if rejection.field_name:
-            marks.setdefault(rejection.field_name, Text()).append(f"{rejection.code} ", style="bold red")
+            marks.setdefault(rejection.field_name, []).append(Text(rejection.code, style="bold red"))
     for finding in detail.findings:
         if finding.field:
             style = "red" if finding.severity == "error" else "yellow"
-            marks.setdefault(finding.field, Text()).append(f"{finding.rule} ", style=style)
-    return marks
+            marks.setdefault(finding.field, []).append(Text(finding.rule, style=style))
+    return {field: Text("\n").join(lines) for field, lines in marks.items()}
 
 
 def problems_text(detail: RecordDetail, resend: ResendInfo | None = None) -> Text:
