@@ -1,10 +1,12 @@
 """Small things an analyst noticed at 80x24, with Pilot: the SQL screen says the read-only
-guard's refusals in Portuguese; the record view never cuts a rule id or a field name in two."""
+guard's refusals in Portuguese; the record view never cuts a rule id or a field name in two;
+Ctrl+L (or F9) empties the SQL editor, undoably."""
 
 from __future__ import annotations
 
 from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
 
+from sibtui.tui.screens.help import binding_rows
 from sibtui.tui.screens.record_view import RecordScreen
 
 
@@ -63,3 +65,25 @@ async def test_the_record_view_never_cuts_a_rule_id_or_a_field_name_in_two(tmp_p
         lines = table_lines(fields)
         assert any(line.split()[:2] == ["codigoBeneficiarioTitular", "0000200003"] for line in lines if line), lines
         assert any(line.endswith("titular_has_error") for line in lines), lines
+
+
+async def test_ctrl_l_empties_the_sql_editor_as_one_step_ctrl_z_undoes(tmp_path):
+    app = make_app(sample_workspace(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "5")
+        screen = app.screen
+        editor = screen.query_one("#sql-editor")
+        assert ("^l", "Limpar", "tela") in binding_rows(screen)  # F1 lists it, the footer shows it
+        await pilot.press(*"select 42")
+        await press_settled(pilot, "ctrl+l")
+        assert editor.text == "" and app.focused is editor
+        await press_settled(pilot, "ctrl+z")  # the clearing alone: the typing before it stays
+        assert editor.text == "select 42"
+        await press_settled(pilot, "f5", "tab")  # from the results grid, F9 (a tmux may keep Ctrl+L)
+        assert app.focused is not editor
+        await press_settled(pilot, "f9")
+        assert editor.text == "" and app.focused is editor
+        await pilot.press(*"select 7", "f5")
+        await settle(pilot)
+        assert screen.query_one("#sql-results").grid.current_row() == {"7": 7}

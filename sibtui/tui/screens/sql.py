@@ -4,7 +4,9 @@ DuckDB's interrupt), results in the paged grid, example queries (F2) and history
 A refusal of the read-only guard is said in Portuguese (`sql_refusals.in_portuguese`); the
 guard's English line, what `sibtui query` prints, stays in the query history file.
 
-F6/F7 belong to the editor (select line/all), so the screen's own keys avoid them."""
+F6/F7 belong to the editor (select line/all), so the screen's own keys avoid them. Ctrl+L
+(or F9, where a tmux setup takes Ctrl+L for itself) empties the editor for the next query, as
+one step Ctrl+Z in the editor undoes; Ctrl+A/Ctrl+E stay the editor's line start and end."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ class SqlScreen(ModeScreen):
     CSS_PATH = "sql.tcss"
     BINDINGS = [
         Binding("f5,ctrl+r", "run_query", "Executar", id="sql.run"),
+        Binding("ctrl+l,f9", "clear_editor", "Limpar", id="sql.clear"),
         Binding("escape", "cancel_query", "Cancelar consulta", id="sql.cancel"),
         Binding("f2", "examples", "Exemplos", id="sql.examples"),
         Binding("f3", "history", "Histórico", id="sql.history"),
@@ -92,6 +95,16 @@ class SqlScreen(ModeScreen):
             return
         self._status(Text("executando… (Esc cancela)", style="bold"))
         self._run(sql)
+
+    def action_clear_editor(self) -> None:
+        """An empty editor, focused, to type the next query; Ctrl+Z there brings the last one back."""
+        editor = self.query_one("#sql-editor", TextArea)
+        if editor.text:
+            editor.history.checkpoint()  # its own undo step, apart from the typing before it
+            editor.clear()
+            editor.history.checkpoint()
+            self.notify("consulta apagada (Ctrl+Z desfaz)", timeout=3)
+        editor.focus()
 
     def action_cancel_query(self) -> None:
         cursor = self._running_cursor
