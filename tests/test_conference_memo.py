@@ -7,6 +7,7 @@ the next check: marked findings were read from the memo, unmarked ones judged ag
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from cli_helpers import run_cli
@@ -196,3 +197,18 @@ def test_loading_a_conference_judges_it_for_the_next_check(tmp_path, capsys):
     with Workspace(db) as workspace:
         total, marked = _marked(workspace)
     assert total and marked == total
+
+
+def test_the_conference_reads_nothing_but_the_rows_of_its_own_cnx():
+    """The memo keys a CNX's findings by that file, its edits and the rules' SQL alone: a conference
+    rule that read another relation (the SBX, an RPX, another conference) would leave them stale
+    when that relation changed. Such a rule belongs on the SBX side of the check."""
+    from sibtui.rules import engine
+    from sibtui.rules.context import CheckContext
+
+    ctx = CheckContext(DAY)
+    sql = "\n".join(select for step in engine.plan(ctx) if step.lane == "conference" for select in step.selects)
+    sql += "\n".join(cns.cnx_helper_tables_sql(ctx))
+    read = set(re.findall(r'(?:FROM|JOIN)\s+("[^"]+"|[\w.]+)', sql, flags=re.IGNORECASE))
+    own = {name for name in read if name.startswith('"__verdicts$')}  # each column's CTE of verdicts
+    assert read - own == {ctx.cnx_newest_rows, ctx.cnx_repeated_cns}
