@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
 
+from sibtui.query.examples import EXAMPLES
 from sibtui.tui.screens.help import binding_rows
 from sibtui.tui.screens.record_view import RecordScreen
 
@@ -87,3 +88,22 @@ async def test_ctrl_l_empties_the_sql_editor_as_one_step_ctrl_z_undoes(tmp_path)
         await pilot.press(*"select 7", "f5")
         await settle(pilot)
         assert screen.query_one("#sql-results").grid.current_row() == {"7": 7}
+
+
+async def test_an_example_or_a_history_entry_replaces_the_query_as_one_step_ctrl_z_undoes(tmp_path):
+    app = make_app(sample_workspace(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "5")
+        editor = app.screen.query_one("#sql-editor")
+        await pilot.press(*"select 42", "f5")
+        await settle(pilot)
+        await pilot.press(*" + 1")
+        await press_settled(pilot, "f2", "down", "enter")  # the second example
+        assert editor.text == EXAMPLES[1].sql and app.focused is editor
+        await press_settled(pilot, "ctrl+z")
+        assert editor.text == "select 42 + 1"
+        await press_settled(pilot, "f3", "enter")  # the newest history entry
+        assert editor.text == "select 42"
+        await press_settled(pilot, "ctrl+z")
+        assert editor.text == "select 42 + 1"

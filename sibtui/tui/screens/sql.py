@@ -6,7 +6,8 @@ guard's English line, what `sibtui query` prints, stays in the query history fil
 
 F6/F7 belong to the editor (select line/all), so the screen's own keys avoid them. Ctrl+L
 (or F9, where a tmux setup takes Ctrl+L for itself) empties the editor for the next query, as
-one step Ctrl+Z in the editor undoes; Ctrl+A/Ctrl+E stay the editor's line start and end."""
+one step Ctrl+Z in the editor undoes (so does an example or history entry put in its place);
+Ctrl+A/Ctrl+E stay the editor's line start and end."""
 
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ from sibtui.tui.widgets.grid_panel import GridPanel
 from sibtui.tui.widgets.paged_grid import PagedGrid
 
 IDLE_HINT = "F5/Ctrl+R executa · Esc cancela · F2 exemplos · F3 histórico · Tab sai"
+
+
+def replace_undoably(editor: TextArea, text: str) -> None:
+    """The editor's whole text replaced as one edit of its own, apart from the typing before it,
+    so one Ctrl+Z brings the previous query back (clearing, an example, a history entry)."""
+    editor.history.checkpoint()
+    editor.replace(text, (0, 0), editor.document.end)
+    editor.history.checkpoint()
 
 
 class SqlScreen(ModeScreen):
@@ -100,9 +109,7 @@ class SqlScreen(ModeScreen):
         """An empty editor, focused, to type the next query; Ctrl+Z there brings the last one back."""
         editor = self.query_one("#sql-editor", TextArea)
         if editor.text:
-            editor.history.checkpoint()  # its own undo step, apart from the typing before it
-            editor.clear()
-            editor.history.checkpoint()
+            replace_undoably(editor, "")
             self.notify("consulta apagada (Ctrl+Z desfaz)", timeout=3)
         editor.focus()
 
@@ -175,5 +182,5 @@ class SqlScreen(ModeScreen):
     def _put_sql(self, sql: str | None) -> None:
         if sql is not None:
             editor = self.query_one("#sql-editor", TextArea)
-            editor.text = sql
+            replace_undoably(editor, sql)  # `editor.text = sql` would also wipe the undo history
             editor.focus()
