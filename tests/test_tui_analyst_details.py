@@ -4,6 +4,8 @@ Ctrl+L (or F9) empties the SQL editor, undoably."""
 
 from __future__ import annotations
 
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
 
 from sibtui.query.examples import EXAMPLES
@@ -107,3 +109,20 @@ async def test_an_example_or_a_history_entry_replaces_the_query_as_one_step_ctrl
         assert editor.text == "select 42"
         await press_settled(pilot, "ctrl+z")
         assert editor.text == "select 42 + 1"
+
+
+async def test_the_record_views_footer_fits_80_columns_and_f1_still_lists_copying(tmp_path):
+    """A rejected movement shows the most keys (z, Esc, e, d, F1, F8): none cut at 80 columns."""
+    app = make_app(sample_workspace(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "2", "enter", "enter")  # an RPX error, its first rejected record
+        record = app.screen
+        assert isinstance(record, RecordScreen) and record.resend is not None
+        keys = {key.key_display: key for key in record.query_one(Footer).query(FooterKey)}
+        assert {"esc", "e", "d", "z", "f1", "f8"} <= set(keys), set(keys)
+        palette = keys.pop("^p")
+        assert all(key.region.right <= palette.region.x for key in keys.values()), \
+            [(name, key.region) for name, key in keys.items()]
+        helped = {(keys_, said) for keys_, said, _ in binding_rows(record)}
+        assert {("y", "Copiar valor"), ("Y", "Copiar registro"), ("d", "Decidir")} <= helped, helped

@@ -65,9 +65,11 @@ class RecordScreen(Screen):
         Binding("l", "show_tab('sides')", "Lado a lado", show=False, id="record.sides"),
         Binding("a", "show_tab('problems')", "RPX e achados", show=False, id="record.problems"),
         Binding("m", "show_tab('conference')", "Antes e depois", show=False, id="record.conference"),
+        # at 80 columns the footer holds z Ausentes, Voltar, Editar, Decidir, F1 and F8 (the grids say
+        # "d Decidir" too); copying is listed in F1, as are the tab keys
         Binding("e", "edit", "Editar", id="record.edit"),
-        Binding("d", "decide", "Decidir reenvio", id="record.decide"),
-        Binding("y", "copy_value", "Copiar valor", id="record.copy_value"),
+        Binding("d", "decide", "Decidir", id="record.decide"),
+        Binding("y", "copy_value", "Copiar valor", show=False, id="record.copy_value"),
         Binding("Y", "copy_record", "Copiar registro", show=False, id="record.copy_record"),
         Binding("home,g", "first", "Início", show=False, id="record.first"),
         Binding("end,G", "last", "Fim", show=False, id="record.last"),
