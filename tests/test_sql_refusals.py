@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from sibtui.cli import main
-from sibtui.query.sql_refusals import PORTUGUESE, Refusal, RefusalKind, in_portuguese
+from sibtui.query.sql_refusals import (
+    FAILURES,
+    PORTUGUESE,
+    PORTUGUESE_FAILURES,
+    FailureKind,
+    QueryError,
+    Refusal,
+    RefusalKind,
+    in_portuguese,
+)
 from sibtui.query.sql_runner import run_sql
 from sibtui.workspace import Workspace
 
@@ -72,3 +81,40 @@ def test_sibtui_query_still_prints_the_english_line(tmp_path, capsys):
     assert main(["query", "--db", str(path), "delete from findings"]) == 1
     err = capsys.readouterr().err
     assert "error: DELETE refused: ad hoc SQL is read-only" in err and "recusado" not in err
+
+
+# (statement, DuckDB's own failure: the Portuguese line the console leads with)
+FAILED = [
+    ("selec 1", 'Erro de sintaxe perto de "selec"'),
+    ("select nosuch from files", 'Coluna "nosuch" não existe'),
+    ("select files.nosuch from files", 'Coluna "nosuch" não existe'),
+    ("select * from nosuch", "Tabela nosuch não existe"),
+    ("select nosuch(1)", "Função nosuch() não existe"),
+    ("select cast('12x' as integer)", "Valor '…' não converte para INT32"),
+    ("select cast(s as date) from (values ('31/12/1990')) t(s)", "Valor '…' não é uma data (AAAA-MM-DD) (coluna s)"),
+]
+
+
+def test_every_failure_kind_is_said_in_portuguese():
+    assert set(PORTUGUESE_FAILURES) == set(FailureKind)
+    assert {kind for _, kind in FAILURES} == set(FailureKind)
+
+
+@pytest.mark.parametrize(("sql", "portuguese"), FAILED, ids=[row[0] for row in FAILED])
+def test_duckdbs_own_failures_lead_with_a_portuguese_line(empty_workspace, sql, portuguese):
+    cursor = empty_workspace.cursor()
+    try:
+        with pytest.raises(QueryError) as failed:
+            run_sql(cursor, sql)
+    finally:
+        cursor.close()
+    lead, duckdb_line = in_portuguese(failed.value).split("\n")
+    assert lead == portuguese and duckdb_line == str(failed.value)  # DuckDB's own words kept after it
+
+
+def test_sibtui_query_prints_duckdbs_line_alone(tmp_path, capsys):
+    path = tmp_path / "workspace.duckdb"
+    Workspace(path).close()
+    assert main(["query", "--db", str(path), "selec 1"]) == 1
+    err = capsys.readouterr().err
+    assert 'syntax error at or near "selec"' in err and "Erro de sintaxe" not in err

@@ -1,13 +1,18 @@
 """Small things an analyst noticed at 80x24, with Pilot: the SQL screen says the read-only
 guard's refusals in Portuguese; the record view never cuts a rule id or a field name in two;
-Ctrl+L (or F9) empties the SQL editor, undoably."""
+Ctrl+L (or F9) empties the SQL editor, and F2/F3 replace its text, undoably; the record view's
+footer fits 80 columns; DuckDB's own errors lead with a Portuguese line, masked with F8."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 from tui_helpers import SIZE, make_app, press_settled, sample_workspace, settle
 
+from sibtui import privacy
 from sibtui.query.examples import EXAMPLES
 from sibtui.tui.screens.help import binding_rows
 from sibtui.tui.screens.record_view import RecordScreen
@@ -126,3 +131,38 @@ async def test_the_record_views_footer_fits_80_columns_and_f1_still_lists_copyin
             [(name, key.region) for name, key in keys.items()]
         helped = {(keys_, said) for keys_, said, _ in binding_rows(record)}
         assert {("y", "Copiar valor"), ("Y", "Copiar registro"), ("d", "Decidir")} <= helped, helped
+
+
+@pytest.fixture
+def mask_switch_reset():
+    """F8 sets the process-wide mask switch: later tests in this worker must start unmasked."""
+    privacy.set_masking(None)
+    yield
+    privacy.set_masking(None)
+
+
+async def test_the_sql_screen_leads_duckdbs_own_errors_with_portuguese_and_masks_quoted_values(
+        tmp_path, mask_switch_reset):
+    app = make_app(sample_workspace(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "5")
+        editor = app.screen.query_one("#sql-editor")
+        for sql, lead, duckdb_says in [
+            ("selec 1", 'Erro de sintaxe perto de "selec"', 'syntax error at or near "selec"'),
+            ("select nome_x from cnx_beneficiaries", 'Coluna "nome_x" não existe', 'column "nome_x" not found'),
+            ("select * from beneficiarios", "Tabela beneficiarios não existe", "beneficiarios does not exist"),
+        ]:
+            editor.text = sql
+            await press_settled(pilot, "f5")
+            shown = sql_status(app)
+            assert shown.startswith(lead + "\n") and duckdb_says in shown, shown
+        await press_settled(pilot, "f8")
+        assert app.masked
+        for sql in ["select cast(cpf || 'x' as integer) from cnx_beneficiaries where cpf is not null",
+                    "select cast(cpf as date) from cnx_beneficiaries where cpf is not null"]:
+            editor.text = sql
+            await press_settled(pilot, "f5")
+            shown = sql_status(app)
+            assert shown.startswith("Valor '…' não "), shown
+            assert not re.search(r"[0-9]{5}", shown), shown  # no CPF, nor a part of one

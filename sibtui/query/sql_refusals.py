@@ -6,12 +6,19 @@ read it. The console's SQL screen is where an analyst meets it, so each refusal 
 its kind and the names it quotes (the statement, a function, a table), and `in_portuguese`
 says it from the table `PORTUGUESE`, keyed by that kind. Translating the English text would
 break silently the day a sentence is reworded; a kind cannot be missed (the tests walk them all).
+
+DuckDB's own failures (syntax, an unknown column, table or function, a value that does not
+convert) have no kind of sibtui's: `FAILURES` reads their kind from DuckDB's line, and the
+console leads with a Portuguese line from `PORTUGUESE_FAILURES`, keeping DuckDB's line after it
+(a reworded DuckDB line just loses its Portuguese lead). `sibtui query` prints DuckDB's line only.
 """
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
+from sibtui import privacy
 from sibtui.errors import SibError
 
 
@@ -125,11 +132,69 @@ PORTUGUESE: dict[RefusalKind, str] = {
 }
 
 
-def in_portuguese(error: Exception) -> str:
-    """What the console says: a refusal from `PORTUGUESE`; any other error (DuckDB's own) as written."""
+class FailureKind(str, Enum):
+    """The common ways DuckDB itself fails a query the guard let through."""
+
+    SYNTAX = "syntax"
+    SYNTAX_END = "syntax_end"
+    UNKNOWN_COLUMN = "unknown_column"
+    UNKNOWN_TABLE = "unknown_table"
+    UNKNOWN_FUNCTION = "unknown_function"
+    CONVERSION = "conversion"
+    NOT_A_DATE = "not_a_date"
+
+
+# DuckDB's own line (as `error_line` left it: quoted values already '…') -> its kind and names.
+# DuckDB words these in English and may reword them: a line no pattern reads is shown as written.
+FAILURES: list[tuple[re.Pattern[str], FailureKind]] = [
+    (re.compile(r'^Parser Error: syntax error at or near (?P<name>"[^"]*")'), FailureKind.SYNTAX),
+    (re.compile(r"^Parser Error: syntax error at end of input"), FailureKind.SYNTAX_END),
+    (re.compile(r'^Binder Error: Referenced column (?P<name>"[^"]*") not found'), FailureKind.UNKNOWN_COLUMN),
+    (re.compile(r'^Binder Error: .* does not have a column named (?P<name>"[^"]*")'), FailureKind.UNKNOWN_COLUMN),
+    (re.compile(r"^Catalog Error: Table with name (?P<name>\S+) does not exist"), FailureKind.UNKNOWN_TABLE),
+    (re.compile(r"^Catalog Error: \w+ Function with name (?P<name>\S+) does not exist"),
+     FailureKind.UNKNOWN_FUNCTION),
+    (re.compile(r"^Conversion Error: Could not convert \w+ (?P<value>'[^']*') to (?P<type>\w+)"),
+     FailureKind.CONVERSION),
+    (re.compile(r"^Conversion Error: (?:invalid date field format|date field value out of range): "
+                r"(?P<value>'[^']*')"), FailureKind.NOT_A_DATE),
+]
+_SOURCE_COLUMN = re.compile(r"when casting from source column (?P<column>\S+)")
+
+PORTUGUESE_FAILURES: dict[FailureKind, str] = {
+    FailureKind.SYNTAX: "Erro de sintaxe perto de {name}",
+    FailureKind.SYNTAX_END: "Erro de sintaxe: a consulta acaba antes do fim",
+    FailureKind.UNKNOWN_COLUMN: "Coluna {name} não existe",
+    FailureKind.UNKNOWN_TABLE: "Tabela {name} não existe",
+    FailureKind.UNKNOWN_FUNCTION: "Função {name}() não existe",
+    FailureKind.CONVERSION: "Valor {value} não converte para {type}{column}",
+    FailureKind.NOT_A_DATE: "Valor {value} não é uma data (AAAA-MM-DD){column}",
+}
+
+
+def in_portuguese(error: Exception, masked: bool = False) -> str:
+    """What the console says: a refusal from `PORTUGUESE`; a common DuckDB failure led by its
+    Portuguese line from `PORTUGUESE_FAILURES`, DuckDB's own line after it; anything else as written.
+
+    Both lines go through the privacy scrub once more (quoted values out; CPFs, CNSs and dates
+    too in mask mode): the names come from DuckDB's line, which quotes what the query met."""
     if isinstance(error, Refusal):
         return PORTUGUESE[error.kind].format_map(_Names(error.names)).strip()
-    return str(error)
+    line = privacy.redact_message(str(error))
+    lead = _failure_in_portuguese(line)
+    said = line if lead is None else f"{lead}\n{line}"
+    return privacy.mask_free_text(said) if masked else said
+
+
+def _failure_in_portuguese(line: str) -> str | None:
+    for pattern, kind in FAILURES:
+        found = pattern.search(line)
+        if found is not None:
+            names = _Names(found.groupdict())
+            column = _SOURCE_COLUMN.search(line)
+            names["column"] = f" (coluna {column['column']})" if column else ""
+            return PORTUGUESE_FAILURES[kind].format_map(names)
+    return None
 
 
 class _Names(dict):

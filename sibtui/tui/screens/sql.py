@@ -2,7 +2,9 @@
 DuckDB's interrupt), results in the paged grid, example queries (F2) and history (F3).
 
 A refusal of the read-only guard is said in Portuguese (`sql_refusals.in_portuguese`); the
-guard's English line, what `sibtui query` prints, stays in the query history file.
+guard's English line, what `sibtui query` prints, stays in the query history file. DuckDB's own
+common failures (syntax, unknown column or table, a value that does not convert) get a
+Portuguese line before DuckDB's.
 
 F6/F7 belong to the editor (select line/all), so the screen's own keys avoid them. Ctrl+L
 (or F9, where a tmux setup takes Ctrl+L for itself) empties the editor for the next query, as
@@ -129,7 +131,7 @@ class SqlScreen(ModeScreen):
             first = view.window(cursor, 0, view.page_rows)
         except SibError as error:
             self.app.history.add(sql, error=str(error), masked=masked)  # the guard's own line, as the CLI says it
-            self.app.call_from_thread(self._failed, in_portuguese(error))
+            self.app.call_from_thread(self._failed, in_portuguese(error, masked))
             return
         finally:
             cursor.close()
