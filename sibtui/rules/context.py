@@ -210,12 +210,11 @@ def field_moves_sql(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> str
     """`field_moves`: what the SBX field checks read of `moves` (the movements judged, `future_from`),
     built from the workspace's own relations, so that a cursor other than the one holding the
     context can judge the fields (`sibtui.rules.sbx_fields`). A table: the checks scan it per column."""
-    unedited = ctx.movements == MOVEMENTS_RELATION and not has_edits(ctx, cursor, SBX_TABLE)
     today = f"DATE '{ctx.today.isoformat()}'"
     return f"""
 CREATE OR REPLACE TEMP TABLE {ctx.field_moves} AS
 SELECT m.*, {future_from_sql('f.moment', today)} AS future_from
-FROM {SBX_TABLE if unedited else ctx.movements} m
+FROM {movements_source(ctx, cursor)} m
 JOIN file_moments f ON f.file_id = m.file_id AND f.kind = 'SBX'
 """
 
@@ -300,14 +299,20 @@ def has_edits(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection, table: str) 
     return bool(row and row[0])
 
 
+def movements_source(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> str:
+    """The relation the judged movements are read from: the raw SBX table while no SBX value was
+    ever edited (the default movements then read the same, without applying an empty journal)."""
+    unedited = ctx.movements == MOVEMENTS_RELATION and not has_edits(ctx, cursor, SBX_TABLE)
+    return SBX_TABLE if unedited else ctx.movements
+
+
 def current_relations_sql(ctx: CheckContext, cursor: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     """`sbx_current` (the movements judged) and `cnx_current` (the conferences as they read).
 
     Without a single edit the current values are the loaded ones: a view over the raw table
     reads them without applying an empty journal to 40 columns of every row.
     """
-    unedited = ctx.movements == MOVEMENTS_RELATION and not has_edits(ctx, cursor, SBX_TABLE)
-    sbx = SBX_TABLE if unedited else ctx.movements
+    sbx = movements_source(ctx, cursor)
     cnx = CNX_TABLE if not has_edits(ctx, cursor, CNX_TABLE) else CNX_TABLE + CURRENT_VIEW_SUFFIX
     return (f"CREATE OR REPLACE TEMP VIEW {ctx.sbx_current} AS SELECT * FROM {sbx}",
             f"CREATE OR REPLACE TEMP VIEW {ctx.cnx_current} AS SELECT * FROM {cnx}")
